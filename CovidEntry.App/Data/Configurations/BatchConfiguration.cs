@@ -1,0 +1,76 @@
+using CovidEntry.Domain.Batches;
+using CovidEntry.Domain.Entries;
+using CovidEntry.Domain.Jurisdictions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CovidEntry.App.Data.Configurations;
+
+public sealed class BatchConfiguration : IEntityTypeConfiguration<Batch>
+{
+    public void Configure(EntityTypeBuilder<Batch> builder)
+    {
+        builder.Property(b => b.Kind).HasConversion<string>().HasMaxLength(32);
+        builder.Property(b => b.Status).HasConversion<string>().HasMaxLength(32);
+        builder.Property(b => b.CreatedByUserId).HasMaxLength(450).IsRequired();
+        builder.Property(b => b.PublishedByUserId).HasMaxLength(450);
+        builder.HasMany(b => b.Entries).WithOne().HasForeignKey(e => e.BatchId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(b => b.Entries).UsePropertyAccessMode(PropertyAccessMode.Field);
+
+        // Two leads publishing the same batch at once: the second save fails on this token.
+        builder.Property<uint>("RowVersion").IsRowVersion();
+    }
+}
+
+public sealed class EntryConfiguration : IEntityTypeConfiguration<Entry>
+{
+    public void Configure(EntityTypeBuilder<Entry> builder)
+    {
+        builder.Property(e => e.JurisdictionCode).HasMaxLength(Jurisdiction.CodeLength).IsFixedLength();
+        builder.HasOne<Jurisdiction>().WithMany().HasForeignKey(e => e.JurisdictionCode).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<ApplicationUser>().WithMany().HasForeignKey(e => e.FirstPassUserId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<ApplicationUser>().WithMany().HasForeignKey(e => e.SecondPassUserId).OnDelete(DeleteBehavior.Restrict);
+        builder.Property(e => e.Status).HasConversion<string>().HasMaxLength(32);
+        builder.HasIndex(e => new { e.BatchId, e.JurisdictionCode, e.DataDate }).IsUnique();
+        builder.Property<uint>("RowVersion").IsRowVersion();
+
+        builder.HasMany(e => e.Passes).WithOne().HasForeignKey("EntryId").OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(e => e.Passes).UsePropertyAccessMode(PropertyAccessMode.Field);
+        builder.Ignore(e => e.FirstPass);
+        builder.Ignore(e => e.SecondPass);
+
+        builder.OwnsMany(e => e.ResolvedValues, resolved =>
+        {
+            resolved.ToTable("ResolvedValues");
+            resolved.WithOwner().HasForeignKey("EntryId");
+            resolved.HasKey("EntryId", nameof(ResolvedValue.MetricKey));
+            resolved.Property(r => r.MetricKey).HasMaxLength(CovidEntry.Domain.Metrics.Metric.KeyMaxLength);
+            resolved.Property(r => r.Source).HasConversion<string>().HasMaxLength(32);
+            resolved.Property(r => r.Reason).HasMaxLength(ResolvedValue.ReasonMaxLength);
+            resolved.Property(r => r.ResolvedByUserId).HasMaxLength(450);
+        });
+        builder.Navigation(e => e.ResolvedValues).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+public sealed class PassConfiguration : IEntityTypeConfiguration<Pass>
+{
+    public void Configure(EntityTypeBuilder<Pass> builder)
+    {
+        builder.HasOne<ApplicationUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Restrict);
+        builder.Property(p => p.PublicNote).HasMaxLength(Pass.NoteMaxLength);
+        builder.Property(p => p.PrivateNote).HasMaxLength(Pass.NoteMaxLength);
+        builder.HasIndex("EntryId", nameof(Pass.Number)).IsUnique();
+        builder.ToTable(t => t.HasCheckConstraint("CK_Passes_Number", "\"Number\" IN (1, 2)"));
+
+        builder.OwnsMany(p => p.Values, value =>
+        {
+            value.ToTable("PassValues");
+            value.WithOwner().HasForeignKey("PassId");
+            value.HasKey("PassId", nameof(PassValue.MetricKey));
+            value.Property(v => v.MetricKey).HasMaxLength(CovidEntry.Domain.Metrics.Metric.KeyMaxLength);
+            value.ToTable(t => t.HasCheckConstraint("CK_PassValues_Value", "\"Value\" IS NULL OR \"Value\" >= 0"));
+        });
+        builder.Navigation(p => p.Values).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}

@@ -1,0 +1,40 @@
+using CovidEntry.Domain.Batches;
+using CovidEntry.Domain.History;
+using CovidEntry.Domain.Jurisdictions;
+using CovidEntry.Domain.Metrics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CovidEntry.App.Data.Configurations;
+
+public sealed class ValueVersionConfiguration : IEntityTypeConfiguration<ValueVersion>
+{
+    public void Configure(EntityTypeBuilder<ValueVersion> builder)
+    {
+        builder.Property(v => v.Id).UseIdentityAlwaysColumn();
+        builder.Property(v => v.JurisdictionCode).HasMaxLength(Jurisdiction.CodeLength).IsFixedLength();
+        builder.Property(v => v.MetricKey).HasMaxLength(Metric.KeyMaxLength);
+        builder.Property(v => v.PublishedByUserId).HasMaxLength(450).IsRequired();
+        builder.HasOne<Jurisdiction>().WithMany().HasForeignKey(v => v.JurisdictionCode).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Metric>().WithMany().HasForeignKey(v => v.MetricKey).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Batch>().WithMany().HasForeignKey(v => v.BatchId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(v => new { v.JurisdictionCode, v.DataDate, v.MetricKey, v.VersionNumber }).IsUnique();
+        builder.HasIndex(v => v.BatchId);
+        builder.Ignore(v => v.Cell);
+        builder.ToTable(t => t.HasCheckConstraint("CK_ValueVersions_Value", "\"Value\" IS NULL OR \"Value\" >= 0"));
+    }
+}
+
+public sealed class LatestValueConfiguration : IEntityTypeConfiguration<LatestValue>
+{
+    public void Configure(EntityTypeBuilder<LatestValue> builder)
+    {
+        builder.HasKey(l => new { l.JurisdictionCode, l.DataDate, l.MetricKey });
+        builder.Property(l => l.JurisdictionCode).HasMaxLength(Jurisdiction.CodeLength).IsFixedLength();
+        builder.Property(l => l.MetricKey).HasMaxLength(Metric.KeyMaxLength);
+        builder.HasOne<Jurisdiction>().WithMany().HasForeignKey(l => l.JurisdictionCode).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Metric>().WithMany().HasForeignKey(l => l.MetricKey).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(l => new { l.DataDate, l.JurisdictionCode });
+        builder.Ignore(l => l.Cell);
+    }
+}

@@ -1,0 +1,28 @@
+using CovidEntry.Domain.Jurisdictions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CovidEntry.App.Data.Configurations;
+
+public sealed class JurisdictionConfiguration : IEntityTypeConfiguration<Jurisdiction>
+{
+    public void Configure(EntityTypeBuilder<Jurisdiction> builder)
+    {
+        builder.HasKey(j => j.Code);
+        builder.Property(j => j.Code).HasMaxLength(Jurisdiction.CodeLength).IsFixedLength();
+        builder.Property(j => j.Name).HasMaxLength(Jurisdiction.NameMaxLength).IsRequired();
+        builder.Property(j => j.Fips).HasMaxLength(2).IsRequired();
+        builder.Property(j => j.TotalTestResultsField).HasMaxLength(Jurisdiction.RuleMaxLength).IsRequired();
+        builder.HasMany(j => j.Sources).WithOne().HasForeignKey("JurisdictionCode").OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(j => j.Sources).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+public sealed class JurisdictionSourceConfiguration : IEntityTypeConfiguration<JurisdictionSource>
+{
+    public void Configure(EntityTypeBuilder<JurisdictionSource> builder)
+    {
+        builder.Property(s => s.Label).HasMaxLength(JurisdictionSource.LabelMaxLength).IsRequired();
+        builder.Property(s => s.Url).HasMaxLength(JurisdictionSource.UrlMaxLength).IsRequired();
+    }
+}

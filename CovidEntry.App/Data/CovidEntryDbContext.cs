@@ -1,0 +1,27 @@
+using CovidEntry.Domain.Batches;
+using CovidEntry.Domain.Entries;
+using CovidEntry.Domain.History;
+using CovidEntry.Domain.Jurisdictions;
+using CovidEntry.Domain.Metrics;
+using CovidEntry.Domain.Shifts;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace CovidEntry.App.Data;
+
+public class CovidEntryDbContext(DbContextOptions<CovidEntryDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+{
+    public DbSet<Metric> Metrics => Set<Metric>();
+    public DbSet<Jurisdiction> Jurisdictions => Set<Jurisdiction>();
+    public DbSet<Shift> Shifts => Set<Shift>();
+    public DbSet<Batch> Batches => Set<Batch>();
+    public DbSet<Entry> Entries => Set<Entry>();
+    public DbSet<ValueVersion> ValueVersions => Set<ValueVersion>();
+    public DbSet<LatestValue> LatestValues => Set<LatestValue>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(CovidEntryDbContext).Assembly);
+    }
+}

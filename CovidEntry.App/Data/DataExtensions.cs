@@ -1,0 +1,88 @@
+using CovidEntry.App.Data.Seeding;
+using Microsoft.EntityFrameworkCore;
+
+namespace CovidEntry.App.Data;
+
+public static class DataExtensions
+{
+    /// <summary>
+    /// Registers the database. With no <c>ConnectionStrings:Default</c> the app starts its own
+    /// private PostgreSQL cluster under the data folder and stops it when the app stops.
+    /// </summary>
+    public static void AddData(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Default");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            var dataDirectory = DataDirectory(builder.Configuration);
+            var cluster = LocalPostgres.StartAsync(LocalPostgres.ClusterDirectoryFor(dataDirectory)).GetAwaiter().GetResult();
+            cluster.CreateDatabaseIfMissingAsync("covidentry").GetAwaiter().GetResult();
+            connectionString = cluster.ConnectionStringFor("covidentry");
+            File.WriteAllText(Path.Combine(dataDirectory, "connection-string"), connectionString + "\n");
+            builder.Services.AddSingleton(cluster);
+            builder.Services.AddHostedService<LocalPostgresLifetime>();
+
+            // A private cluster belongs to this app alone, so it is always brought up to date.
+            builder.Configuration["Database:MigrateOnStartup"] = "true";
+        }
+
+        builder.Services.AddDbContextFactory<CovidEntryDbContext>(options => options.UseNpgsql(connectionString));
+        builder.Services.AddHealthChecks().AddDbContextCheck<CovidEntryDbContext>("database");
+        builder.Services.AddScoped<DatabaseSeeder>();
+    }
+
+    public static string DataDirectory(IConfiguration configuration)
+    {
+        var configured = configuration["COVIDENTRY_DATA_DIR"];
+        var directory = string.IsNullOrWhiteSpace(configured)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", "covidentry")
+            : configured;
+        Directory.CreateDirectory(directory);
+        return Path.GetFullPath(directory);
+    }
+
+    /// <summary>Applies migrations (when switched on) and the idempotent seeds.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app, bool migrate = false)
+    {
+        try
+        {
+            await MigrateAndSeedAsync(app, migrate);
+        }
+        catch
+        {
+            // The app will not start: do not leave its private cluster running behind it.
+            if (app.Services.GetService<LocalPostgres>() is { } cluster)
+            {
+                await cluster.StopAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task MigrateAndSeedAsync(WebApplication app, bool migrate)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        if (migrate || app.Configuration.GetValue("Database:MigrateOnStartup", false))
+        {
+            var factory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<CovidEntryDbContext>>();
+            await using var db = await factory.CreateDbContextAsync();
+            await db.Database.MigrateAsync();
+        }
+
+        await scope.ServiceProvider.GetRequiredService<DatabaseSeeder>().SeedAsync();
+    }
+
+    public static void MapData(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+    }
+}
+
+/// <summary>Stops the private cluster when the app stops.</summary>
+internal sealed class LocalPostgresLifetime(LocalPostgres cluster) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => cluster.StopAsync();
+}

@@ -1,0 +1,10 @@
+namespace CovidEntry.App.Features.Admin;
+
+public static class AdminExtensions
+{
+    public static void AddAdmin(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<UserAdminService>();
+        builder.Services.AddScoped<InviteFormValidator>();
+    }
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using CovidEntry.App.Shared;
+using CovidEntry.Domain.Entries;
+using CovidEntry.Domain.Metrics;
+using FluentValidation;
+
+namespace CovidEntry.App.Features.Entry;
+
+/// <summary>What a volunteer types for one metric, kept as text until it is valid.</summary>
+public sealed class MetricInput
+{
+    public required string Key { get; init; }
+    public required string Label { get; init; }
+    public required MetricGroup Group { get; init; }
+    public string? Text { get; set; }
+}
+
+public sealed class EntryFormModel
+{
+    public List<MetricInput> Values { get; init; } = [];
+
+    /// <summary>The source's "last updated" time as typed (an HTML datetime-local value, read as UTC).</summary>
+    public string? SourceUpdatedAt { get; set; }
+
+    public string? PublicNote { get; set; }
+    public string? PrivateNote { get; set; }
+
+    public static EntryFormModel For(IEnumerable<MetricField> metrics) => new()
+    {
+        Values = metrics.Select(m => new MetricInput { Key = m.Key, Label = m.Label, Group = m.Group }).ToList(),
+    };
+
+    public IReadOnlyDictionary<string, long?> ParsedValues() =>
+        Values.ToDictionary(v => v.Key, v => MetricValueParser.Parse(v.Text).Value);
+
+    public DateTime? ParsedSourceUpdatedAtUtc() => ParseUtc(SourceUpdatedAt);
+
+    public static DateTime? ParseUtc(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        string[] formats = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm"];
+        return DateTime.TryParseExact(text.Trim(), formats, CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var value)
+            ? DateTime.SpecifyKind(value, DateTimeKind.Utc)
+            : throw new FormatException($"\"{text}\" is not a date and time.");
+    }
+}
+
+/// <summary>Validates one metric field; used by each field of the form as it is typed.</summary>
+public sealed class MetricInputValidator : AbstractValidator<MetricInput>
+{
+    public MetricInputValidator()
+    {
+        RuleFor(v => v.Text).Custom((text, context) =>
+        {
+            if (MetricValueParser.Parse(text).Error is { } error)
+            {
+                context.AddFailure(error);
+            }
+        });
+    }
+
+    public IEnumerable<string> Messages(string? text) =>
+        MetricValueParser.Parse(text).Error is { } error ? [error] : [];
+}
+
+public sealed class EntryFormValidator : MudFluentValidator<EntryFormModel>
+{
+    public EntryFormValidator()
+    {
+        RuleForEach(f => f.Values).SetValidator(new MetricInputValidator());
+
+        RuleFor(f => f.SourceUpdatedAt)
+            .Must(BeADateTime).WithMessage("Enter the date and time the source shows as its last update (or leave it empty).");
+
+        RuleFor(f => f.PublicNote)
+            .MaximumLength(Pass.NoteMaxLength).WithMessage($"A note can be at most {Pass.NoteMaxLength:#,0} characters.");
+
+        RuleFor(f => f.PrivateNote)
+            .MaximumLength(Pass.NoteMaxLength).WithMessage($"A note can be at most {Pass.NoteMaxLength:#,0} characters.");
+    }
+
+    private static bool BeADateTime(string? text)
+    {
+        try
+        {
+            EntryFormModel.ParseUtc(text);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using CovidEntry.App.Data;
+using CovidEntry.App.Shared;
+using CovidEntry.Domain;
+using CovidEntry.Domain.Metrics;
+using CovidEntry.Domain.Shifts;
+using Microsoft.EntityFrameworkCore;
+
+namespace CovidEntry.App.Features.Entry;
+
+public enum WorkItemState
+{
+    Assigned,
+    Claimable,
+    Submitted,
+}
+
+public sealed record WorkItem(Guid EntryId, string ShiftLabel, DateOnly DataDate, string Code, string Name, int PassNumber, WorkItemState State);
+
+public sealed record MetricField(string Key, string Label, MetricGroup Group);
+
+public sealed record SourceLink(string Label, string Url);
+
+/// <summary>
+/// Everything the pass form shows. It is built for one person and one pass and carries that
+/// person's own values only: the other pass never leaves the server (blind double entry).
+/// </summary>
+public sealed record PassForm(
+    Guid EntryId,
+    int PassNumber,
+    string Code,
+    string Name,
+    DateOnly DataDate,
+    string ShiftLabel,
+    bool AcceptsPasses,
+    IReadOnlyList<SourceLink> Sources,
+    IReadOnlyList<MetricField> Metrics,
+    OwnSubmission? Submitted);
+
+public sealed record OwnSubmission(DateTime SubmittedAtUtc, IReadOnlyDictionary<string, long?> Values, DateTime? SourceUpdatedAtUtc, string? PublicNote, string? PrivateNote);
+
+public sealed record SubmitOutcome(string Message);
+
+public sealed class EntryService(
+    IDbContextFactory<CovidEntryDbContext> dbFactory,
+    EntryFormValidator validator,
+    TimeProvider clock,
+    ILogger<EntryService> logger)
+{
+    public async Task<IReadOnlyList<WorkItem>> MyWorkAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await (from shift in db.Shifts
+                          join entry in db.Entries on shift.BatchId equals entry.BatchId
+                          join jurisdiction in db.Jurisdictions on entry.JurisdictionCode equals jurisdiction.Code
+                          where shift.State == ShiftState.Open
+                                && (entry.FirstPassUserId == null || entry.SecondPassUserId == null
+                                    || entry.FirstPassUserId == userId || entry.SecondPassUserId == userId)
+                          orderby shift.DataDate descending, entry.JurisdictionCode
+                          select new
+                          {
+                              entry.Id,
+                              shift.Label,
+                              entry.DataDate,
+                              entry.JurisdictionCode,
+                              jurisdiction.Name,
+                              entry.FirstPassUserId,
+                              entry.SecondPassUserId,
+                              Submitted1 = entry.Passes.Any(p => p.Number == 1),
+                              Submitted2 = entry.Passes.Any(p => p.Number == 2),
+                          }).ToListAsync(cancellationToken);
+
+        var items = new List<WorkItem>();
+        foreach (var row in rows)
+        {
+            WorkItem Item(int pass, WorkItemState state) => new(row.Id, row.Label, row.DataDate, row.JurisdictionCode, row.Name, pass, state);
+            var holdsFirst = row.FirstPassUserId == userId;
+            var holdsSecond = row.SecondPassUserId == userId;
+            if (holdsFirst)
+            {
+                items.Add(Item(1, row.Submitted1 ? WorkItemState.Submitted : WorkItemState.Assigned));
+            }
+            else if (holdsSecond)
+            {
+                items.Add(Item(2, row.Submitted2 ? WorkItemState.Submitted : WorkItemState.Assigned));
+            }
+            else if (row.FirstPassUserId is null)
+            {
+                items.Add(Item(1, WorkItemState.Claimable));
+            }
+            else if (row.SecondPassUserId is null)
+            {
+                items.Add(Item(2, WorkItemState.Claimable));
+            }
+        }
+
+        return items;
+    }
+
+    public async Task ClaimAsync(Guid entryId, int passNumber, string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (shift, entry) = await LoadAsync(db, entryId, cancellationToken);
+        shift.EnsureAcceptsPasses();
+        entry.Claim(passNumber, userId);
+        await db.SaveOrExplainAsync(cancellationToken);
+        logger.LogInformation("Pass {PassNumber} of entry {EntryId} claimed by {UserId}", passNumber, entryId, userId);
+    }
+
+    public async Task<PassForm> GetPassFormAsync(Guid entryId, int passNumber, string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (shift, entry) = await LoadAsync(db, entryId, cancellationToken);
+        if (entry.HolderOf(passNumber) != userId)
+        {
+            throw new DomainException($"Pass {passNumber} of {entry.JurisdictionCode} is not assigned to you. Claim it from your work list first.");
+        }
+
+        var jurisdiction = await db.Jurisdictions.AsNoTracking().Include(j => j.Sources).SingleAsync(j => j.Code == entry.JurisdictionCode, cancellationToken);
+        var metrics = await ActiveMetricsAsync(db, cancellationToken);
+        var own = entry.Passes.SingleOrDefault(p => p.Number == passNumber && p.UserId == userId);
+        return new PassForm(
+            entry.Id,
+            passNumber,
+            entry.JurisdictionCode,
+            jurisdiction.Name,
+            entry.DataDate,
+            shift.Label,
+            shift.AcceptsPasses,
+            jurisdiction.Sources.OrderBy(s => s.Position).Select(s => new SourceLink(s.Label, s.Url)).ToList(),
+            metrics,
+            own is null ? null : new OwnSubmission(own.SubmittedAtUtc, own.ValuesByMetric(), own.SourceUpdatedAtUtc, own.PublicNote, own.PrivateNote));
+    }
+
+    public async Task<SubmitOutcome> SubmitAsync(Guid entryId, int passNumber, string userId, EntryFormModel form, CancellationToken cancellationToken = default)
+    {
+        // The page validated already; the service checks again because it is the boundary that writes.
+        var validation = await validator.ValidateAsync(form, cancellationToken);
+        if (!validation.IsValid)
+        {
+            throw new DomainException("Some fields are not valid: " + string.Join(" ", validation.Errors.Select(e => e.ErrorMessage).Distinct()));
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (shift, entry) = await LoadAsync(db, entryId, cancellationToken);
+        shift.EnsureAcceptsPasses();
+        var metrics = await ActiveMetricsAsync(db, cancellationToken);
+        var values = form.ParsedValues();
+        var unknown = values.Keys.Except(metrics.Select(m => m.Key)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new DomainException($"The form has fields that are not in the metric catalog ({string.Join(", ", unknown)}). Reload the page.");
+        }
+
+        var complete = metrics.ToDictionary(m => m.Key, m => values.GetValueOrDefault(m.Key));
+        entry.SubmitPass(passNumber, userId, complete, form.ParsedSourceUpdatedAtUtc(), form.PublicNote, form.PrivateNote, clock.GetUtcNow().UtcDateTime);
+        await db.SaveOrExplainAsync(cancellationToken);
+        logger.LogInformation("Pass {PassNumber} of entry {EntryId} submitted by {UserId}; entry is {Status}", passNumber, entryId, userId, entry.Status);
+
+        return new SubmitOutcome(entry.Status switch
+        {
+            Domain.Entries.EntryStatus.Verified => "Submitted. Both passes agree: the entry is verified.",
+            Domain.Entries.EntryStatus.Mismatch => "Submitted. The two passes differ on some fields; a shift lead will reconcile them.",
+            _ => "Submitted. Waiting for the other pass.",
+        });
+    }
+
+    private static async Task<(Shift Shift, Domain.Entries.Entry Entry)> LoadAsync(CovidEntryDbContext db, Guid entryId, CancellationToken cancellationToken)
+    {
+        var entry = await db.Entries.Include(e => e.Passes).SingleOrDefaultAsync(e => e.Id == entryId, cancellationToken)
+            ?? throw new DomainException("That entry does not exist.");
+        var shift = await db.Shifts.SingleOrDefaultAsync(s => s.BatchId == entry.BatchId, cancellationToken)
+            ?? throw new DomainException("That entry does not belong to a shift.");
+        return (shift, entry);
+    }
+
+    private static async Task<IReadOnlyList<MetricField>> ActiveMetricsAsync(CovidEntryDbContext db, CancellationToken cancellationToken) =>
+        await db.Metrics.AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.DisplayOrder)
+            .Select(m => new MetricField(m.Key, m.Label, m.Group)).ToListAsync(cancellationToken);
+}

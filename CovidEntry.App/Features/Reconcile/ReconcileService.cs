@@ -1,0 +1,63 @@
+using CovidEntry.App.Data;
+using CovidEntry.App.Shared;
+using CovidEntry.Domain;
+using CovidEntry.Domain.Entries;
+using CovidEntry.Domain.Metrics;
+using CovidEntry.Domain.Shifts;
+using Microsoft.EntityFrameworkCore;
+
+namespace CovidEntry.App.Features.Reconcile;
+
+public sealed record MismatchRow(string MetricKey, string Label, long? FirstPassValue, long? SecondPassValue, ResolvedValue? Resolution);
+
+public sealed record PassSummary(int Number, string Author, DateTime SubmittedAtUtc, DateTime? SourceUpdatedAtUtc, string? PublicNote, string? PrivateNote);
+
+public sealed record ReconcileView(Guid EntryId, Guid ShiftId, string Code, string Name, DateOnly DataDate, EntryStatus Status, IReadOnlyList<PassSummary> Passes, IReadOnlyList<MismatchRow> Mismatches);
+
+public sealed class ReconcileService(IDbContextFactory<CovidEntryDbContext> dbFactory, UserDirectory users, TimeProvider clock, ILogger<ReconcileService> logger)
+{
+    public async Task<ReconcileView> GetAsync(Guid entryId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (shift, entry) = await LoadAsync(db, entryId, cancellationToken);
+        var name = await db.Jurisdictions.Where(j => j.Code == entry.JurisdictionCode).Select(j => j.Name).SingleAsync(cancellationToken);
+        var labels = await db.Metrics.ToDictionaryAsync(m => m.Key, m => m.Label, cancellationToken);
+        var names = await users.NamesAsync(entry.Passes.Select(p => p.UserId), cancellationToken);
+        var passes = entry.Passes.OrderBy(p => p.Number)
+            .Select(p => new PassSummary(p.Number, names.GetValueOrDefault(p.UserId, "?"), p.SubmittedAtUtc, p.SourceUpdatedAtUtc, p.PublicNote, p.PrivateNote))
+            .ToList();
+        var mismatches = entry.Mismatches()
+            .Select(m => new MismatchRow(m.MetricKey, labels.GetValueOrDefault(m.MetricKey, m.MetricKey), m.FirstPassValue, m.SecondPassValue,
+                entry.ResolvedValues.SingleOrDefault(r => r.MetricKey == m.MetricKey)))
+            .ToList();
+        return new ReconcileView(entry.Id, shift.Id, entry.JurisdictionCode, name, entry.DataDate, entry.Status, passes, mismatches);
+    }
+
+    public async Task ReconcileAsync(Guid entryId, string metricKey, ReconcileForm form, string leadUserId, CancellationToken cancellationToken = default)
+    {
+        var typed = form.Choice == ResolutionSource.Typed ? MetricValueParser.Parse(form.TypedValue) : default;
+        if (!typed.IsValid)
+        {
+            throw new DomainException(typed.Error!);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (shift, entry) = await LoadAsync(db, entryId, cancellationToken);
+        if (shift.State is not (ShiftState.Open or ShiftState.InReview))
+        {
+            throw new DomainException($"The shift is {Shift.Describe(shift.State)}; its entries can no longer change.");
+        }
+
+        entry.Reconcile(metricKey, form.Choice, typed.Value, form.Reason, leadUserId, clock.GetUtcNow().UtcDateTime);
+        await db.SaveOrExplainAsync(cancellationToken);
+        logger.LogInformation("Entry {EntryId} field {MetricKey} reconciled by {UserId} as {Choice}; entry is {Status}", entryId, metricKey, leadUserId, form.Choice, entry.Status);
+    }
+
+    private static async Task<(Shift Shift, Domain.Entries.Entry Entry)> LoadAsync(CovidEntryDbContext db, Guid entryId, CancellationToken cancellationToken)
+    {
+        var entry = await db.Entries.Include(e => e.Passes).SingleOrDefaultAsync(e => e.Id == entryId, cancellationToken)
+            ?? throw new DomainException("That entry does not exist.");
+        var shift = await db.Shifts.SingleAsync(s => s.BatchId == entry.BatchId, cancellationToken);
+        return (shift, entry);
+    }
+}

@@ -1,0 +1,126 @@
+using CovidEntry.App.Data;
+using CovidEntry.App.Shared;
+using CovidEntry.Domain;
+using CovidEntry.Domain.Batches;
+using CovidEntry.Domain.Entries;
+using CovidEntry.Domain.Shifts;
+using Microsoft.EntityFrameworkCore;
+
+namespace CovidEntry.App.Features.Shifts;
+
+public sealed record ShiftRow(Guid Id, string Label, DateOnly DataDate, ShiftState State, string Lead, int Entries, int Verified);
+
+public sealed record ShiftEntryRow(
+    Guid EntryId,
+    string Code,
+    string Name,
+    string? FirstPassUserId,
+    string? SecondPassUserId,
+    bool FirstPassSubmitted,
+    bool SecondPassSubmitted,
+    EntryStatus Status);
+
+public sealed record ShiftDetail(Guid Id, string Label, DateOnly DataDate, ShiftState State, string LeadName, Guid BatchId, IReadOnlyList<ShiftEntryRow> Entries);
+
+public sealed class ShiftService(IDbContextFactory<CovidEntryDbContext> dbFactory, UserDirectory users, TimeProvider clock, ILogger<ShiftService> logger)
+{
+    public async Task<IReadOnlyList<ShiftRow>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await (from shift in db.Shifts
+                          join batch in db.Batches on shift.BatchId equals batch.Id
+                          orderby shift.DataDate descending, shift.OpenedAtUtc descending
+                          select new
+                          {
+                              shift.Id,
+                              shift.Label,
+                              shift.DataDate,
+                              shift.State,
+                              shift.LeadUserId,
+                              Entries = batch.Entries.Count,
+                              Verified = batch.Entries.Count(e => e.Status == EntryStatus.Verified),
+                          }).Take(200).ToListAsync(cancellationToken);
+        var names = await users.NamesAsync(rows.Select(r => r.LeadUserId), cancellationToken);
+        return rows.Select(r => new ShiftRow(r.Id, r.Label, r.DataDate, r.State, names.GetValueOrDefault(r.LeadUserId, "?"), r.Entries, r.Verified)).ToList();
+    }
+
+    public async Task<Guid> OpenAsync(NewShiftForm form, string leadUserId, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var date = DateOnly.FromDateTime(form.DataDate ?? throw new DomainException("Pick the data date the shift collects."));
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var known = await db.Jurisdictions.Where(j => form.Jurisdictions.Contains(j.Code)).Select(j => j.Code).ToListAsync(cancellationToken);
+        var unknown = form.Jurisdictions.Except(known).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new DomainException($"Unknown jurisdictions: {string.Join(", ", unknown)}.");
+        }
+
+        var batch = Batch.Daily(date, known, leadUserId, now);
+        var shift = new Shift(form.Label, date, leadUserId, batch.Id, now);
+        db.Batches.Add(batch);
+        db.Shifts.Add(shift);
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Shift {ShiftId} opened by {UserId} for {DataDate} with {Count} jurisdictions (batch {BatchId})", shift.Id, leadUserId, date, known.Count, batch.Id);
+        return shift.Id;
+    }
+
+    public async Task<ShiftDetail?> GetAsync(Guid shiftId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var shift = await db.Shifts.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shiftId, cancellationToken);
+        if (shift is null)
+        {
+            return null;
+        }
+
+        var entries = await (from entry in db.Entries.AsNoTracking()
+                             join jurisdiction in db.Jurisdictions on entry.JurisdictionCode equals jurisdiction.Code
+                             where entry.BatchId == shift.BatchId
+                             orderby entry.JurisdictionCode
+                             select new ShiftEntryRow(
+                                 entry.Id,
+                                 entry.JurisdictionCode,
+                                 jurisdiction.Name,
+                                 entry.FirstPassUserId,
+                                 entry.SecondPassUserId,
+                                 entry.Passes.Any(p => p.Number == 1),
+                                 entry.Passes.Any(p => p.Number == 2),
+                                 entry.Status)).ToListAsync(cancellationToken);
+        var names = await users.NamesAsync([shift.LeadUserId], cancellationToken);
+        return new ShiftDetail(shift.Id, shift.Label, shift.DataDate, shift.State, names.GetValueOrDefault(shift.LeadUserId, "?"), shift.BatchId, entries);
+    }
+
+    public async Task AssignAsync(Guid shiftId, Guid entryId, int passNumber, string? userId, string leadUserId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var shift = await db.Shifts.SingleAsync(s => s.Id == shiftId, cancellationToken);
+        shift.EnsureAcceptsPasses();
+        var entry = await db.Entries.Include(e => e.Passes)
+            .SingleOrDefaultAsync(e => e.Id == entryId && e.BatchId == shift.BatchId, cancellationToken)
+            ?? throw new DomainException("That entry is not part of this shift.");
+        entry.Assign(passNumber, userId);
+        await db.SaveOrExplainAsync(cancellationToken);
+        logger.LogInformation("Pass {PassNumber} of entry {EntryId} assigned to {AssigneeId} by {UserId}", passNumber, entryId, userId, leadUserId);
+    }
+
+    public Task BeginReviewAsync(Guid shiftId, CancellationToken cancellationToken = default) =>
+        ChangeStateAsync(shiftId, (shift, batch) => shift.BeginReview(batch), cancellationToken);
+
+    public Task ReopenAsync(Guid shiftId, CancellationToken cancellationToken = default) =>
+        ChangeStateAsync(shiftId, (shift, _) => shift.Reopen(), cancellationToken);
+
+    public Task CloseAsync(Guid shiftId, CancellationToken cancellationToken = default) =>
+        ChangeStateAsync(shiftId, (shift, _) => shift.Close(), cancellationToken);
+
+    private async Task ChangeStateAsync(Guid shiftId, Action<Shift, Batch> change, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var shift = await db.Shifts.SingleOrDefaultAsync(s => s.Id == shiftId, cancellationToken)
+            ?? throw new DomainException("That shift does not exist.");
+        var batch = await db.Batches.Include(b => b.Entries).SingleAsync(b => b.Id == shift.BatchId, cancellationToken);
+        change(shift, batch);
+        await db.SaveOrExplainAsync(cancellationToken);
+        logger.LogInformation("Shift {ShiftId} is now {State}", shiftId, shift.State);
+    }
+}

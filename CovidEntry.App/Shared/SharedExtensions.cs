@@ -1,0 +1,11 @@
+namespace CovidEntry.App.Shared;
+
+public static class SharedExtensions
+{
+    public static void AddShared(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<CurrentUser>();
+        builder.Services.AddScoped<UserDirectory>();
+        builder.Services.AddSingleton(TimeProvider.System);
+    }
+}

@@ -1,0 +1,45 @@
+using CovidEntry.App.Data;
+using CovidEntry.Domain.People;
+using Microsoft.EntityFrameworkCore;
+
+namespace CovidEntry.App.Shared;
+
+public sealed record UserSummary(string Id, string DisplayName, string Email);
+
+/// <summary>Display names for the ids stored on shifts, passes and versions.</summary>
+public sealed class UserDirectory(IDbContextFactory<CovidEntryDbContext> dbFactory)
+{
+    public async Task<IReadOnlyDictionary<string, string>> NamesAsync(IEnumerable<string?> ids, CancellationToken cancellationToken = default)
+    {
+        var wanted = ids.OfType<string>().Distinct().ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Users.Where(u => wanted.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<UserSummary>> InRoleAsync(string role, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = from user in db.Users
+                    join userRole in db.UserRoles on user.Id equals userRole.UserId
+                    join r in db.Roles on userRole.RoleId equals r.Id
+                    where r.Name == role
+                    orderby user.DisplayName
+                    select new UserSummary(user.Id, user.DisplayName, user.Email ?? "");
+        return await query.Distinct().OrderBy(u => u.DisplayName).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Everyone who can do a pass: volunteers, and leads and admins, who may also enter data.</summary>
+    public async Task<IReadOnlyList<UserSummary>> EntryPeopleAsync(CancellationToken cancellationToken = default)
+    {
+        var people = new Dictionary<string, UserSummary>();
+        foreach (var role in Roles.All)
+        {
+            foreach (var user in await InRoleAsync(role, cancellationToken))
+            {
+                people[user.Id] = user;
+            }
+        }
+
+        return people.Values.OrderBy(u => u.DisplayName).ToList();
+    }
+}

@@ -1,0 +1,233 @@
+namespace CovidEntry.Domain.Entries;
+
+public enum EntryStatus
+{
+    /// <summary>Waiting for one or both passes.</summary>
+    AwaitingPasses,
+
+    /// <summary>Both passes are in and disagree on at least one field.</summary>
+    Mismatch,
+
+    /// <summary>Every value is agreed or reconciled: ready to publish.</summary>
+    Verified,
+}
+
+/// <summary>
+/// One jurisdiction for one data date inside a batch: two blind passes by different people,
+/// compared field by field, with mismatches reconciled by a lead.
+/// </summary>
+public sealed class Entry
+{
+    private readonly List<Pass> _passes = [];
+    private readonly List<ResolvedValue> _resolvedValues = [];
+
+    private Entry()
+    {
+    }
+
+    internal Entry(Guid batchId, string jurisdictionCode, DateOnly dataDate)
+    {
+        BatchId = batchId;
+        JurisdictionCode = jurisdictionCode;
+        DataDate = dataDate;
+        Status = EntryStatus.AwaitingPasses;
+    }
+
+    public Guid Id { get; private set; } = Guid.CreateVersion7();
+    public Guid BatchId { get; private set; }
+    public string JurisdictionCode { get; private set; } = "";
+    public DateOnly DataDate { get; private set; }
+    public string? FirstPassUserId { get; private set; }
+    public string? SecondPassUserId { get; private set; }
+    public EntryStatus Status { get; private set; }
+    public IReadOnlyList<Pass> Passes => _passes;
+    public IReadOnlyList<ResolvedValue> ResolvedValues => _resolvedValues;
+
+    public Pass? FirstPass => _passes.SingleOrDefault(p => p.Number == 1);
+    public Pass? SecondPass => _passes.SingleOrDefault(p => p.Number == 2);
+
+    public string? HolderOf(int passNumber) => passNumber switch
+    {
+        1 => FirstPassUserId,
+        2 => SecondPassUserId,
+        _ => throw new DomainException("An entry has pass 1 and pass 2 only."),
+    };
+
+    public bool HasSubmitted(int passNumber) => _passes.Any(p => p.Number == passNumber);
+
+    public bool DidAnyPass(string userId) =>
+        FirstPassUserId == userId || SecondPassUserId == userId || _passes.Any(p => p.UserId == userId);
+
+    /// <summary>Which pass this user holds here, if any.</summary>
+    public int? PassHeldBy(string userId) =>
+        FirstPassUserId == userId ? 1 : SecondPassUserId == userId ? 2 : null;
+
+    /// <summary>A lead assigns (or clears, with null) who does a pass.</summary>
+    public void Assign(int passNumber, string? userId)
+    {
+        if (HasSubmitted(passNumber))
+        {
+            throw new DomainException($"Pass {passNumber} of {JurisdictionCode} is already submitted; it can no longer be reassigned.");
+        }
+
+        if (userId is not null && HolderOf(Other(passNumber)) == userId)
+        {
+            throw new DomainException($"The same person cannot do both passes of {JurisdictionCode}: pick someone else for pass {passNumber}.");
+        }
+
+        SetHolder(passNumber, userId);
+    }
+
+    /// <summary>A volunteer takes an unassigned pass for themselves.</summary>
+    public void Claim(int passNumber, string userId)
+    {
+        var holder = HolderOf(passNumber);
+        if (holder == userId)
+        {
+            return;
+        }
+
+        if (holder is not null)
+        {
+            throw new DomainException($"Pass {passNumber} of {JurisdictionCode} is already taken by someone else.");
+        }
+
+        Assign(passNumber, userId);
+    }
+
+    public void SubmitPass(int passNumber, string userId, IReadOnlyDictionary<string, long?> values,
+        DateTime? sourceUpdatedAtUtc, string? publicNote, string? privateNote, DateTime nowUtc)
+    {
+        if (HolderOf(passNumber) != userId)
+        {
+            throw new DomainException($"Pass {passNumber} of {JurisdictionCode} is not assigned to you.");
+        }
+
+        if (HolderOf(Other(passNumber)) == userId)
+        {
+            throw new DomainException($"You already hold the other pass of {JurisdictionCode}; a second pass must come from someone else.");
+        }
+
+        if (HasSubmitted(passNumber))
+        {
+            throw new DomainException($"Pass {passNumber} of {JurisdictionCode} was already submitted.");
+        }
+
+        if (publicNote?.Length > Pass.NoteMaxLength || privateNote?.Length > Pass.NoteMaxLength)
+        {
+            throw new DomainException($"Notes can be at most {Pass.NoteMaxLength:#,0} characters.");
+        }
+
+        if (sourceUpdatedAtUtc is { Kind: not DateTimeKind.Utc })
+        {
+            throw new DomainException("The source's last-updated time must be given in UTC.");
+        }
+
+        _passes.Add(new Pass(passNumber, userId, values, sourceUpdatedAtUtc, Blank(publicNote), Blank(privateNote), nowUtc));
+
+        if (FirstPass is { } first && SecondPass is { } second)
+        {
+            CompareBlindPasses(first, second, nowUtc);
+        }
+    }
+
+    /// <summary>Fields on which the two passes disagree (empty until both are in).</summary>
+    public IReadOnlyList<FieldMismatch> Mismatches() =>
+        FirstPass is { } first && SecondPass is { } second
+            ? DoubleEntryComparison.Compare(first.ValuesByMetric(), second.ValuesByMetric())
+            : [];
+
+    /// <summary>Mismatched fields that no lead has decided yet.</summary>
+    public IReadOnlyList<FieldMismatch> UnresolvedMismatches() =>
+        Mismatches().Where(m => _resolvedValues.All(r => r.MetricKey != m.MetricKey)).ToList();
+
+    public void Reconcile(string metricKey, ResolutionSource choice, long? typedValue, string reason, string leadUserId, DateTime nowUtc)
+    {
+        if (Status != EntryStatus.Mismatch)
+        {
+            throw new DomainException($"{JurisdictionCode} has no mismatch to reconcile.");
+        }
+
+        if (DidAnyPass(leadUserId))
+        {
+            throw new DomainException($"You entered a pass of {JurisdictionCode}, so another lead must reconcile it.");
+        }
+
+        var mismatch = UnresolvedMismatches().SingleOrDefault(m => m.MetricKey == metricKey)
+            ?? throw new DomainException($"{metricKey} is not an open mismatch of {JurisdictionCode}.");
+
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new DomainException("Give a reason for the value you chose.");
+        }
+
+        if (reason.Length > ResolvedValue.ReasonMaxLength)
+        {
+            throw new DomainException($"A reason can be at most {ResolvedValue.ReasonMaxLength:#,0} characters.");
+        }
+
+        if (typedValue < 0)
+        {
+            throw new DomainException("Counts cannot be negative.");
+        }
+
+        var value = choice switch
+        {
+            ResolutionSource.FirstPass => mismatch.FirstPassValue,
+            ResolutionSource.SecondPass => mismatch.SecondPassValue,
+            ResolutionSource.Typed => typedValue,
+            _ => throw new DomainException("Pick pass 1, pass 2 or type a value."),
+        };
+
+        _resolvedValues.Add(new ResolvedValue(metricKey, value, choice, reason.Trim(), leadUserId, nowUtc));
+        if (UnresolvedMismatches().Count == 0)
+        {
+            Status = EntryStatus.Verified;
+        }
+    }
+
+    /// <summary>The values this entry publishes; only meaningful once verified.</summary>
+    public IReadOnlyDictionary<string, long?> PublishableValues()
+    {
+        if (Status != EntryStatus.Verified)
+        {
+            throw new DomainException($"{JurisdictionCode} is not verified yet.");
+        }
+
+        return _resolvedValues.ToDictionary(r => r.MetricKey, r => r.Value);
+    }
+
+    private void CompareBlindPasses(Pass first, Pass second, DateTime nowUtc)
+    {
+        var firstValues = first.ValuesByMetric();
+        var secondValues = second.ValuesByMetric();
+        var mismatched = DoubleEntryComparison.Compare(firstValues, secondValues).Select(m => m.MetricKey).ToHashSet();
+        foreach (var key in firstValues.Keys.Union(secondValues.Keys).Where(k => !mismatched.Contains(k)))
+        {
+            _resolvedValues.Add(new ResolvedValue(key, firstValues.GetValueOrDefault(key), ResolutionSource.Matched, null, null, nowUtc));
+        }
+
+        Status = mismatched.Count == 0 ? EntryStatus.Verified : EntryStatus.Mismatch;
+    }
+
+    private void SetHolder(int passNumber, string? userId)
+    {
+        if (passNumber == 1)
+        {
+            FirstPassUserId = userId;
+        }
+        else
+        {
+            SecondPassUserId = userId;
+        }
+    }
+
+    private static int Other(int passNumber) => passNumber switch
+    {
+        1 => 2,
+        2 => 1,
+        _ => throw new DomainException("An entry has pass 1 and pass 2 only."),
+    };
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text;
+
+namespace CovidEntry.Domain.Exports;
+
+/// <summary>One jurisdiction-day of the v1 daily file: values by v1 column name.</summary>
+public sealed record V1DailyRow(DateOnly Date, string State, IReadOnlyDictionary<string, long?> Values);
+
+/// <summary>
+/// Writes the COVID Tracking Project's v1 daily CSV format exactly: quoted header, quoted date and
+/// state, bare integers, empty cell for "not reported", no newline after the last line.
+/// Rows must arrive newest date first, then state A→Z.
+/// </summary>
+public static class V1DailyCsv
+{
+    public static IReadOnlyList<string> Columns(IEnumerable<string> metricColumns) =>
+        ["date", "state", .. metricColumns.Order(StringComparer.Ordinal)];
+
+    public static string Header(IReadOnlyList<string> columns) =>
+        string.Join(',', columns.Select(c => $"\"{c}\""));
+
+    public static string Line(IReadOnlyList<string> columns, V1DailyRow row)
+    {
+        var line = new StringBuilder();
+        line.Append('"').Append(row.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append("\",\"").Append(row.State).Append('"');
+        foreach (var column in columns.Skip(2))
+        {
+            line.Append(',');
+            if (row.Values.GetValueOrDefault(column) is { } value)
+            {
+                line.Append(value.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        return line.ToString();
+    }
+
+    public static async Task WriteAsync(TextWriter writer, IReadOnlyList<string> columns, IAsyncEnumerable<V1DailyRow> rows, CancellationToken cancellationToken = default)
+    {
+        await writer.WriteAsync(Header(columns));
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            await writer.WriteAsync('\n');
+            await writer.WriteAsync(Line(columns, row));
+        }
+    }
+}

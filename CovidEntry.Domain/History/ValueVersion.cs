@@ -1,0 +1,84 @@
+namespace CovidEntry.Domain.History;
+
+/// <summary>Identifies one published cell: a metric of a jurisdiction on a data date.</summary>
+public readonly record struct CellKey(string JurisdictionCode, DateOnly DataDate, string MetricKey);
+
+/// <summary>One published value of one cell. Versions are appended, never changed.</summary>
+public sealed class ValueVersion
+{
+    private ValueVersion()
+    {
+    }
+
+    public ValueVersion(CellKey cell, long? value, int versionNumber, Guid batchId, string publishedByUserId, DateTime publishedAtUtc)
+    {
+        JurisdictionCode = cell.JurisdictionCode;
+        DataDate = cell.DataDate;
+        MetricKey = cell.MetricKey;
+        Value = value;
+        VersionNumber = versionNumber;
+        BatchId = batchId;
+        PublishedByUserId = publishedByUserId;
+        PublishedAtUtc = publishedAtUtc;
+        LagDays = DateOnly.FromDateTime(publishedAtUtc).DayNumber - cell.DataDate.DayNumber;
+    }
+
+    public long Id { get; private set; }
+    public string JurisdictionCode { get; private set; } = "";
+    public DateOnly DataDate { get; private set; }
+    public string MetricKey { get; private set; } = "";
+    public long? Value { get; private set; }
+    public int VersionNumber { get; private set; }
+    public Guid BatchId { get; private set; }
+    public string PublishedByUserId { get; private set; } = "";
+    public DateTime PublishedAtUtc { get; private set; }
+
+    /// <summary>Publish date minus data date, in days.</summary>
+    public int LagDays { get; private set; }
+
+    public CellKey Cell => new(JurisdictionCode, DataDate, MetricKey);
+}
+
+/// <summary>The newest published version of one cell, kept in step with every publish.</summary>
+public sealed class LatestValue
+{
+    private LatestValue()
+    {
+    }
+
+    public LatestValue(ValueVersion version)
+    {
+        JurisdictionCode = version.JurisdictionCode;
+        DataDate = version.DataDate;
+        MetricKey = version.MetricKey;
+        Apply(version);
+    }
+
+    public string JurisdictionCode { get; private set; } = "";
+    public DateOnly DataDate { get; private set; }
+    public string MetricKey { get; private set; } = "";
+    public long? Value { get; private set; }
+    public int VersionNumber { get; private set; }
+    public Guid BatchId { get; private set; }
+    public DateTime PublishedAtUtc { get; private set; }
+
+    public CellKey Cell => new(JurisdictionCode, DataDate, MetricKey);
+
+    public void Apply(ValueVersion version)
+    {
+        if (version.Cell != Cell)
+        {
+            throw new DomainException("A version can only update the latest value of its own cell.");
+        }
+
+        if (version.VersionNumber != VersionNumber + 1)
+        {
+            throw new DomainException($"Version {version.VersionNumber} of {Cell} does not follow version {VersionNumber}.");
+        }
+
+        Value = version.Value;
+        VersionNumber = version.VersionNumber;
+        BatchId = version.BatchId;
+        PublishedAtUtc = version.PublishedAtUtc;
+    }
+}

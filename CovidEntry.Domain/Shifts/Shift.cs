@@ -1,0 +1,107 @@
+using CovidEntry.Domain.Batches;
+using CovidEntry.Domain.Entries;
+
+namespace CovidEntry.Domain.Shifts;
+
+public enum ShiftState
+{
+    Open,
+    InReview,
+    Published,
+    Closed,
+}
+
+/// <summary>A dated working session with a lead, whose work is one daily batch.</summary>
+public sealed class Shift
+{
+    public const int LabelMaxLength = 100;
+
+    private Shift()
+    {
+    }
+
+    public Shift(string label, DateOnly dataDate, string leadUserId, Guid batchId, DateTime nowUtc)
+    {
+        if (string.IsNullOrWhiteSpace(label))
+        {
+            throw new DomainException("Give the shift a name, for example \"2026-11-23 evening\".");
+        }
+
+        if (label.Length > LabelMaxLength)
+        {
+            throw new DomainException($"A shift name can be at most {LabelMaxLength} characters.");
+        }
+
+        Label = label.Trim();
+        DataDate = dataDate;
+        LeadUserId = leadUserId;
+        BatchId = batchId;
+        OpenedAtUtc = nowUtc;
+        State = ShiftState.Open;
+    }
+
+    public Guid Id { get; private set; } = Guid.CreateVersion7();
+    public string Label { get; private set; } = "";
+    public DateOnly DataDate { get; private set; }
+    public string LeadUserId { get; private set; } = "";
+    public Guid BatchId { get; private set; }
+    public ShiftState State { get; private set; }
+    public DateTime OpenedAtUtc { get; private set; }
+
+    public bool AcceptsPasses => State == ShiftState.Open;
+
+    public void EnsureAcceptsPasses()
+    {
+        if (!AcceptsPasses)
+        {
+            throw new DomainException($"The shift \"{Label}\" is {Describe(State)}; passes can no longer be entered.");
+        }
+    }
+
+    public void BeginReview(Batch batch)
+    {
+        EnsureIn(ShiftState.Open, "sent to review");
+        var unverified = batch.Entries.Where(e => e.Status != EntryStatus.Verified).Select(e => e.JurisdictionCode).ToList();
+        if (unverified.Count > 0)
+        {
+            throw new DomainException($"Every entry must be verified before review. Not yet verified: {string.Join(", ", unverified)}.");
+        }
+
+        State = ShiftState.InReview;
+    }
+
+    public void Reopen()
+    {
+        EnsureIn(ShiftState.InReview, "reopened");
+        State = ShiftState.Open;
+    }
+
+    public void MarkPublished()
+    {
+        EnsureIn(ShiftState.InReview, "published");
+        State = ShiftState.Published;
+    }
+
+    public void Close()
+    {
+        EnsureIn(ShiftState.Published, "closed");
+        State = ShiftState.Closed;
+    }
+
+    public static string Describe(ShiftState state) => state switch
+    {
+        ShiftState.Open => "open",
+        ShiftState.InReview => "in review",
+        ShiftState.Published => "published",
+        ShiftState.Closed => "closed",
+        _ => state.ToString(),
+    };
+
+    private void EnsureIn(ShiftState expected, string action)
+    {
+        if (State != expected)
+        {
+            throw new DomainException($"The shift is {Describe(State)}; only a shift that is {Describe(expected)} can be {action}.");
+        }
+    }
+}

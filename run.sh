@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs CovidEntry locally: installs what is missing where it can, builds, and starts the app.
+# With no ConnectionStrings__Default the app creates and starts its own private PostgreSQL
+# cluster under $COVIDENTRY_DATA_DIR (default ~/.local/share/covidentry) and stops it on exit.
+#
+#   ./run.sh                               start on a free loopback port
+#   ./run.sh --urls http://127.0.0.1:5080  start on a chosen address
+#   ./run.sh migrate                       apply migrations and seeds, then exit
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "run.sh: the .NET 10 SDK is needed (https://dotnet.microsoft.com/download); install it and run again." >&2
+  exit 1
+fi
+
+have_postgres() {
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || [ -n "${COVIDENTRY_PG_BIN:-}" ]
+}
+if [ -z "${ConnectionStrings__Default:-}" ] && ! have_postgres; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "run.sh: installing the PostgreSQL server (apt-get install postgresql)..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "run.sh: PostgreSQL server binaries are missing. Install PostgreSQL 15+ (Debian: sudo apt-get install postgresql)," >&2
+    echo "        or set ConnectionStrings__Default to an existing database." >&2
+    exit 1
+  fi
+fi
+
+urls="http://127.0.0.1:0"
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --urls) urls="$2"; shift 2 ;;
+    --urls=*) urls="${1#--urls=}"; shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+
+export COVIDENTRY_DATA_DIR="${COVIDENTRY_DATA_DIR:-$HOME/.local/share/covidentry}"
+mkdir -p "$COVIDENTRY_DATA_DIR"
+export COVIDENTRY_DATA_DIR="$(cd "$COVIDENTRY_DATA_DIR" && pwd)"
+
+echo "run.sh: building..."
+dotnet build "$root/CovidEntry.App/CovidEntry.App.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly
+
+cd "$root/CovidEntry.App/bin/Release/net10.0"
+exec dotnet CovidEntry.App.dll --urls "$urls" "${args[@]}"
