@@ -1,15 +1,8 @@
+using CovidEntry.App;
 using CovidEntry.App.Components;
 using CovidEntry.App.Components.Account;
 using CovidEntry.App.Data;
-using CovidEntry.App.Features.Admin;
-using CovidEntry.App.Features.Entry;
 using CovidEntry.App.Features.Exports;
-using CovidEntry.App.Features.Publish;
-using CovidEntry.App.Features.Reconcile;
-using CovidEntry.App.Features.Review;
-using CovidEntry.App.Features.Shifts;
-using CovidEntry.App.Shared;
-using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,17 +10,8 @@ var builder = WebApplication.CreateBuilder(args);
 // as well as from a publish output, whatever the environment.
 builder.WebHost.UseStaticWebAssets();
 
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
 builder.AddData();
-builder.AddIdentity();
-builder.AddShared();
-builder.AddAdmin();
-builder.AddShifts();
-builder.AddEntry();
-builder.AddReconcile();
-builder.AddReview();
-builder.AddPublish();
+builder.AddCovidEntry();
 
 var app = builder.Build();
 

@@ -10,6 +10,8 @@ public sealed class BatchConfiguration : IEntityTypeConfiguration<Batch>
 {
     public void Configure(EntityTypeBuilder<Batch> builder)
     {
+        // The domain makes its own ids (Guid v7); a set id never means "already stored".
+        builder.Property(b => b.Id).ValueGeneratedNever();
         builder.Property(b => b.Kind).HasConversion<string>().HasMaxLength(32);
         builder.Property(b => b.Status).HasConversion<string>().HasMaxLength(32);
         builder.Property(b => b.CreatedByUserId).HasMaxLength(450).IsRequired();
@@ -26,6 +28,7 @@ public sealed class EntryConfiguration : IEntityTypeConfiguration<Entry>
 {
     public void Configure(EntityTypeBuilder<Entry> builder)
     {
+        builder.Property(e => e.Id).ValueGeneratedNever();
         builder.Property(e => e.JurisdictionCode).HasMaxLength(Jurisdiction.CodeLength).IsFixedLength();
         builder.HasOne<Jurisdiction>().WithMany().HasForeignKey(e => e.JurisdictionCode).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<ApplicationUser>().WithMany().HasForeignKey(e => e.FirstPassUserId).OnDelete(DeleteBehavior.Restrict);
@@ -57,6 +60,11 @@ public sealed class PassConfiguration : IEntityTypeConfiguration<Pass>
 {
     public void Configure(EntityTypeBuilder<Pass> builder)
     {
+        builder.ToTable("Passes");
+
+        // A pass is added to an entry that is already tracked: with a generated key, EF would take
+        // the set id for a stored row and update instead of insert.
+        builder.Property(p => p.Id).ValueGeneratedNever();
         builder.HasOne<ApplicationUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(p => p.PublicNote).HasMaxLength(Pass.NoteMaxLength);
         builder.Property(p => p.PrivateNote).HasMaxLength(Pass.NoteMaxLength);

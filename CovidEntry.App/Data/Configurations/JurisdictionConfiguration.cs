@@ -22,6 +22,7 @@ public sealed class JurisdictionSourceConfiguration : IEntityTypeConfiguration<J
 {
     public void Configure(EntityTypeBuilder<JurisdictionSource> builder)
     {
+        builder.ToTable("JurisdictionSources");
         builder.Property(s => s.Label).HasMaxLength(JurisdictionSource.LabelMaxLength).IsRequired();
         builder.Property(s => s.Url).HasMaxLength(JurisdictionSource.UrlMaxLength).IsRequired();
     }

@@ -9,6 +9,7 @@ public sealed class ShiftConfiguration : IEntityTypeConfiguration<Shift>
 {
     public void Configure(EntityTypeBuilder<Shift> builder)
     {
+        builder.Property(s => s.Id).ValueGeneratedNever();
         builder.Property(s => s.Label).HasMaxLength(Shift.LabelMaxLength).IsRequired();
         builder.Property(s => s.State).HasConversion<string>().HasMaxLength(32);
         builder.HasOne<ApplicationUser>().WithMany().HasForeignKey(s => s.LeadUserId).OnDelete(DeleteBehavior.Restrict);

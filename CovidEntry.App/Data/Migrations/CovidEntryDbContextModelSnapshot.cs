@@ -98,7 +98,6 @@ namespace CovidEntry.App.Data.Migrations
             modelBuilder.Entity("CovidEntry.Domain.Batches.Batch", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTime>("CreatedAtUtc")
@@ -140,7 +139,6 @@ namespace CovidEntry.App.Data.Migrations
             modelBuilder.Entity("CovidEntry.Domain.Entries.Entry", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("BatchId")
@@ -189,7 +187,6 @@ namespace CovidEntry.App.Data.Migrations
             modelBuilder.Entity("CovidEntry.Domain.Entries.Pass", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid?>("EntryId")
@@ -223,7 +220,7 @@ namespace CovidEntry.App.Data.Migrations
                     b.HasIndex("EntryId", "Number")
                         .IsUnique();
 
-                    b.ToTable("Pass", t =>
+                    b.ToTable("Passes", null, t =>
                         {
                             t.HasCheckConstraint("CK_Passes_Number", "\"Number\" IN (1, 2)");
                         });
@@ -382,7 +379,7 @@ namespace CovidEntry.App.Data.Migrations
 
                     b.HasIndex("JurisdictionCode");
 
-                    b.ToTable("JurisdictionSource");
+                    b.ToTable("JurisdictionSources", (string)null);
                 });
 
             modelBuilder.Entity("CovidEntry.Domain.Metrics.Metric", b =>
@@ -433,7 +430,6 @@ namespace CovidEntry.App.Data.Migrations
             modelBuilder.Entity("CovidEntry.Domain.Shifts.Shift", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("BatchId")

@@ -1,0 +1,29 @@
+using MudBlazor.Services;
+using CovidEntry.App.Components.Account;
+using CovidEntry.App.Features.Admin;
+using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Publish;
+using CovidEntry.App.Features.Reconcile;
+using CovidEntry.App.Features.Review;
+using CovidEntry.App.Features.Shifts;
+using CovidEntry.App.Shared;
+
+namespace CovidEntry.App;
+
+public static class CovidEntryServices
+{
+    /// <summary>Components, Identity and every feature's services; the database is added separately by AddData.</summary>
+    public static void AddCovidEntry(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.AddIdentity();
+        builder.AddShared();
+        builder.AddAdmin();
+        builder.AddShifts();
+        builder.AddEntry();
+        builder.AddReconcile();
+        builder.AddReview();
+        builder.AddPublish();
+    }
+}

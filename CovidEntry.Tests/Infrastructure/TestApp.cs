@@ -1,0 +1,29 @@
+using CovidEntry.App;
+using CovidEntry.App.Data;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CovidEntry.Tests.Infrastructure;
+
+/// <summary>The app's own service wiring (AddData + AddCovidEntry) on a given database, without a web server.</summary>
+public static class TestApp
+{
+    public static WebApplication Build(string connectionString)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = Environments.Development,
+            ApplicationName = typeof(Program).Assembly.GetName().Name,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Default"] = connectionString,
+        });
+        builder.Logging.ClearProviders();
+        builder.AddData();
+        builder.AddCovidEntry();
+        return builder.Build();
+    }
+}

@@ -1,0 +1,51 @@
+using CovidEntry.App.Data;
+using CovidEntry.Domain.People;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CovidEntry.Tests.Infrastructure;
+
+/// <summary>A fresh, migrated and seeded database of its own, with the app's services on it.</summary>
+public sealed class TestDatabase : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public IServiceProvider Services => _app!.Services;
+
+    public IDbContextFactory<CovidEntryDbContext> DbFactory => Services.GetRequiredService<IDbContextFactory<CovidEntryDbContext>>();
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestCluster.CreateDatabaseAsync("test");
+        _app = TestApp.Build(ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Resolves a feature service in a scope of its own, as one circuit would.</summary>
+    public T Get<T>() where T : notnull => Services.CreateScope().ServiceProvider.GetRequiredService<T>();
+
+    public async Task<CovidEntryDbContext> DbAsync() => await DbFactory.CreateDbContextAsync();
+
+    public async Task<string> CreateUserAsync(string displayName, params string[] roles)
+    {
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var email = $"{displayName.Replace(' ', '.').ToLowerInvariant()}.{Guid.NewGuid().ToString("N")[..8]}@example.org";
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName, CreatedAtUtc = DateTime.UtcNow };
+        var created = await users.CreateAsync(user, "correct horse battery staple");
+        Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
+        await users.AddToRolesAsync(user, roles.Length == 0 ? [Roles.Volunteer] : roles);
+        return user.Id;
+    }
+}

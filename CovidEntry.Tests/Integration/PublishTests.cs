@@ -1,0 +1,178 @@
+using CovidEntry.App.Features.Publish;
+using CovidEntry.Domain;
+using CovidEntry.Domain.Batches;
+using CovidEntry.Domain.Shifts;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CovidEntry.Tests.Integration;
+
+public class PublishTests : IAsyncLifetime
+{
+    private static readonly DateOnly Day = new(2020, 11, 14);
+    private readonly TestDatabase _database = new();
+    private LoopScenario _loop = null!;
+
+    private static readonly Dictionary<string, string> AkValues = new()
+    {
+        ["positive"] = "22,020",
+        ["death"] = "98",
+        ["hospitalizedCurrently"] = "125",
+    };
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        _loop = await new LoopScenario(_database).WithPeopleAsync();
+    }
+
+    public Task DisposeAsync() => _database.DisposeAsync();
+
+    [Fact]
+    public async Task PublishWritesVersionsAndLatestValuesAndMarksBatchAndShiftPublished()
+    {
+        var shiftId = await _loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK", "AL");
+
+        var result = await _database.Get<PublishService>().PublishShiftAsync(shiftId, _loop.Lead);
+
+        Assert.Equal(6, result.VersionsWritten);
+        await using var db = await _database.DbAsync();
+        var latest = await db.LatestValues.Where(l => l.JurisdictionCode == "AK").OrderBy(l => l.MetricKey).ToListAsync();
+        Assert.Equal(
+            [("death", 98L, 1), ("hospitalizedCurrently", 125L, 1), ("positive", 22020L, 1)],
+            latest.Select(l => (l.MetricKey, l.Value!.Value, l.VersionNumber)));
+        var versions = await db.ValueVersions.ToListAsync();
+        Assert.Equal(6, versions.Count);
+        Assert.All(versions, v => Assert.Equal(_loop.Lead, v.PublishedByUserId));
+        var shift = await db.Shifts.SingleAsync(s => s.Id == shiftId);
+        var batch = await db.Batches.SingleAsync(b => b.Id == shift.BatchId);
+        Assert.Equal((ShiftState.Published, BatchStatus.Published, _loop.Lead), (shift.State, batch.Status, batch.PublishedByUserId));
+    }
+
+    [Fact]
+    public async Task ASecondPublishOfTheSameBatchIsRefusedAndWritesNothing()
+    {
+        var shiftId = await _loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK");
+        var publisher = _database.Get<PublishService>();
+        await publisher.PublishShiftAsync(shiftId, _loop.Lead);
+
+        var again = await Assert.ThrowsAsync<DomainException>(() => publisher.PublishShiftAsync(shiftId, _loop.OtherLead));
+
+        Assert.Contains("already published", again.Message);
+        Assert.Equal(3, await _loop.VersionCountAsync());
+    }
+
+    [Fact]
+    public async Task TwoPublishesAtOnceSucceedExactlyOnce()
+    {
+        var shiftId = await _loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK", "AL");
+
+        var attempts = await Task.WhenAll(
+            Attempt(() => _database.Get<PublishService>().PublishShiftAsync(shiftId, _loop.Lead)),
+            Attempt(() => _database.Get<PublishService>().PublishShiftAsync(shiftId, _loop.OtherLead)));
+
+        Assert.Single(attempts, a => a is null);
+        Assert.Single(attempts, a => a is DomainException);
+        Assert.Equal(6, await _loop.VersionCountAsync());
+    }
+
+    [Fact]
+    public async Task ABatchWithUnverifiedEntriesIsNotPublished()
+    {
+        var shiftId = await _loop.OpenShiftAsync(Day, "AK");
+        await using (var db = await _database.DbAsync())
+        {
+            // Force the shift into review around the domain rule, to prove publish checks again.
+            await db.Database.ExecuteSqlAsync($"UPDATE \"Shifts\" SET \"State\" = 'InReview' WHERE \"Id\" = {shiftId}");
+        }
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => _database.Get<PublishService>().PublishShiftAsync(shiftId, _loop.Lead));
+
+        Assert.Contains("Not yet verified: AK", refused.Message);
+        Assert.Equal(0, await _loop.VersionCountAsync());
+    }
+
+    [Fact]
+    public async Task ALeadWhoEnteredAPassCannotPublish()
+    {
+        var shiftId = await _loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK");
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => _database.Get<PublishService>().PublishShiftAsync(shiftId, _loop.Vera));
+
+        Assert.Contains("another lead must publish", refused.Message);
+    }
+
+    [Fact]
+    public async Task AFailureDuringPublishLeavesNothingHalfWritten()
+    {
+        var shiftId = await _loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK");
+        await using (var db = await _database.DbAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync("""
+                CREATE FUNCTION fail_latest() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full (test)'; END; $$;
+                CREATE TRIGGER fail_latest BEFORE INSERT ON "LatestValues" FOR EACH ROW EXECUTE FUNCTION fail_latest();
+                """);
+        }
+
+        await Assert.ThrowsAnyAsync<DbUpdateException>(() => _database.Get<PublishService>().PublishShiftAsync(shiftId, _loop.Lead));
+
+        await using (var db = await _database.DbAsync())
+        {
+            Assert.Equal(0, await db.ValueVersions.CountAsync());
+            Assert.Equal(0, await db.LatestValues.CountAsync());
+            var shift = await db.Shifts.SingleAsync(s => s.Id == shiftId);
+            Assert.Equal(ShiftState.InReview, shift.State);
+            Assert.Equal(BatchStatus.Open, (await db.Batches.SingleAsync(b => b.Id == shift.BatchId)).Status);
+            await db.Database.ExecuteSqlRawAsync("DROP TRIGGER fail_latest ON \"LatestValues\"");
+        }
+
+        await _database.Get<PublishService>().PublishShiftAsync(shiftId, _loop.Lead);
+        Assert.Equal(3, await _loop.VersionCountAsync());
+    }
+
+    [Fact]
+    public async Task RepublishingADayWritesNewVersionsOnlyForChangedCells()
+    {
+        var publisher = _database.Get<PublishService>();
+        await publisher.PublishShiftAsync(await _loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK"), _loop.Lead);
+
+        var corrected = new Dictionary<string, string>(AkValues) { ["death"] = "99", ["hospitalizedCurrently"] = "" };
+        var result = await publisher.PublishShiftAsync(await _loop.VerifiedShiftInReviewAsync(Day, corrected, "AK"), _loop.OtherLead);
+
+        Assert.Equal(2, result.VersionsWritten);
+        await using var db = await _database.DbAsync();
+        var latest = await db.LatestValues.ToDictionaryAsync(l => l.MetricKey);
+        Assert.Equal((99L, 2), (latest["death"].Value!.Value, latest["death"].VersionNumber));
+        Assert.Equal(((long?)null, 2), (latest["hospitalizedCurrently"].Value, latest["hospitalizedCurrently"].VersionNumber));
+        Assert.Equal((22020L, 1), (latest["positive"].Value!.Value, latest["positive"].VersionNumber));
+        var deathHistory = await db.ValueVersions.Where(v => v.MetricKey == "death").OrderBy(v => v.VersionNumber).Select(v => v.Value).ToListAsync();
+        Assert.Equal([98L, 99L], deathHistory);
+    }
+
+    [Fact]
+    public async Task TheDatabaseRefusesToChangeOrDeletePublishedVersions()
+    {
+        await _database.Get<PublishService>().PublishShiftAsync(await _loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK"), _loop.Lead);
+        await using var db = await _database.DbAsync();
+
+        var update = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync("UPDATE \"ValueVersions\" SET \"Value\" = 0"));
+        var delete = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM \"ValueVersions\""));
+        var truncate = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync("TRUNCATE \"ValueVersions\" CASCADE"));
+
+        Assert.All([update, delete, truncate], ex => Assert.Contains("append-only", ex.MessageText));
+        Assert.Equal([98L, 125L, 22020L], (await db.ValueVersions.Select(v => v.Value!.Value).ToListAsync()).Order());
+    }
+
+    private static async Task<Exception?> Attempt(Func<Task> action)
+    {
+        try
+        {
+            await action();
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex;
+        }
+    }
+}
