@@ -4,13 +4,18 @@ using CovidEntry.Domain.History;
 using CovidEntry.Domain.Jurisdictions;
 using CovidEntry.Domain.Metrics;
 using CovidEntry.Domain.Shifts;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace CovidEntry.App.Data;
 
-public class CovidEntryDbContext(DbContextOptions<CovidEntryDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+public class CovidEntryDbContext(DbContextOptions<CovidEntryDbContext> options)
+    : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>Cookie and token keys, shared by every app instance and kept across restarts.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Metric> Metrics => Set<Metric>();
     public DbSet<Jurisdiction> Jurisdictions => Set<Jurisdiction>();
     public DbSet<Shift> Shifts => Set<Shift>();

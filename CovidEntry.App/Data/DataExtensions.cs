@@ -1,4 +1,5 @@
 using CovidEntry.App.Data.Seeding;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
 namespace CovidEntry.App.Data;
@@ -14,6 +15,14 @@ public static class DataExtensions
         var connectionString = builder.Configuration.GetConnectionString("Default");
         if (string.IsNullOrWhiteSpace(connectionString))
         {
+            if (!builder.Configuration.GetValue("Database:PrivateCluster", true))
+            {
+                // The container image has no PostgreSQL server of its own: it must be told where the database is.
+                throw new InvalidOperationException(
+                    "No database is configured: set ConnectionStrings__Default to a PostgreSQL 15+ connection string "
+                    + "(for example Host=db;Database=covidentry;Username=covidentry;Password=...).");
+            }
+
             var dataDirectory = DataDirectory(builder.Configuration);
             var cluster = LocalPostgres.StartAsync(LocalPostgres.ClusterDirectoryFor(dataDirectory)).GetAwaiter().GetResult();
             cluster.CreateDatabaseIfMissingAsync("covidentry").GetAwaiter().GetResult();
@@ -27,6 +36,9 @@ public static class DataExtensions
         }
 
         builder.Services.AddDbContextFactory<CovidEntryDbContext>(options => options.UseNpgsql(connectionString));
+        builder.Services.AddDataProtection()
+            .SetApplicationName("CovidEntry")
+            .PersistKeysToDbContext<CovidEntryDbContext>();
         builder.Services.AddHealthChecks().AddDbContextCheck<CovidEntryDbContext>("database");
         builder.Services.AddScoped<DatabaseSeeder>();
     }

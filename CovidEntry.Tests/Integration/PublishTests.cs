@@ -150,6 +150,35 @@ public class PublishTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheLatestTableHoldsTheNewestVersionOfEveryPublishedCell()
+    {
+        var publisher = _database.Get<PublishService>();
+        await publisher.PublishShiftAsync(await _loop.VerifiedShiftInReviewAsync(Day.AddDays(-1), AkValues, "AK", "AL"), _loop.Lead);
+        await publisher.PublishShiftAsync(await _loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK", "AL"), _loop.Lead);
+        var corrected = new Dictionary<string, string>(AkValues) { ["positive"] = "22,100", ["recovered"] = "7,000" };
+        await publisher.PublishShiftAsync(await _loop.VerifiedShiftInReviewAsync(Day, corrected, "AL"), _loop.OtherLead);
+
+        await using var db = await _database.DbAsync();
+        var newest = await db.Database.SqlQueryRaw<CellValue>("""
+            SELECT DISTINCT ON ("JurisdictionCode", "DataDate", "MetricKey")
+                   "JurisdictionCode", "DataDate", "MetricKey", "Value", "VersionNumber"
+            FROM "ValueVersions"
+            ORDER BY "JurisdictionCode", "DataDate", "MetricKey", "VersionNumber" DESC
+            """).ToListAsync();
+        var latest = await db.LatestValues
+            .Select(l => new CellValue(l.JurisdictionCode, l.DataDate, l.MetricKey, l.Value, l.VersionNumber))
+            .ToListAsync();
+
+        Assert.Equal(13, latest.Count);
+        Assert.Equal(newest.OrderBy(c => c.ToString()), latest.OrderBy(c => c.ToString()));
+        Assert.Contains(new CellValue("AL", Day, "positive", 22100, 2), latest);
+        Assert.Contains(new CellValue("AK", Day, "positive", 22020, 1), latest);
+        Assert.Contains(new CellValue("AL", Day, "recovered", 7000, 1), latest);
+    }
+
+    public sealed record CellValue(string JurisdictionCode, DateOnly DataDate, string MetricKey, long? Value, int VersionNumber);
+
+    [Fact]
     public async Task TheDatabaseRefusesToChangeOrDeletePublishedVersions()
     {
         await _database.Get<PublishService>().PublishShiftAsync(await _loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK"), _loop.Lead);

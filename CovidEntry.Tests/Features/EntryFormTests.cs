@@ -1,0 +1,91 @@
+using AngleSharp.Dom;
+using Bunit;
+using CovidEntry.App.Features.Entry;
+using CovidEntry.Domain.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CovidEntry.Tests.Features;
+
+public class EntryFormTests : MudBunitContext
+{
+    private static readonly MetricField[] Metrics =
+    [
+        new("positive", "Cases (confirmed + probable)", MetricGroup.Cases),
+        new("death", "Deaths (confirmed + probable)", MetricGroup.Outcomes),
+        new("hospitalizedCurrently", "Currently hospitalized", MetricGroup.Hospital),
+    ];
+
+    public EntryFormTests()
+    {
+        Services.AddSingleton<EntryFormValidator>();
+        Services.AddSingleton<MetricInputValidator>();
+    }
+
+    [Theory]
+    [InlineData("12.5", MetricValueParser.NoDecimals)]
+    [InlineData("abc", MetricValueParser.NotAWholeNumber)]
+    [InlineData("-3", MetricValueParser.NoNegatives)]
+    [InlineData("1,23", MetricValueParser.BadGrouping)]
+    [InlineData("99999999999999999999", MetricValueParser.TooLarge)]
+    public void ABadValueGetsItsMessageAtTheFieldWhereItWasTyped(string typed, string message)
+    {
+        var form = Render<EntryForm>(p => p.Add(f => f.Model, EntryFormModel.For(Metrics)));
+
+        Field(form, "death").Input(typed);
+
+        form.WaitForAssertion(() => Assert.Equal([message], Messages(form, "death")));
+        Assert.Empty(Messages(form, "positive"));
+        Assert.Empty(Messages(form, "hospitalizedCurrently"));
+    }
+
+    [Theory]
+    [InlineData("1,234")]
+    [InlineData("1234")]
+    [InlineData("")]
+    public void WholeNumbersWithOrWithoutCommasAndEmptyFieldsAreAccepted(string typed)
+    {
+        var form = Render<EntryForm>(p => p.Add(f => f.Model, EntryFormModel.For(Metrics)));
+
+        Field(form, "positive").Input(typed);
+
+        form.WaitForAssertion(() => Assert.Equal(typed, Field(form, "positive").GetAttribute("value") ?? ""));
+        Assert.Empty(Messages(form, "positive"));
+    }
+
+    [Fact]
+    public async Task TheFormIsNotValidWhileAnyFieldIsBadAndReadsTheValuesOnceFixed()
+    {
+        var model = EntryFormModel.For(Metrics);
+        var form = Render<EntryForm>(p => p.Add(f => f.Model, model));
+        Field(form, "positive").Input("22,020");
+        Field(form, "death").Input("98.5");
+
+        Assert.False(await form.InvokeAsync(() => form.Instance.ValidateAsync()));
+        form.WaitForAssertion(() => Assert.Equal([MetricValueParser.NoDecimals], Messages(form, "death")));
+
+        Field(form, "death").Input("98");
+
+        Assert.True(await form.InvokeAsync(() => form.Instance.ValidateAsync()));
+        Assert.Equal(new Dictionary<string, long?> { ["positive"] = 22020, ["death"] = 98, ["hospitalizedCurrently"] = null }, model.ParsedValues());
+    }
+
+    [Fact]
+    public void TheFormHasOneSectionPerMetricGroupInCatalogOrder()
+    {
+        var form = Render<EntryForm>(p => p.Add(f => f.Model, EntryFormModel.For(Metrics)));
+
+        var legends = form.FindAll("form > fieldset > legend").Select(l => l.TextContent.Trim()).ToList();
+
+        Assert.Equal(["Cases", "Outcomes", "Hospitalization", "Source and notes"], legends);
+    }
+
+    private static IElement Field(IRenderedComponent<EntryForm> form, string metricKey) =>
+        form.Find($"input[data-metric='{metricKey}']");
+
+    private static List<string> Messages(IRenderedComponent<EntryForm> form, string metricKey) =>
+        Field(form, metricKey).Closest(".mud-input-control")!
+            .QuerySelectorAll(".mud-input-helper-text.mud-input-error")
+            .Select(e => e.TextContent.Trim())
+            .Where(t => t.Length > 0)
+            .ToList();
+}

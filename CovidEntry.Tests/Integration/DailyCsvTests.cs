@@ -1,0 +1,90 @@
+using System.Net;
+using CovidEntry.App.Data;
+using CovidEntry.App.Features.Exports;
+using CovidEntry.App.Features.Publish;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CovidEntry.Tests.Integration;
+
+/// <summary>The public daily CSV over real HTTP, on what the publish transaction wrote.</summary>
+public class DailyCsvTests : IAsyncLifetime
+{
+    private readonly TestDatabase _database = new();
+    private LoopScenario _loop = null!;
+    private WebApplication? _server;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        _loop = await new LoopScenario(_database).WithPeopleAsync();
+
+        _server = TestApp.Build(_database.ConnectionString);
+        _server.Urls.Add("http://127.0.0.1:0");
+        _server.MapData();
+        _server.MapExports();
+        await _server.StartAsync();
+        var address = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        _http = new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task WithNothingPublishedTheFileIsTheHeaderAlone()
+    {
+        var csv = await _http.GetStringAsync("/api/v1/states/daily.csv");
+
+        Assert.StartsWith("\"date\",\"state\",\"death\",", csv);
+        Assert.DoesNotContain('\n', csv);
+    }
+
+    [Fact]
+    public async Task ListsThePublishedValuesNewestDateFirstThenStateInCtpFormat()
+    {
+        var publisher = _database.Get<PublishService>();
+        var older = new Dictionary<string, string> { ["positive"] = "21,000", ["death"] = "97" };
+        var newer = new Dictionary<string, string> { ["positive"] = "22,020", ["death"] = "98", ["hospitalizedCurrently"] = "125" };
+        await publisher.PublishShiftAsync(await _loop.VerifiedShiftInReviewAsync(new DateOnly(2020, 11, 13), older, "AL", "AK"), _loop.Lead);
+        await publisher.PublishShiftAsync(await _loop.VerifiedShiftInReviewAsync(new DateOnly(2020, 11, 14), newer, "AK", "AL"), _loop.Lead);
+
+        using var response = await _http.GetAsync("/api/v1/states/daily.csv");
+        var csv = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.False(csv.EndsWith('\n'), "CTP's files have no newline after the last line");
+        var lines = csv.Split('\n');
+        var header = lines[0].Split(',').Select(c => c.Trim('"')).ToList();
+        Assert.Equal(["date", "state"], header.Take(2));
+        Assert.Equal(header.Skip(2).Order(StringComparer.Ordinal), header.Skip(2));
+        Assert.Equal(
+            ["\"2020-11-14\",\"AK\"", "\"2020-11-14\",\"AL\"", "\"2020-11-13\",\"AK\"", "\"2020-11-13\",\"AL\""],
+            lines.Skip(1).Select(l => string.Join(',', l.Split(',').Take(2))));
+
+        string Cell(int line, string column) => lines[line].Split(',')[header.IndexOf(column)];
+        Assert.Equal(("22020", "98", "125"), (Cell(1, "positive"), Cell(1, "death"), Cell(1, "hospitalizedCurrently")));
+        Assert.Equal(("21000", "97", ""), (Cell(3, "positive"), Cell(3, "death"), Cell(3, "hospitalizedCurrently")));
+        Assert.Equal("", Cell(3, "recovered"));
+    }
+
+    [Fact]
+    public async Task HealthzAnswersWhenTheDatabaseIsReachable()
+    {
+        using var response = await _http.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

@@ -1,0 +1,29 @@
+# Multi-stage build of the CovidEntry app image. The image holds the app only: it takes its
+# database from ConnectionStrings__Default (PostgreSQL 15+) and never starts a cluster of its own.
+#
+#   docker build -t covidentry .
+#   docker run --rm -e ConnectionStrings__Default="Host=db;Database=covidentry;Username=covidentry;Password=..." \
+#       covidentry migrate                    # apply migrations and seeds once per release
+#   docker run -p 8080:8080 -e ConnectionStrings__Default="..." covidentry
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY CovidEntry.Domain/CovidEntry.Domain.csproj CovidEntry.Domain/
+COPY CovidEntry.App/CovidEntry.App.csproj CovidEntry.App/
+RUN dotnet restore CovidEntry.App/CovidEntry.App.csproj
+COPY CovidEntry.Domain/ CovidEntry.Domain/
+COPY CovidEntry.App/ CovidEntry.App/
+RUN dotnet publish CovidEntry.App/CovidEntry.App.csproj -c Release -o /app --no-restore
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+ENV ASPNETCORE_HTTP_PORTS=8080 \
+    ASPNETCORE_ENVIRONMENT=Production \
+    Database__PrivateCluster=false \
+    Database__MigrateOnStartup=false
+EXPOSE 8080
+# The base image's unprivileged user. Load balancers probe GET /healthz.
+USER $APP_UID
+ENTRYPOINT ["dotnet", "CovidEntry.App.dll"]

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs every CovidEntry test suite: domain, integration (real PostgreSQL), component (bUnit) and
+# browser (Playwright driving Chromium). Installs what is missing where it can, then ends with
+# one line over all suites: "N passed, N failed, N skipped".
+#
+# The tests start their own throwaway PostgreSQL clusters (the app's own launcher) in temp
+# folders and remove them; nothing needs to be running beforehand.
+set -uo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+
+say() { echo "test.sh: $*"; }
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  say "the .NET 10 SDK is needed (https://dotnet.microsoft.com/download); install it and run again." >&2
+  exit 1
+fi
+
+as_root=false
+[ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && as_root=true
+apt_updated=false
+apt_install() {
+  if [ "$apt_updated" = false ]; then
+    apt-get update -qq >/dev/null
+    apt_updated=true
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# PostgreSQL server binaries: the tests make private clusters with initdb and pg_ctl.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1 && [ -z "${COVIDENTRY_PG_BIN:-}" ]; then
+  if [ "$as_root" = true ]; then
+    say "installing the PostgreSQL server (apt-get install postgresql)..."
+    apt_install postgresql
+  else
+    say "PostgreSQL server binaries are missing: install PostgreSQL 15+ (Debian: sudo apt-get install postgresql)." >&2
+  fi
+fi
+
+# Chromium for the browser tests (Playwright drives the machine's Chromium; it never downloads one).
+if ! command -v chromium >/dev/null 2>&1 && [ -z "${COVIDENTRY_CHROMIUM:-}" ]; then
+  if [ "$as_root" = true ]; then
+    say "installing Chromium for the browser tests (apt-get install chromium)..."
+    apt_install chromium
+  else
+    say "Chromium is missing, so the browser tests will fail: install it (Debian: sudo apt-get install chromium)." >&2
+  fi
+fi
+
+results=$(mktemp -d "${TMPDIR:-/tmp}/covidentry-test-results.XXXXXX")
+cleanup() {
+  rm -rf "$results"
+  # A test process that was killed cannot stop its cluster; stop and remove what it left.
+  for dir in "${TMPDIR:-/tmp}"/covidentry-tests-*; do
+    [ -d "$dir" ] || continue
+    if [ -f "$dir/pg/postmaster.pid" ]; then
+      pid=$(head -1 "$dir/pg/postmaster.pid")
+      owner_alive=false
+      for proc in /proc/[0-9]*; do
+        [ -r "$proc/cmdline" ] || continue
+        if tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -q "testhost\|vstest"; then owner_alive=true; break; fi
+      done
+      [ "$owner_alive" = false ] && kill "$pid" 2>/dev/null
+    fi
+    rm -rf "$dir" 2>/dev/null
+  done
+}
+trap cleanup EXIT
+
+say "building and running every suite..."
+dotnet test "$root/CovidEntry.sln" -nologo \
+  --logger "trx" --results-directory "$results" \
+  "$@" 2>&1 | tee "$results/console.log"
+status=${PIPESTATUS[0]}
+
+# Sum the counters of every test assembly's TRX report.
+passed=0; failed=0; skipped=0; reports=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  reports=$((reports + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  value() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+
+if [ "$reports" = 0 ] || { [ "$status" != 0 ] && [ "$failed" = 0 ]; }; then
+  # The build failed or the test host crashed before reporting: count that as a failure.
+  failed=$((failed + 1))
+  [ "$status" = 0 ] && status=1
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
