@@ -64,8 +64,9 @@ public sealed class MetricInputValidator : AbstractValidator<MetricInput>
         });
     }
 
+    /// <summary>The messages for a value as typed, for the field's own Validation function.</summary>
     public IEnumerable<string> Messages(string? text) =>
-        MetricValueParser.Parse(text).Error is { } error ? [error] : [];
+        Validate(new MetricInput { Key = "", Label = "", Group = default, Text = text }).Errors.Select(e => e.ErrorMessage);
 }
 
 public sealed class EntryFormValidator : MudFluentValidator<EntryFormModel>

@@ -23,7 +23,9 @@ public sealed class ReconcileService(IDbContextFactory<CovidEntryDbContext> dbFa
         var name = await db.Jurisdictions.Where(j => j.Code == entry.JurisdictionCode).Select(j => j.Name).SingleAsync(cancellationToken);
         var labels = await db.Metrics.ToDictionaryAsync(m => m.Key, m => m.Label, cancellationToken);
         var names = await users.NamesAsync(entry.Passes.Select(p => p.UserId), cancellationToken);
-        var passes = entry.Passes.OrderBy(p => p.Number)
+        // Until both passes are in, one of them is still being entered blind: show neither.
+        var bothIn = entry.HasSubmitted(1) && entry.HasSubmitted(2);
+        var passes = entry.Passes.Where(_ => bothIn).OrderBy(p => p.Number)
             .Select(p => new PassSummary(p.Number, names.GetValueOrDefault(p.UserId, "?"), p.SubmittedAtUtc, p.SourceUpdatedAtUtc, p.PublicNote, p.PrivateNote))
             .ToList();
         var mismatches = entry.Mismatches()
