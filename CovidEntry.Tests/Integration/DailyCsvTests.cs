@@ -10,19 +10,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CovidEntry.Tests.Integration;
 
 /// <summary>The public daily CSV over real HTTP, on what the publish transaction wrote.</summary>
-public class DailyCsvTests : IAsyncLifetime
+public class DailyCsvTests : LoopTest
 {
-    private readonly TestDatabase _database = new();
-    private LoopScenario _loop = null!;
     private WebApplication? _server;
     private HttpClient _http = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await _database.InitializeAsync();
-        _loop = await new LoopScenario(_database).WithPeopleAsync();
+        await base.InitializeAsync();
 
-        _server = TestApp.Build(_database.ConnectionString);
+        _server = TestApp.Build(Database.ConnectionString);
         _server.Urls.Add("http://127.0.0.1:0");
         _server.MapData();
         _server.MapExports();
@@ -31,7 +28,7 @@ public class DailyCsvTests : IAsyncLifetime
         _http = new HttpClient { BaseAddress = new Uri(address) };
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         _http.Dispose();
         if (_server is not null)
@@ -39,7 +36,7 @@ public class DailyCsvTests : IAsyncLifetime
             await _server.DisposeAsync();
         }
 
-        await _database.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     [Fact]
@@ -54,11 +51,11 @@ public class DailyCsvTests : IAsyncLifetime
     [Fact]
     public async Task ListsThePublishedValuesNewestDateFirstThenStateInCtpFormat()
     {
-        var publisher = _database.Get<PublishService>();
+        var publisher = Database.Get<PublishService>();
         var older = new Dictionary<string, string> { ["positive"] = "21,000", ["death"] = "97" };
         var newer = new Dictionary<string, string> { ["positive"] = "22,020", ["death"] = "98", ["hospitalizedCurrently"] = "125" };
-        await publisher.PublishShiftAsync(await _loop.VerifiedShiftInReviewAsync(new DateOnly(2020, 11, 13), older, "AL", "AK"), _loop.Lead);
-        await publisher.PublishShiftAsync(await _loop.VerifiedShiftInReviewAsync(new DateOnly(2020, 11, 14), newer, "AK", "AL"), _loop.Lead);
+        await publisher.PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(new DateOnly(2020, 11, 13), older, "AL", "AK"), Loop.Lead);
+        await publisher.PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(new DateOnly(2020, 11, 14), newer, "AK", "AL"), Loop.Lead);
 
         using var response = await _http.GetAsync("/api/v1/states/daily.csv");
         var csv = await response.Content.ReadAsStringAsync();

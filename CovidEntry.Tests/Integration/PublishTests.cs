@@ -7,12 +7,8 @@ using Npgsql;
 
 namespace CovidEntry.Tests.Integration;
 
-public class PublishTests : IAsyncLifetime
+public class PublishTests : LoopTest
 {
-    private static readonly DateOnly Day = new(2020, 11, 14);
-    private readonly TestDatabase _database = new();
-    private LoopScenario _loop = null!;
-
     private static readonly Dictionary<string, string> AkValues = new()
     {
         ["positive"] = "22,020",
@@ -20,84 +16,76 @@ public class PublishTests : IAsyncLifetime
         ["hospitalizedCurrently"] = "125",
     };
 
-    public async Task InitializeAsync()
-    {
-        await _database.InitializeAsync();
-        _loop = await new LoopScenario(_database).WithPeopleAsync();
-    }
-
-    public Task DisposeAsync() => _database.DisposeAsync();
-
     [Fact]
     public async Task PublishWritesVersionsAndLatestValuesAndMarksBatchAndShiftPublished()
     {
-        var shiftId = await _loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK", "AL");
+        var shiftId = await Loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK", "AL");
 
-        var result = await _database.Get<PublishService>().PublishShiftAsync(shiftId, _loop.Lead);
+        var result = await Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Lead);
 
         Assert.Equal(6, result.VersionsWritten);
-        await using var db = await _database.DbAsync();
+        await using var db = await Database.DbAsync();
         var latest = await db.LatestValues.Where(l => l.JurisdictionCode == "AK").OrderBy(l => l.MetricKey).ToListAsync();
         Assert.Equal(
             [("death", 98L, 1), ("hospitalizedCurrently", 125L, 1), ("positive", 22020L, 1)],
             latest.Select(l => (l.MetricKey, l.Value!.Value, l.VersionNumber)));
         var versions = await db.ValueVersions.ToListAsync();
         Assert.Equal(6, versions.Count);
-        Assert.All(versions, v => Assert.Equal(_loop.Lead, v.PublishedByUserId));
+        Assert.All(versions, v => Assert.Equal(Loop.Lead, v.PublishedByUserId));
         var shift = await db.Shifts.SingleAsync(s => s.Id == shiftId);
         var batch = await db.Batches.SingleAsync(b => b.Id == shift.BatchId);
-        Assert.Equal((ShiftState.Published, BatchStatus.Published, _loop.Lead), (shift.State, batch.Status, batch.PublishedByUserId));
+        Assert.Equal((ShiftState.Published, BatchStatus.Published, Loop.Lead), (shift.State, batch.Status, batch.PublishedByUserId));
     }
 
     [Fact]
     public async Task ASecondPublishOfTheSameBatchIsRefusedAndWritesNothing()
     {
-        var shiftId = await _loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK");
-        var publisher = _database.Get<PublishService>();
-        await publisher.PublishShiftAsync(shiftId, _loop.Lead);
+        var shiftId = await Loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK");
+        var publisher = Database.Get<PublishService>();
+        await publisher.PublishShiftAsync(shiftId, Loop.Lead);
 
-        var again = await Assert.ThrowsAsync<DomainException>(() => publisher.PublishShiftAsync(shiftId, _loop.OtherLead));
+        var again = await Assert.ThrowsAsync<DomainException>(() => publisher.PublishShiftAsync(shiftId, Loop.OtherLead));
 
         Assert.Contains("already published", again.Message);
-        Assert.Equal(3, await _loop.VersionCountAsync());
+        Assert.Equal(3, await Loop.VersionCountAsync());
     }
 
     [Fact]
     public async Task TwoPublishesAtOnceSucceedExactlyOnce()
     {
-        var shiftId = await _loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK", "AL");
+        var shiftId = await Loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK", "AL");
 
         var attempts = await Task.WhenAll(
-            Attempt(() => _database.Get<PublishService>().PublishShiftAsync(shiftId, _loop.Lead)),
-            Attempt(() => _database.Get<PublishService>().PublishShiftAsync(shiftId, _loop.OtherLead)));
+            Attempt(() => Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Lead)),
+            Attempt(() => Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.OtherLead)));
 
         Assert.Single(attempts, a => a is null);
         Assert.Single(attempts, a => a is DomainException);
-        Assert.Equal(6, await _loop.VersionCountAsync());
+        Assert.Equal(6, await Loop.VersionCountAsync());
     }
 
     [Fact]
     public async Task ABatchWithUnverifiedEntriesIsNotPublished()
     {
-        var shiftId = await _loop.OpenShiftAsync(Day, "AK");
-        await using (var db = await _database.DbAsync())
+        var shiftId = await Loop.OpenShiftAsync(Day, "AK");
+        await using (var db = await Database.DbAsync())
         {
             // Force the shift into review around the domain rule, to prove publish checks again.
             await db.Database.ExecuteSqlAsync($"UPDATE \"Shifts\" SET \"State\" = 'InReview' WHERE \"Id\" = {shiftId}");
         }
 
-        var refused = await Assert.ThrowsAsync<DomainException>(() => _database.Get<PublishService>().PublishShiftAsync(shiftId, _loop.Lead));
+        var refused = await Assert.ThrowsAsync<DomainException>(() => Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Lead));
 
         Assert.Contains("Not yet verified: AK", refused.Message);
-        Assert.Equal(0, await _loop.VersionCountAsync());
+        Assert.Equal(0, await Loop.VersionCountAsync());
     }
 
     [Fact]
     public async Task ALeadWhoEnteredAPassCannotPublish()
     {
-        var shiftId = await _loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK");
+        var shiftId = await Loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK");
 
-        var refused = await Assert.ThrowsAsync<DomainException>(() => _database.Get<PublishService>().PublishShiftAsync(shiftId, _loop.Vera));
+        var refused = await Assert.ThrowsAsync<DomainException>(() => Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Vera));
 
         Assert.Contains("another lead must publish", refused.Message);
     }
@@ -105,8 +93,8 @@ public class PublishTests : IAsyncLifetime
     [Fact]
     public async Task AFailureDuringPublishLeavesNothingHalfWritten()
     {
-        var shiftId = await _loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK");
-        await using (var db = await _database.DbAsync())
+        var shiftId = await Loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK");
+        await using (var db = await Database.DbAsync())
         {
             await db.Database.ExecuteSqlRawAsync("""
                 CREATE FUNCTION fail_latest() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full (test)'; END; $$;
@@ -114,9 +102,9 @@ public class PublishTests : IAsyncLifetime
                 """);
         }
 
-        await Assert.ThrowsAnyAsync<DbUpdateException>(() => _database.Get<PublishService>().PublishShiftAsync(shiftId, _loop.Lead));
+        await Assert.ThrowsAnyAsync<DbUpdateException>(() => Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Lead));
 
-        await using (var db = await _database.DbAsync())
+        await using (var db = await Database.DbAsync())
         {
             Assert.Equal(0, await db.ValueVersions.CountAsync());
             Assert.Equal(0, await db.LatestValues.CountAsync());
@@ -126,21 +114,21 @@ public class PublishTests : IAsyncLifetime
             await db.Database.ExecuteSqlRawAsync("DROP TRIGGER fail_latest ON \"LatestValues\"");
         }
 
-        await _database.Get<PublishService>().PublishShiftAsync(shiftId, _loop.Lead);
-        Assert.Equal(3, await _loop.VersionCountAsync());
+        await Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Lead);
+        Assert.Equal(3, await Loop.VersionCountAsync());
     }
 
     [Fact]
     public async Task RepublishingADayWritesNewVersionsOnlyForChangedCells()
     {
-        var publisher = _database.Get<PublishService>();
-        await publisher.PublishShiftAsync(await _loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK"), _loop.Lead);
+        var publisher = Database.Get<PublishService>();
+        await publisher.PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK"), Loop.Lead);
 
         var corrected = new Dictionary<string, string>(AkValues) { ["death"] = "99", ["hospitalizedCurrently"] = "" };
-        var result = await publisher.PublishShiftAsync(await _loop.VerifiedShiftInReviewAsync(Day, corrected, "AK"), _loop.OtherLead);
+        var result = await publisher.PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(Day, corrected, "AK"), Loop.OtherLead);
 
         Assert.Equal(2, result.VersionsWritten);
-        await using var db = await _database.DbAsync();
+        await using var db = await Database.DbAsync();
         var latest = await db.LatestValues.ToDictionaryAsync(l => l.MetricKey);
         Assert.Equal((99L, 2), (latest["death"].Value!.Value, latest["death"].VersionNumber));
         Assert.Equal(((long?)null, 2), (latest["hospitalizedCurrently"].Value, latest["hospitalizedCurrently"].VersionNumber));
@@ -152,13 +140,13 @@ public class PublishTests : IAsyncLifetime
     [Fact]
     public async Task TheLatestTableHoldsTheNewestVersionOfEveryPublishedCell()
     {
-        var publisher = _database.Get<PublishService>();
-        await publisher.PublishShiftAsync(await _loop.VerifiedShiftInReviewAsync(Day.AddDays(-1), AkValues, "AK", "AL"), _loop.Lead);
-        await publisher.PublishShiftAsync(await _loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK", "AL"), _loop.Lead);
+        var publisher = Database.Get<PublishService>();
+        await publisher.PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(Day.AddDays(-1), AkValues, "AK", "AL"), Loop.Lead);
+        await publisher.PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK", "AL"), Loop.Lead);
         var corrected = new Dictionary<string, string>(AkValues) { ["positive"] = "22,100", ["recovered"] = "7,000" };
-        await publisher.PublishShiftAsync(await _loop.VerifiedShiftInReviewAsync(Day, corrected, "AL"), _loop.OtherLead);
+        await publisher.PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(Day, corrected, "AL"), Loop.OtherLead);
 
-        await using var db = await _database.DbAsync();
+        await using var db = await Database.DbAsync();
         var newest = await db.Database.SqlQueryRaw<CellValue>("""
             SELECT DISTINCT ON ("JurisdictionCode", "DataDate", "MetricKey")
                    "JurisdictionCode", "DataDate", "MetricKey", "Value", "VersionNumber"
@@ -181,8 +169,8 @@ public class PublishTests : IAsyncLifetime
     [Fact]
     public async Task TheDatabaseRefusesToChangeOrDeletePublishedVersions()
     {
-        await _database.Get<PublishService>().PublishShiftAsync(await _loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK"), _loop.Lead);
-        await using var db = await _database.DbAsync();
+        await Database.Get<PublishService>().PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK"), Loop.Lead);
+        await using var db = await Database.DbAsync();
 
         var update = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync("UPDATE \"ValueVersions\" SET \"Value\" = 0"));
         var delete = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM \"ValueVersions\""));

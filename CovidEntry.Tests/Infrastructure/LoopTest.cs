@@ -1,0 +1,22 @@
+namespace CovidEntry.Tests.Infrastructure;
+
+/// <summary>
+/// Base of the integration tests that run the core loop: a database of the class's own and the
+/// four people of <see cref="LoopScenario"/>.
+/// </summary>
+public abstract class LoopTest : IAsyncLifetime
+{
+    protected static readonly DateOnly Day = new(2020, 11, 14);
+
+    protected TestDatabase Database { get; } = new();
+
+    protected LoopScenario Loop { get; private set; } = null!;
+
+    public virtual async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        Loop = await new LoopScenario(Database).WithPeopleAsync();
+    }
+
+    public virtual Task DisposeAsync() => Database.DisposeAsync();
+}
