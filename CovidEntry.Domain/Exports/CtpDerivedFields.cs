@@ -65,28 +65,41 @@ public static class CtpDerivedFields
     public static IReadOnlyList<RawDay> Derive(string totalTestsRule, IEnumerable<RawDay> days)
     {
         var result = new List<RawDay>();
-        Dictionary<string, long?>? previous = null;
+        IReadOnlyDictionary<string, long?>? previous = null;
         foreach (var day in days.OrderBy(d => d.Date))
         {
-            var values = new Dictionary<string, long?>(day.Values)
-            {
-                [TotalTestResults] = TotalTestResultsOf(totalTestsRule, day.Values),
-                [Hospitalized] = day.Values.GetValueOrDefault("hospitalizedCumulative"),
-                [PositiveScore] = 0,
-            };
-
-            foreach (var (increase, of) in Increases)
-            {
-                var today = values.GetValueOrDefault(of) ?? 0;
-                values[increase] = previous is null
-                    ? FirstDayIsOwnValue.Contains(of) ? today : 0
-                    : today - (previous.GetValueOrDefault(of) ?? 0);
-            }
-
+            var values = DeriveDay(totalTestsRule, day.Values, previous);
             result.Add(day with { Values = values });
             previous = values;
         }
 
         return result;
     }
+
+    /// <summary>
+    /// One day's raw values with the derived columns added. <paramref name="previousDay"/> holds
+    /// the jurisdiction's previous day (raw, or as returned by this method), or is null on its first day.
+    /// </summary>
+    public static Dictionary<string, long?> DeriveDay(string totalTestsRule, IReadOnlyDictionary<string, long?> raw, IReadOnlyDictionary<string, long?>? previousDay)
+    {
+        var values = new Dictionary<string, long?>(raw)
+        {
+            [TotalTestResults] = TotalTestResultsOf(totalTestsRule, raw),
+            [Hospitalized] = raw.GetValueOrDefault("hospitalizedCumulative"),
+            [PositiveScore] = 0,
+        };
+
+        foreach (var (increase, of) in Increases)
+        {
+            var today = ValueOf(totalTestsRule, raw, of) ?? 0;
+            values[increase] = previousDay is null
+                ? FirstDayIsOwnValue.Contains(of) ? today : 0
+                : today - (ValueOf(totalTestsRule, previousDay, of) ?? 0);
+        }
+
+        return values;
+    }
+
+    private static long? ValueOf(string totalTestsRule, IReadOnlyDictionary<string, long?> values, string column) =>
+        column == TotalTestResults ? TotalTestResultsOf(totalTestsRule, values) : values.GetValueOrDefault(column);
 }
