@@ -6,7 +6,9 @@
 #   ./run.sh                               start on a free loopback port
 #   ./run.sh --urls http://127.0.0.1:5080  start on a chosen address
 #   ./run.sh migrate                       apply migrations and seeds, then exit
+#   ./run.sh import-ctp FILE.csv           import a states history file in CTP's format
 set -euo pipefail
+invoked_from=$(pwd)
 cd "$(dirname "$0")"
 root=$(pwd)
 
@@ -40,6 +42,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# The app runs from its build folder: make a file argument absolute while we know where we are.
+if [ "${args[0]:-}" = import-ctp ] && [ -n "${args[1]:-}" ]; then
+  case "${args[1]}" in
+    /*) ;;
+    *) args[1]="$invoked_from/${args[1]}" ;;
+  esac
+fi
+
 export COVIDENTRY_DATA_DIR="${COVIDENTRY_DATA_DIR:-$HOME/.local/share/covidentry}"
 mkdir -p "$COVIDENTRY_DATA_DIR"
 export COVIDENTRY_DATA_DIR="$(cd "$COVIDENTRY_DATA_DIR" && pwd)"
@@ -48,4 +58,5 @@ echo "run.sh: building..."
 dotnet build "$root/CovidEntry.App/CovidEntry.App.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly
 
 cd "$root/CovidEntry.App/bin/Release/net10.0"
-exec dotnet CovidEntry.App.dll --urls "$urls" "${args[@]}"
+# An admin verb (migrate, import-ctp) must come first; the host's settings follow it.
+exec dotnet CovidEntry.App.dll "${args[@]}" --urls "$urls"

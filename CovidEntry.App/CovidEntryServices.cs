@@ -2,6 +2,8 @@ using MudBlazor.Services;
 using CovidEntry.App.Components.Account;
 using CovidEntry.App.Features.Admin;
 using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Exports;
+using CovidEntry.App.Features.Imports;
 using CovidEntry.App.Features.Publish;
 using CovidEntry.App.Features.Reconcile;
 using CovidEntry.App.Features.Review;
@@ -25,5 +27,7 @@ public static class CovidEntryServices
         builder.AddReconcile();
         builder.AddReview();
         builder.AddPublish();
+        builder.AddImports();
+        builder.AddExports();
     }
 }

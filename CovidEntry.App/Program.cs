@@ -3,8 +3,12 @@ using CovidEntry.App.Components;
 using CovidEntry.App.Components.Account;
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Exports;
+using CovidEntry.App.Features.Imports;
 
-var builder = WebApplication.CreateBuilder(args);
+// Admin verbs (`migrate`, `import-ctp FILE`) come first; whatever follows them is the host's.
+var command = CommandLine.Parse(args);
+
+var builder = WebApplication.CreateBuilder(command.HostArguments);
 
 // Serve the static files of referenced packages (MudBlazor, blazor.web.js) from a build output
 // as well as from a publish output, whatever the environment.
@@ -34,12 +38,15 @@ app.MapAdditionalIdentityEndpoints();
 app.MapData();
 app.MapExports();
 
-await app.PrepareDatabaseAsync(migrate: args.FirstOrDefault() == "migrate");
-if (args.FirstOrDefault() == "migrate")
+await app.PrepareDatabaseAsync(migrate: command.Verb == CommandLine.Migrate);
+switch (command.Verb)
 {
-    // `migrate`: bring the database up to date, seed it, and exit (for deployments that keep
-    // Database:MigrateOnStartup off).
-    return;
+    case CommandLine.Migrate:
+        // Bring the database up to date, seed it, and exit (for deployments that keep
+        // Database:MigrateOnStartup off).
+        return await app.RunCommandAsync(() => Task.FromResult(0));
+    case ImportCommand.Verb:
+        return await app.RunCommandAsync(() => ImportCommand.RunAsync(app, command.VerbArguments));
 }
 
 await app.StartAsync();
@@ -51,6 +58,7 @@ foreach (var address in addresses)
 }
 
 await app.WaitForShutdownAsync();
+return 0;
 
 /// <summary>Entry point type, visible to the tests.</summary>
 public partial class Program;

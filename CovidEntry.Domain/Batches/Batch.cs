@@ -37,6 +37,8 @@ public sealed class Batch
         Status = BatchStatus.Open;
     }
 
+    public const int NoteMaxLength = 2000;
+
     public Guid Id { get; private set; } = Guid.CreateVersion7();
     public BatchKind Kind { get; private set; }
     public BatchStatus Status { get; private set; }
@@ -44,6 +46,10 @@ public sealed class Batch
     public DateTime CreatedAtUtc { get; private set; }
     public string? PublishedByUserId { get; private set; }
     public DateTime? PublishedAtUtc { get; private set; }
+
+    /// <summary>Why the batch exists: an import's file, an edit's reason. Published with the batch.</summary>
+    public string? Note { get; private set; }
+
     public IReadOnlyList<Entry> Entries => _entries;
 
     public static Batch Daily(DateOnly dataDate, IEnumerable<string> jurisdictionCodes, string createdByUserId, DateTime nowUtc)
@@ -57,6 +63,17 @@ public sealed class Batch
         var batch = new Batch(BatchKind.Daily, createdByUserId, nowUtc);
         batch._entries.AddRange(codes.Select(code => new Entry(batch.Id, code, dataDate)));
         return batch;
+    }
+
+    /// <summary>A batch that loads legacy history; its values come from a validated file, not from passes.</summary>
+    public static Batch Import(string note, string createdByUserId, DateTime nowUtc)
+    {
+        if (string.IsNullOrWhiteSpace(note))
+        {
+            throw new DomainException("An import needs a note saying where its data comes from.");
+        }
+
+        return new Batch(BatchKind.Import, createdByUserId, nowUtc) { Note = note.Trim()[..Math.Min(note.Trim().Length, NoteMaxLength)] };
     }
 
     public Entry Entry(Guid entryId) =>

@@ -1,48 +1,29 @@
 using System.Net;
-using CovidEntry.App.Data;
-using CovidEntry.App.Features.Exports;
 using CovidEntry.App.Features.Publish;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CovidEntry.Tests.Integration;
 
 /// <summary>The public daily CSV over real HTTP, on what the publish transaction wrote.</summary>
 public class DailyCsvTests : LoopTest
 {
-    private WebApplication? _server;
-    private HttpClient _http = null!;
+    private PublicApi _api = null!;
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-
-        _server = TestApp.Build(Database.ConnectionString);
-        _server.Urls.Add("http://127.0.0.1:0");
-        _server.MapData();
-        _server.MapExports();
-        await _server.StartAsync();
-        var address = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        _http = new HttpClient { BaseAddress = new Uri(address) };
+        _api = await PublicApi.StartAsync(Database.ConnectionString);
     }
 
     public override async Task DisposeAsync()
     {
-        _http.Dispose();
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
+        await _api.DisposeAsync();
         await base.DisposeAsync();
     }
 
     [Fact]
     public async Task WithNothingPublishedTheFileIsTheHeaderAlone()
     {
-        var csv = await _http.GetStringAsync("/api/v1/states/daily.csv");
+        var csv = await _api.Http.GetStringAsync("/api/v1/states/daily.csv");
 
         Assert.StartsWith("\"date\",\"state\",\"death\",", csv);
         Assert.DoesNotContain('\n', csv);
@@ -57,7 +38,7 @@ public class DailyCsvTests : LoopTest
         await publisher.PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(new DateOnly(2020, 11, 13), older, "AL", "AK"), Loop.Lead);
         await publisher.PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(new DateOnly(2020, 11, 14), newer, "AK", "AL"), Loop.Lead);
 
-        using var response = await _http.GetAsync("/api/v1/states/daily.csv");
+        using var response = await _api.Http.GetAsync("/api/v1/states/daily.csv");
         var csv = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -80,7 +61,7 @@ public class DailyCsvTests : LoopTest
     [Fact]
     public async Task HealthzAnswersWhenTheDatabaseIsReachable()
     {
-        using var response = await _http.GetAsync("/healthz");
+        using var response = await _api.Http.GetAsync("/healthz");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }

@@ -16,6 +16,7 @@ public sealed class BatchConfiguration : IEntityTypeConfiguration<Batch>
         builder.Property(b => b.Status).HasConversion<string>().HasMaxLength(32);
         builder.Property(b => b.CreatedByUserId).HasMaxLength(450).IsRequired();
         builder.Property(b => b.PublishedByUserId).HasMaxLength(450);
+        builder.Property(b => b.Note).HasMaxLength(Batch.NoteMaxLength);
         builder.HasMany(b => b.Entries).WithOne().HasForeignKey(e => e.BatchId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(b => b.Entries).UsePropertyAccessMode(PropertyAccessMode.Field);
 

@@ -1,68 +1,157 @@
+using System.Globalization;
 using System.Text;
 using CovidEntry.App.Data;
 using CovidEntry.Domain.Exports;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace CovidEntry.App.Features.Exports;
 
+/// <summary>
+/// The public v1 files, compatible with the COVID Tracking Project's: same column names, same
+/// order, same CSV bytes. Everything is streamed: a row is written as soon as it is known.
+/// </summary>
 public static class ExportEndpoints
 {
+    public const string AsOfHelp = "asOf must be an ISO 8601 time, for example 2020-12-15T00:00Z.";
+
+    public static void AddExports(this WebApplicationBuilder builder) => builder.Services.AddScoped<PublishedRows>();
+
     public static void MapExports(this WebApplication app)
     {
         var v1 = app.MapGroup("/api/v1").AllowAnonymous();
-        v1.MapGet("/states/daily.csv", StatesDailyCsvAsync)
-            .WithName("StatesDailyCsv")
-            .WithSummary("Latest published values, one row per jurisdiction and date, in the COVID Tracking Project's v1 CSV format.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+
+        v1.MapGet("/states/daily.{format}", (string format, [FromQuery] string? asOf, PublishedRows rows, CancellationToken ct) =>
+                StatesDaily(format, asOf, null, rows, ct))
+            .WithName("StatesDaily")
+            .WithSummary("Every published jurisdiction-day, newest date first then state A→Z, in the columns of CTP's all-states-history file.");
+
+        v1.MapGet("/states/{code}/daily.{format}", async (string code, string format, [FromQuery] string? asOf, PublishedRows rows, CancellationToken ct) =>
+            {
+                var catalog = await rows.CatalogAsync(ct);
+                var state = code.ToUpperInvariant();
+                return catalog.TotalTestsRuleByState.ContainsKey(state)
+                    ? await StatesDaily(format, asOf, state, rows, ct)
+                    : Results.Problem($"There is no jurisdiction \"{code}\". Use a two-letter code such as NY.", statusCode: 404);
+            })
+            .WithName("StateDaily")
+            .WithSummary("One jurisdiction's published days, newest first.");
+
+        v1.MapGet("/states/current.{format}", StatesCurrent)
+            .WithName("StatesCurrent")
+            .WithSummary("Each jurisdiction's most recent published day, state A→Z.");
+
+        v1.MapGet("/us/daily.{format}", UsDailyFile)
+            .WithName("UsDaily")
+            .WithSummary("National totals per date, in the columns of CTP's national-history file.");
+
+        v1.MapGet("/states/info.{format}", StatesInfo)
+            .WithName("StatesInfo")
+            .WithSummary("The jurisdictions: code, name, FIPS, source pages and total-tests rule.");
     }
 
-    /// <summary>Streams the latest table in v1 CSV: newest date first, then state A→Z.</summary>
-    private static async Task StatesDailyCsvAsync(HttpContext http, IDbContextFactory<CovidEntryDbContext> dbFactory, CancellationToken cancellationToken)
+    private static async Task<IResult> StatesDaily(string format, string? asOf, string? state, PublishedRows rows, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var metricColumns = await db.Metrics.AsNoTracking().Where(m => m.IsActive)
-            .ToDictionaryAsync(m => m.Key, m => m.V1Column, cancellationToken);
-        var columns = V1DailyCsv.Columns(metricColumns.Values);
-
-        http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = "attachment; filename=\"daily.csv\"";
-        await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false), bufferSize: 64 * 1024);
-        var cells = db.LatestValues.AsNoTracking()
-            .OrderByDescending(l => l.DataDate).ThenBy(l => l.JurisdictionCode)
-            .Select(l => new Cell(l.DataDate, l.JurisdictionCode, l.MetricKey, l.Value))
-            .AsAsyncEnumerable();
-        await V1DailyCsv.WriteAsync(writer, columns, GroupRows(cells, metricColumns, cancellationToken), cancellationToken);
-        await writer.FlushAsync(cancellationToken);
-    }
-
-    private sealed record Cell(DateOnly DataDate, string JurisdictionCode, string MetricKey, long? Value);
-
-    private static async IAsyncEnumerable<V1DailyRow> GroupRows(
-        IAsyncEnumerable<Cell> cells,
-        IReadOnlyDictionary<string, string> metricColumns,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        (DateOnly Date, string State)? current = null;
-        var values = new Dictionary<string, long?>();
-        await foreach (var cell in cells.WithCancellation(cancellationToken))
+        if (Refuse(format, asOf, out var moment) is { } refusal)
         {
-            (DateOnly Date, string State) key = (cell.DataDate, cell.JurisdictionCode);
-            if (current is { } open && open != key)
-            {
-                yield return new V1DailyRow(open.Date, open.State, values);
-                values = [];
-            }
-
-            current = key;
-            if (metricColumns.TryGetValue(cell.MetricKey, out var column))
-            {
-                values[column] = cell.Value;
-            }
+            return refusal;
         }
 
-        if (current is { } last)
-        {
-            yield return new V1DailyRow(last.Date, last.State, values);
-        }
+        var catalog = await rows.CatalogAsync(ct);
+        var columns = catalog.StatesDailyColumns;
+        var daily = rows.DerivedAsync(catalog, moment, state, ct);
+        return format == "csv"
+            ? Csv(V1DailyCsv.Header(columns), daily, row => V1DailyCsv.Line(columns, row), "daily.csv", ct)
+            : Json(stream => V1Json.WriteStatesAsync(stream, columns, daily, ct));
     }
+
+    private static async Task<IResult> StatesCurrent(string format, [FromQuery] string? asOf, PublishedRows rows, CancellationToken ct)
+    {
+        if (Refuse(format, asOf, out var moment) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var catalog = await rows.CatalogAsync(ct);
+        var columns = catalog.StatesDailyColumns;
+
+        // The stream is newest first: each state's first row is its current one (56 rows kept).
+        var current = new SortedDictionary<string, V1DailyRow>(StringComparer.Ordinal);
+        await foreach (var row in rows.DerivedAsync(catalog, moment, null, ct))
+        {
+            current.TryAdd(row.State, row);
+        }
+
+        var ordered = current.Values.ToAsyncEnumerable();
+        return format == "csv"
+            ? Csv(V1DailyCsv.Header(columns), ordered, row => V1DailyCsv.Line(columns, row), "current.csv", ct)
+            : Json(stream => V1Json.WriteStatesAsync(stream, columns, ordered, ct));
+    }
+
+    private static async Task<IResult> UsDailyFile(string format, [FromQuery] string? asOf, PublishedRows rows, CancellationToken ct)
+    {
+        if (Refuse(format, asOf, out var moment) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var catalog = await rows.CatalogAsync(ct);
+        var us = UsDaily.FromStates(rows.DerivedAsync(catalog, moment, null, ct), ct);
+        return format == "csv"
+            ? Csv(UsDaily.Header(), us, UsDaily.Line, "national-history.csv", ct)
+            : Json(stream => V1Json.WriteUsAsync(stream, us, ct));
+    }
+
+    private static async Task<IResult> StatesInfo(string format, IDbContextFactory<CovidEntryDbContext> dbFactory, CancellationToken ct)
+    {
+        if (Refuse(format, null, out _) is { } refusal)
+        {
+            return refusal;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var jurisdictions = await db.Jurisdictions.AsNoTracking().Include(j => j.Sources).OrderBy(j => j.Code).ToListAsync(ct);
+        var info = jurisdictions.Select(StatesInfoFile.From).ToList();
+        return format == "csv"
+            ? Results.Text(StatesInfoFile.Csv(info), "text/csv; charset=utf-8", Encoding.UTF8)
+            : Results.Json(info.Select(StatesInfoFile.Json));
+    }
+
+    private static IResult? Refuse(string format, string? asOf, out DateTimeOffset? moment)
+    {
+        moment = null;
+        if (format is not ("csv" or "json"))
+        {
+            return Results.Problem($"Ask for .csv or .json, not .{format}.", statusCode: 404);
+        }
+
+        if (asOf is null)
+        {
+            return null;
+        }
+
+        if (!DateTimeOffset.TryParse(asOf, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            return Results.Problem($"\"{asOf}\" is not a time. {AsOfHelp}", statusCode: 400);
+        }
+
+        moment = parsed;
+        return null;
+    }
+
+    private static IResult Csv<T>(string header, IAsyncEnumerable<T> rows, Func<T, string> line, string fileName, CancellationToken ct) =>
+        Results.Stream(async body =>
+        {
+            await using var writer = new StreamWriter(body, new UTF8Encoding(false), bufferSize: 64 * 1024);
+            await writer.WriteAsync(header);
+            await foreach (var row in rows.WithCancellation(ct))
+            {
+                await writer.WriteAsync('\n');
+                await writer.WriteAsync(line(row));
+            }
+
+            await writer.FlushAsync(ct);
+        }, "text/csv; charset=utf-8", fileName);
+
+    private static IResult Json(Func<Stream, Task> write) => Results.Stream(write, "application/json; charset=utf-8");
 }

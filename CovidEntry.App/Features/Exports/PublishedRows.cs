@@ -1,0 +1,96 @@
+using System.Data;
+using System.Runtime.CompilerServices;
+using CovidEntry.App.Data;
+using CovidEntry.Domain.Exports;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CovidEntry.App.Features.Exports;
+
+/// <summary>What the public files need from the catalog and the jurisdictions, read once per request.</summary>
+public sealed record ExportCatalog(IReadOnlyDictionary<string, string> ColumnByMetricKey, IReadOnlyDictionary<string, string> TotalTestsRuleByState)
+{
+    /// <summary>The states daily columns: date, state, then every raw and derived column A→Z, as in CTP's file.</summary>
+    public IReadOnlyList<string> StatesDailyColumns { get; } =
+        V1DailyCsv.Columns(ColumnByMetricKey.Values.Concat(CtpDerivedFields.Columns).Distinct());
+}
+
+/// <summary>
+/// Published values as rows, newest date first then state A→Z, read with a streaming reader:
+/// from the latest table, or, for an as-of moment, from the newest version of each cell
+/// published at or before it.
+/// </summary>
+public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFactory)
+{
+    public async Task<ExportCatalog> CatalogAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return new ExportCatalog(
+            await db.Metrics.AsNoTracking().ToDictionaryAsync(m => m.Key, m => m.V1Column, cancellationToken),
+            await db.Jurisdictions.AsNoTracking().ToDictionaryAsync(j => j.Code, j => j.TotalTestResultsField, cancellationToken));
+    }
+
+    /// <summary>Rows with CTP's derived columns; <paramref name="state"/> limits them to one jurisdiction.</summary>
+    public IAsyncEnumerable<V1DailyRow> DerivedAsync(ExportCatalog catalog, DateTimeOffset? asOf, string? state, CancellationToken cancellationToken) =>
+        V1DailyRows.WithDerivedColumns(RawAsync(catalog, asOf, state, cancellationToken), code => catalog.TotalTestsRuleByState[code], cancellationToken);
+
+    public async IAsyncEnumerable<V1DailyRow> RawAsync(ExportCatalog catalog, DateTimeOffset? asOf, string? state,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var stateFilter = state is null ? "" : "AND \"JurisdictionCode\" = @state";
+        var sql = asOf is null
+            ? $"""
+               SELECT "DataDate", "JurisdictionCode", "MetricKey", "Value" FROM "LatestValues"
+               WHERE true {stateFilter}
+               ORDER BY "DataDate" DESC, "JurisdictionCode"
+               """
+            : $"""
+               SELECT "DataDate", "JurisdictionCode", "MetricKey", "Value" FROM (
+                   SELECT DISTINCT ON ("JurisdictionCode", "DataDate", "MetricKey") "DataDate", "JurisdictionCode", "MetricKey", "Value"
+                   FROM "ValueVersions"
+                   WHERE "PublishedAtUtc" <= @asOf {stateFilter}
+                   ORDER BY "JurisdictionCode", "DataDate", "MetricKey", "VersionNumber" DESC) AS as_of
+               ORDER BY "DataDate" DESC, "JurisdictionCode"
+               """;
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        if (state is not null)
+        {
+            command.Parameters.AddWithValue("state", state);
+        }
+
+        if (asOf is { } moment)
+        {
+            command.Parameters.AddWithValue("asOf", moment.UtcDateTime);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+        (DateOnly Date, string State)? current = null;
+        var values = new Dictionary<string, long?>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var key = (reader.GetFieldValue<DateOnly>(0), reader.GetString(1));
+            var metric = reader.GetString(2);
+            long? value = await reader.IsDBNullAsync(3, cancellationToken) ? null : reader.GetInt64(3);
+            if (current is { } open && open != key)
+            {
+                yield return new V1DailyRow(open.Date, open.State, values);
+                values = [];
+            }
+
+            current = key;
+            if (catalog.ColumnByMetricKey.TryGetValue(metric, out var column))
+            {
+                values[column] = value;
+            }
+        }
+
+        if (current is { } last)
+        {
+            yield return new V1DailyRow(last.Date, last.State, values);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using System.Globalization;
+using CovidEntry.App.Data;
+using CovidEntry.App.Features.Publish;
+using CovidEntry.Domain.Batches;
+using CovidEntry.Domain.Imports;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CovidEntry.App.Features.Imports;
+
+public enum ImportStage
+{
+    Reading,
+    Comparing,
+    Writing,
+    Done,
+}
+
+public sealed record ImportProgress(ImportStage Stage, int Rows, long Cells);
+
+public sealed record ImportReport(
+    string FileName,
+    IReadOnlyList<ImportProblem> Problems,
+    IReadOnlyList<DerivedDisagreement> Disagreements,
+    int Rows,
+    long Cells,
+    long VersionsWritten,
+    Guid? BatchId)
+{
+    public bool Imported => BatchId is not null;
+}
+
+/// <summary>
+/// Imports a states history file in the COVID Tracking Project's format as an import batch.
+/// Every row is checked before anything is written; then the cells go to PostgreSQL with
+/// COPY and one set-based statement writes a version for each changed cell and moves the
+/// latest table, in one transaction under the publish lock.
+/// </summary>
+public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFactory, TimeProvider clock, ILogger<CtpImportService> logger)
+{
+    /// <summary>The user id recorded for imports started from <c>./run.sh import-ctp</c>.</summary>
+    public const string CommandLineUser = "command-line";
+
+    private const int ProgressEvery = 5_000;
+
+    public async Task<ImportReport> ImportAsync(Stream content, string fileName, string userId,
+        IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var catalog = await db.Metrics.AsNoTracking().ToDictionaryAsync(m => m.V1Column, m => m.Key, cancellationToken);
+        var rules = await db.Jurisdictions.AsNoTracking().ToDictionaryAsync(j => j.Code, j => j.TotalTestResultsField, cancellationToken);
+        var file = new CtpHistoryFile(catalog, rules);
+
+        await ReadAsync(content, file, progress, cancellationToken);
+        if (file.HasProblems)
+        {
+            logger.LogWarning("Import of {FileName} by {UserId} refused: {Count} problems", fileName, userId, file.Problems.Count);
+            return new ImportReport(fileName, file.Problems, [], file.RowCount, 0, 0, null);
+        }
+
+        progress?.Report(new ImportProgress(ImportStage.Comparing, file.RowCount, 0));
+        var disagreements = file.DerivedDisagreements();
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var batch = Batch.Import($"Imported from {fileName}", userId, now);
+        batch.MarkPublished(userId, now);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PublishService.PublishLockKey})", cancellationToken);
+        db.Batches.Add(batch);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var cells = await CopyCellsAsync(connection, file, progress, cancellationToken);
+        var versions = await WriteVersionsAsync(connection, batch.Id, userId, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        progress?.Report(new ImportProgress(ImportStage.Done, file.RowCount, cells));
+        logger.LogInformation("Import {BatchId} of {FileName} by {UserId}: {Rows} rows, {Cells} cells, {Versions} new versions, {Disagreements} derived disagreements",
+            batch.Id, fileName, userId, file.RowCount, cells, versions, disagreements.Count);
+        return new ImportReport(fileName, [], disagreements, file.RowCount, cells, versions, batch.Id);
+    }
+
+    private static async Task ReadAsync(Stream content, CtpHistoryFile file, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(content);
+        using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null, MissingFieldFound = null });
+        if (!await csv.ReadAsync() || !csv.ReadHeader() || !file.ReadHeader(csv.HeaderRecord!))
+        {
+            if (csv.HeaderRecord is null)
+            {
+                file.ReadHeader([]);
+            }
+
+            return;
+        }
+
+        var read = 0;
+        while (await csv.ReadAsync())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            file.ReadRow(csv.Parser.Row, csv.Parser.Record!);
+            if (++read % ProgressEvery == 0)
+            {
+                progress?.Report(new ImportProgress(ImportStage.Reading, read, 0));
+            }
+        }
+    }
+
+    private static async Task<long> CopyCellsAsync(NpgsqlConnection connection, CtpHistoryFile file, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        await using (var create = new NpgsqlCommand(
+            "CREATE TEMP TABLE import_cells (j character(2) NOT NULL, d date NOT NULL, m character varying(64) NOT NULL, v bigint) ON COMMIT DROP",
+            connection))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        long count = 0;
+        await using var writer = await connection.BeginBinaryImportAsync("COPY import_cells (j, d, m, v) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var (cell, value) in file.Cells())
+        {
+            await writer.StartRowAsync(cancellationToken);
+            await writer.WriteAsync(cell.JurisdictionCode, NpgsqlDbType.Char, cancellationToken);
+            await writer.WriteAsync(cell.DataDate, NpgsqlDbType.Date, cancellationToken);
+            await writer.WriteAsync(cell.MetricKey, NpgsqlDbType.Varchar, cancellationToken);
+            if (value is { } number)
+            {
+                await writer.WriteAsync(number, NpgsqlDbType.Bigint, cancellationToken);
+            }
+            else
+            {
+                await writer.WriteNullAsync(cancellationToken);
+            }
+
+            if (++count % (ProgressEvery * 10) == 0)
+            {
+                progress?.Report(new ImportProgress(ImportStage.Writing, file.RowCount, count));
+            }
+        }
+
+        await writer.CompleteAsync(cancellationToken);
+        return count;
+    }
+
+    /// <summary>
+    /// The set-based form of <see cref="Domain.History.PublishPlanner"/>: a version for every cell
+    /// whose value differs from the latest one, an empty value only where it replaces a number.
+    /// </summary>
+    private static async Task<long> WriteVersionsAsync(NpgsqlConnection connection, Guid batchId, string userId, DateTime now, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            WITH changed AS (
+                SELECT c.j, c.d, c.m, c.v, COALESCE(l."VersionNumber", 0) + 1 AS version
+                FROM import_cells c
+                LEFT JOIN "LatestValues" l ON l."JurisdictionCode" = c.j AND l."DataDate" = c.d AND l."MetricKey" = c.m
+                WHERE CASE WHEN l."MetricKey" IS NULL THEN c.v IS NOT NULL ELSE l."Value" IS DISTINCT FROM c.v END
+            ), written AS (
+                INSERT INTO "ValueVersions" ("JurisdictionCode", "DataDate", "MetricKey", "Value", "VersionNumber", "BatchId", "PublishedByUserId", "PublishedAtUtc", "LagDays")
+                SELECT j, d, m, v, version, @batch, @user, @at, (@at AT TIME ZONE 'UTC')::date - d FROM changed
+                RETURNING "JurisdictionCode", "DataDate", "MetricKey", "Value", "VersionNumber"
+            )
+            INSERT INTO "LatestValues" ("JurisdictionCode", "DataDate", "MetricKey", "Value", "VersionNumber", "BatchId", "PublishedAtUtc")
+            SELECT "JurisdictionCode", "DataDate", "MetricKey", "Value", "VersionNumber", @batch, @at FROM written
+            ON CONFLICT ("JurisdictionCode", "DataDate", "MetricKey") DO UPDATE
+                SET "Value" = EXCLUDED."Value", "VersionNumber" = EXCLUDED."VersionNumber",
+                    "BatchId" = EXCLUDED."BatchId", "PublishedAtUtc" = EXCLUDED."PublishedAtUtc"
+            """;
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("batch", batchId);
+        command.Parameters.AddWithValue("user", userId);
+        command.Parameters.AddWithValue("at", now);
+        command.CommandTimeout = 0;
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using CovidEntry.App.Features.Imports;
+
+namespace CovidEntry.Tests.Integration;
+
+/// <summary>The v1 files over real HTTP after importing CTP's own history sample.</summary>
+public class PublicFilesTests : IAsyncLifetime
+{
+    private readonly TestDatabase _database = new();
+    private PublicApi _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        _api = await PublicApi.StartAsync(_database.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TheStatesDailyCsvGivesBackCtpsFileCellForCell()
+    {
+        await ImportAsync(File.ReadAllText(CtpSample.HistoryFile));
+
+        var exported = (await _api.Http.GetStringAsync("/api/v1/states/daily.csv")).Split('\n');
+
+        var original = File.ReadAllText(CtpSample.HistoryFile).Split('\n');
+        Assert.Equal(original.Length, exported.Length);
+        Assert.Equal(original[0], exported[0]);
+        var header = original[0].Split(',').Select(c => c.Trim('"')).ToList();
+        for (var line = 1; line < original.Length; line++)
+        {
+            var firstSampleDay = original[line].StartsWith("\"2020-11-01\"", StringComparison.Ordinal);
+            if (!firstSampleDay)
+            {
+                Assert.Equal(original[line], exported[line]);
+                continue;
+            }
+
+            // Before the sample's first day the history is not loaded, so its increases differ; nothing else may.
+            var (want, got) = (original[line].Split(','), exported[line].Split(','));
+            for (var column = 0; column < header.Count; column++)
+            {
+                if (!header[column].EndsWith("Increase", StringComparison.Ordinal))
+                {
+                    Assert.True(want[column] == got[column], $"line {line + 1} {header[column]}: {want[column]} vs {got[column]}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task OneStatesFileTheCurrentFileTheJsonAndTheUsFileAgreeWithTheStatesFile()
+    {
+        await ImportAsync(File.ReadAllText(CtpSample.HistoryFile));
+        var all = (await _api.Http.GetStringAsync("/api/v1/states/daily.csv")).Split('\n');
+
+        var ny = (await _api.Http.GetStringAsync("/api/v1/states/ny/daily.csv")).Split('\n');
+        var current = (await _api.Http.GetStringAsync("/api/v1/states/current.csv")).Split('\n');
+        using var json = JsonDocument.Parse(await _api.Http.GetStringAsync("/api/v1/states/daily.json"));
+        var us = (await _api.Http.GetStringAsync("/api/v1/us/daily.csv")).Split('\n');
+
+        Assert.Equal([all[0], .. all.Where(l => l.Contains("\"NY\""))], ny);
+        Assert.Equal([all[0], .. all.Skip(1).Where(l => l.StartsWith("\"2020-11-14\"", StringComparison.Ordinal))], current);
+        var nyLatest = json.RootElement.EnumerateArray().First(e => e.GetProperty("state").GetString() == "NY");
+        Assert.Equal(20201114, nyLatest.GetProperty("date").GetInt32());
+        var header = all[0].Split(',').Select(c => c.Trim('"')).ToList();
+        Assert.Equal(ny[1].Split(',')[header.IndexOf("positive")], nyLatest.GetProperty("positive").GetInt64().ToString());
+        Assert.Equal(784, json.RootElement.GetArrayLength());
+        Assert.Equal("\"date\",\"death\",\"deathIncrease\",\"inIcuCumulative\",\"inIcuCurrently\",\"hospitalizedIncrease\",\"hospitalizedCurrently\",\"hospitalizedCumulative\",\"negative\",\"negativeIncrease\",\"onVentilatorCumulative\",\"onVentilatorCurrently\",\"positive\",\"positiveIncrease\",\"states\",\"totalTestResults\",\"totalTestResultsIncrease\"", us[0]);
+        Assert.Equal(15, us.Length);
+        Assert.StartsWith("\"2020-11-14\",", us[1]);
+    }
+
+    [Fact]
+    public async Task AsOfAnswersWithTheHistoryAsItWasPublishedAtThatMoment()
+    {
+        var original = File.ReadAllText(CtpSample.HistoryFile);
+        var beforeAnything = DateTimeOffset.UtcNow;
+        await ImportAsync(original);
+        var afterFirstImport = DateTimeOffset.UtcNow;
+        var firstExport = await _api.Http.GetStringAsync("/api/v1/states/daily.csv");
+        var lines = original.Split('\n');
+        var header = lines[0].Split(',').ToList();
+        var death = header.IndexOf("\"death\"");
+        var cells = lines[1].Split(',');
+        var firstDeath = cells[death];
+        cells[death] = (long.Parse(firstDeath) + 10).ToString();
+        lines[1] = string.Join(',', cells);
+        await ImportAsync(string.Join('\n', lines));
+
+        string Death(string csv) => csv.Split('\n')[1].Split(',')[death];
+        var then = await _api.Http.GetStringAsync($"/api/v1/states/daily.csv?asOf={Uri.EscapeDataString(afterFirstImport.ToString("O"))}");
+        var now = await _api.Http.GetStringAsync("/api/v1/states/daily.csv");
+        var nothing = await _api.Http.GetStringAsync($"/api/v1/states/daily.csv?asOf={Uri.EscapeDataString(beforeAnything.ToString("O"))}");
+
+        Assert.Equal(firstDeath, Death(then));
+        Assert.Equal(cells[death], Death(now));
+        Assert.Equal(firstExport, then);
+        Assert.NotEqual(firstExport, now);
+        Assert.DoesNotContain('\n', nothing);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/states/daily.csv?asOf=yesterday", HttpStatusCode.BadRequest, "asOf must be an ISO 8601 time")]
+    [InlineData("/api/v1/us/daily.json?asOf=2020-13-45", HttpStatusCode.BadRequest, "is not a time")]
+    [InlineData("/api/v1/states/zz/daily.csv", HttpStatusCode.NotFound, "There is no jurisdiction \\\"zz\\\"")]
+    [InlineData("/api/v1/states/daily.xml", HttpStatusCode.NotFound, "Ask for .csv or .json")]
+    public async Task BadRequestsAreAnsweredWithAMessage(string path, HttpStatusCode status, string message)
+    {
+        using var response = await _api.Http.GetAsync(path);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Contains(message, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TheStatesInfoFileListsEveryJurisdictionInCtpsColumns()
+    {
+        var csv = await _api.Http.GetStringAsync("/api/v1/states/info.csv");
+        using var json = JsonDocument.Parse(await _api.Http.GetStringAsync("/api/v1/states/info.json"));
+
+        Assert.StartsWith("state,notes,covid19Site,covid19SiteSecondary,covid19SiteTertiary,covid19SiteQuaternary,covid19SiteQuinary,twitter,", csv);
+        Assert.Equal(56, json.RootElement.GetArrayLength());
+        var ny = json.RootElement.EnumerateArray().Single(e => e.GetProperty("state").GetString() == "NY");
+        Assert.Equal(("New York", "36", "totalTestEncountersViral"), (ny.GetProperty("name").GetString(), ny.GetProperty("fips").GetString(), ny.GetProperty("covidTrackingProjectPreferredTotalTestField").GetString()));
+    }
+
+    private async Task ImportAsync(string content)
+    {
+        await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(content));
+        var report = await _database.Get<CtpImportService>().ImportAsync(stream, "sample.csv", CtpImportService.CommandLineUser);
+        Assert.True(report.Imported, string.Join("\n", ImportReportText.Lines(report)));
+    }
+}
