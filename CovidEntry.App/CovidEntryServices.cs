@@ -2,6 +2,7 @@ using MudBlazor.Services;
 using CovidEntry.App.Components.Account;
 using CovidEntry.App.Features.Admin;
 using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Edits;
 using CovidEntry.App.Features.Exports;
 using CovidEntry.App.Features.Imports;
 using CovidEntry.App.Features.Publish;
@@ -29,5 +30,6 @@ public static class CovidEntryServices
         builder.AddPublish();
         builder.AddImports();
         builder.AddExports();
+        builder.AddEdits();
     }
 }

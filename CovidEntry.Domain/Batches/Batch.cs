@@ -1,4 +1,5 @@
 using CovidEntry.Domain.Entries;
+using CovidEntry.Domain.History;
 
 namespace CovidEntry.Domain.Batches;
 
@@ -24,6 +25,7 @@ public enum BatchStatus
 public sealed class Batch
 {
     private readonly List<Entry> _entries = [];
+    private readonly List<EditedCell> _edits = [];
 
     private Batch()
     {
@@ -38,6 +40,10 @@ public sealed class Batch
     }
 
     public const int NoteMaxLength = 2000;
+    public const int LinkMaxLength = 2000;
+
+    /// <summary>The longest date range one edit batch may cover: a grid a lead can still read.</summary>
+    public const int MaxEditDays = 62;
 
     public Guid Id { get; private set; } = Guid.CreateVersion7();
     public BatchKind Kind { get; private set; }
@@ -50,7 +56,19 @@ public sealed class Batch
     /// <summary>Why the batch exists: an import's file, an edit's reason. Published with the batch.</summary>
     public string? Note { get; private set; }
 
+    /// <summary>A web page that backs an edit (the source's own correction notice, say).</summary>
+    public string? Link { get; private set; }
+
+    /// <summary>What an edit batch may change: one jurisdiction over a date range.</summary>
+    public string? EditJurisdictionCode { get; private set; }
+
+    public DateOnly? EditFrom { get; private set; }
+    public DateOnly? EditTo { get; private set; }
+
     public IReadOnlyList<Entry> Entries => _entries;
+
+    /// <summary>The cells an edit batch changes, each with the value it replaces.</summary>
+    public IReadOnlyList<EditedCell> Edits => _edits;
 
     public static Batch Daily(DateOnly dataDate, IEnumerable<string> jurisdictionCodes, string createdByUserId, DateTime nowUtc)
     {
@@ -76,6 +94,104 @@ public sealed class Batch
         return new Batch(BatchKind.Import, createdByUserId, nowUtc) { Note = note.Trim()[..Math.Min(note.Trim().Length, NoteMaxLength)] };
     }
 
+    /// <summary>
+    /// A batch that corrects published history for one jurisdiction over a date range. It needs a
+    /// note saying why; it is published only by another lead or an admin (four eyes).
+    /// </summary>
+    public static Batch Edit(string jurisdictionCode, DateOnly from, DateOnly to, string note, string? link, string createdByUserId, DateTime nowUtc)
+    {
+        if (to < from)
+        {
+            throw new DomainException("The end date comes before the start date.");
+        }
+
+        if (to.DayNumber - from.DayNumber + 1 > MaxEditDays)
+        {
+            throw new DomainException($"An edit batch covers at most {MaxEditDays} days; split the correction into several batches.");
+        }
+
+        var batch = new Batch(BatchKind.Edit, createdByUserId, nowUtc)
+        {
+            EditJurisdictionCode = jurisdictionCode,
+            EditFrom = from,
+            EditTo = to,
+        };
+        batch.Describe(note, link);
+        return batch;
+    }
+
+    /// <summary>Sets why an edit is made, and the page that backs it.</summary>
+    public void Describe(string note, string? link)
+    {
+        EnsureOpen();
+        if (string.IsNullOrWhiteSpace(note))
+        {
+            throw new DomainException("Say why history is being corrected: an edit batch needs a note.");
+        }
+
+        if (note.Trim().Length > NoteMaxLength)
+        {
+            throw new DomainException($"A note can be at most {NoteMaxLength:#,0} characters.");
+        }
+
+        link = string.IsNullOrWhiteSpace(link) ? null : link.Trim();
+        if (link is not null && (link.Length > LinkMaxLength || !Uri.TryCreate(link, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            throw new DomainException("The link must be a web address starting with http:// or https://.");
+        }
+
+        Note = note.Trim();
+        Link = link;
+    }
+
+    /// <summary>
+    /// Changes one cell of an edit batch. <paramref name="published"/> is the cell's latest
+    /// published value. Setting a cell back to that value drops the change; an edit that changes
+    /// nothing is refused.
+    /// </summary>
+    public void EditCell(CellKey cell, long? published, long? value)
+    {
+        EnsureOpen();
+        if (Kind != BatchKind.Edit)
+        {
+            throw new DomainException("Only an edit batch changes published cells directly.");
+        }
+
+        if (cell.JurisdictionCode != EditJurisdictionCode || cell.DataDate < EditFrom || cell.DataDate > EditTo)
+        {
+            throw new DomainException($"This edit batch covers {EditJurisdictionCode} from {EditFrom:yyyy-MM-dd} to {EditTo:yyyy-MM-dd} only.");
+        }
+
+        if (value < 0)
+        {
+            throw new DomainException("Counts cannot be negative.");
+        }
+
+        var existing = _edits.FindIndex(e => e.Cell == cell);
+        if (value == published)
+        {
+            if (existing < 0)
+            {
+                throw new DomainException($"{cell.MetricKey} on {cell.DataDate:yyyy-MM-dd} is already {(value is null ? "empty" : value)}: there is nothing to change.");
+            }
+
+            _edits.RemoveAt(existing);
+            return;
+        }
+
+        if (existing < 0)
+        {
+            _edits.Add(new EditedCell(cell, published, value));
+        }
+        else
+        {
+            _edits[existing].Change(published, value);
+        }
+    }
+
+    /// <summary>The values an edit batch publishes.</summary>
+    public IEnumerable<KeyValuePair<CellKey, long?>> EditedValues() => _edits.Select(e => KeyValuePair.Create(e.Cell, e.Value));
+
     public Entry Entry(Guid entryId) =>
         _entries.SingleOrDefault(e => e.Id == entryId) ?? throw new DomainException("That entry is not part of this batch.");
 
@@ -85,6 +201,11 @@ public sealed class Batch
         if (Status == BatchStatus.Published)
         {
             return "This batch is already published; nothing was published again.";
+        }
+
+        if (Kind == BatchKind.Edit)
+        {
+            return WhyCannotPublishEdit(userId);
         }
 
         var unverified = _entries.Where(e => e.Status != EntryStatus.Verified).Select(e => e.JurisdictionCode).ToList();
@@ -112,5 +233,67 @@ public sealed class Batch
         Status = BatchStatus.Published;
         PublishedByUserId = userId;
         PublishedAtUtc = nowUtc;
+    }
+
+    private string? WhyCannotPublishEdit(string userId)
+    {
+        if (_edits.Count == 0)
+        {
+            return "This edit batch changes no cell; there is nothing to publish.";
+        }
+
+        if (string.IsNullOrWhiteSpace(Note))
+        {
+            return "An edit batch needs a note saying why history is corrected.";
+        }
+
+        if (userId == CreatedByUserId)
+        {
+            return "You made this edit, so another lead or an admin must approve and publish it.";
+        }
+
+        return null;
+    }
+
+    private void EnsureOpen()
+    {
+        if (Status == BatchStatus.Published)
+        {
+            throw new DomainException("This batch is published; published history changes only through a new edit batch.");
+        }
+    }
+}
+
+/// <summary>One cell an edit batch changes: the published value it replaces and the new one.</summary>
+public sealed class EditedCell
+{
+    private EditedCell()
+    {
+    }
+
+    internal EditedCell(CellKey cell, long? previous, long? value)
+    {
+        JurisdictionCode = cell.JurisdictionCode;
+        DataDate = cell.DataDate;
+        MetricKey = cell.MetricKey;
+        Previous = previous;
+        Value = value;
+    }
+
+    public string JurisdictionCode { get; private set; } = "";
+    public DateOnly DataDate { get; private set; }
+    public string MetricKey { get; private set; } = "";
+
+    /// <summary>The published value when the edit was made.</summary>
+    public long? Previous { get; private set; }
+
+    public long? Value { get; private set; }
+
+    public CellKey Cell => new(JurisdictionCode, DataDate, MetricKey);
+
+    internal void Change(long? previous, long? value)
+    {
+        Previous = previous;
+        Value = value;
     }
 }

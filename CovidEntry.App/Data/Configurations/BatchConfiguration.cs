@@ -17,6 +17,22 @@ public sealed class BatchConfiguration : IEntityTypeConfiguration<Batch>
         builder.Property(b => b.CreatedByUserId).HasMaxLength(450).IsRequired();
         builder.Property(b => b.PublishedByUserId).HasMaxLength(450);
         builder.Property(b => b.Note).HasMaxLength(Batch.NoteMaxLength);
+        builder.Property(b => b.Link).HasMaxLength(Batch.LinkMaxLength);
+        builder.Property(b => b.EditJurisdictionCode).HasMaxLength(Jurisdiction.CodeLength).IsFixedLength();
+        builder.HasOne<Jurisdiction>().WithMany().HasForeignKey(b => b.EditJurisdictionCode).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(b => new { b.Kind, b.Status });
+
+        builder.OwnsMany(b => b.Edits, edit =>
+        {
+            edit.ToTable("EditedCells");
+            edit.WithOwner().HasForeignKey("BatchId");
+            edit.HasKey("BatchId", nameof(EditedCell.JurisdictionCode), nameof(EditedCell.DataDate), nameof(EditedCell.MetricKey));
+            edit.Property(e => e.JurisdictionCode).HasMaxLength(Jurisdiction.CodeLength).IsFixedLength();
+            edit.Property(e => e.MetricKey).HasMaxLength(CovidEntry.Domain.Metrics.Metric.KeyMaxLength);
+            edit.Ignore(e => e.Cell);
+            edit.ToTable(t => t.HasCheckConstraint("CK_EditedCells_Value", "\"Value\" IS NULL OR \"Value\" >= 0"));
+        });
+        builder.Navigation(b => b.Edits).UsePropertyAccessMode(PropertyAccessMode.Field);
         builder.HasMany(b => b.Entries).WithOne().HasForeignKey(e => e.BatchId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(b => b.Entries).UsePropertyAccessMode(PropertyAccessMode.Field);
 

@@ -108,10 +108,25 @@ namespace CovidEntry.App.Data.Migrations
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
 
+                    b.Property<DateOnly?>("EditFrom")
+                        .HasColumnType("date");
+
+                    b.Property<string>("EditJurisdictionCode")
+                        .HasMaxLength(2)
+                        .HasColumnType("character(2)")
+                        .IsFixedLength();
+
+                    b.Property<DateOnly?>("EditTo")
+                        .HasColumnType("date");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("Note")
                         .HasMaxLength(2000)
@@ -136,6 +151,10 @@ namespace CovidEntry.App.Data.Migrations
                         .HasColumnType("character varying(32)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("EditJurisdictionCode");
+
+                    b.HasIndex("Kind", "Status");
 
                     b.ToTable("Batches");
                 });
@@ -647,6 +666,50 @@ namespace CovidEntry.App.Data.Migrations
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("CovidEntry.Domain.Batches.Batch", b =>
+                {
+                    b.HasOne("CovidEntry.Domain.Jurisdictions.Jurisdiction", null)
+                        .WithMany()
+                        .HasForeignKey("EditJurisdictionCode")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.OwnsMany("CovidEntry.Domain.Batches.EditedCell", "Edits", b1 =>
+                        {
+                            b1.Property<Guid>("BatchId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<string>("JurisdictionCode")
+                                .HasMaxLength(2)
+                                .HasColumnType("character(2)")
+                                .IsFixedLength();
+
+                            b1.Property<DateOnly>("DataDate")
+                                .HasColumnType("date");
+
+                            b1.Property<string>("MetricKey")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<long?>("Previous")
+                                .HasColumnType("bigint");
+
+                            b1.Property<long?>("Value")
+                                .HasColumnType("bigint");
+
+                            b1.HasKey("BatchId", "JurisdictionCode", "DataDate", "MetricKey");
+
+                            b1.ToTable("EditedCells", null, t =>
+                                {
+                                    t.HasCheckConstraint("CK_EditedCells_Value", "\"Value\" IS NULL OR \"Value\" >= 0");
+                                });
+
+                            b1.WithOwner()
+                                .HasForeignKey("BatchId");
+                        });
+
+                    b.Navigation("Edits");
                 });
 
             modelBuilder.Entity("CovidEntry.Domain.Entries.Entry", b =>

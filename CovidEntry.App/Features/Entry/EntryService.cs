@@ -16,7 +16,6 @@ public enum WorkItemState
 
 public sealed record WorkItem(Guid EntryId, string ShiftLabel, DateOnly DataDate, string Code, string Name, int PassNumber, WorkItemState State);
 
-public sealed record MetricField(string Key, string Label, MetricGroup Group);
 
 public sealed record SourceLink(string Label, string Url);
 

@@ -1,5 +1,6 @@
 using CovidEntry.App.Data;
 using CovidEntry.Domain;
+using CovidEntry.Domain.Batches;
 using CovidEntry.Domain.History;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,8 +9,8 @@ namespace CovidEntry.App.Features.Publish;
 public sealed record PublishResult(int VersionsWritten, int CellsUnchanged);
 
 /// <summary>
-/// Publishes a shift's batch in one transaction: the versions, the latest table and the batch
-/// and shift states are written together or not at all.
+/// Publishes a batch in one transaction: the versions, the latest table and the batch (and its
+/// shift's) state are written together or not at all.
 /// </summary>
 public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFactory, TimeProvider clock, ILogger<PublishService> logger)
 {
@@ -19,26 +20,40 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
     public async Task<PublishResult> PublishShiftAsync(Guid shiftId, string userId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var batchId = await db.Shifts.Where(s => s.Id == shiftId).Select(s => (Guid?)s.BatchId).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new DomainException("That shift does not exist.");
+        return await PublishBatchAsync(batchId, userId, cancellationToken);
+    }
+
+    public async Task<PublishResult> PublishBatchAsync(Guid batchId, string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PublishLockKey})", cancellationToken);
 
         // Read after taking the lock: a publish that waited sees the batch as the winner left it.
-        var shift = await db.Shifts.SingleOrDefaultAsync(s => s.Id == shiftId, cancellationToken)
-            ?? throw new DomainException("That shift does not exist.");
         var batch = await db.Batches
             .Include(b => b.Entries).ThenInclude(e => e.Passes)
-            .SingleAsync(b => b.Id == shift.BatchId, cancellationToken);
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(b => b.Id == batchId, cancellationToken)
+            ?? throw new DomainException("That batch does not exist.");
+        var shift = await db.Shifts.SingleOrDefaultAsync(s => s.BatchId == batchId, cancellationToken);
         if (batch.WhyCannotPublish(userId) is { } reason)
         {
             throw new DomainException(reason);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var values = batch.Entries
-            .SelectMany(e => e.PublishableValues().Select(v => KeyValuePair.Create(new CellKey(e.JurisdictionCode, e.DataDate, v.Key), v.Value)))
-            .ToList();
-        var codes = batch.Entries.Select(e => e.JurisdictionCode).Distinct().ToList();
-        var dates = batch.Entries.Select(e => e.DataDate).Distinct().ToList();
+        var values = batch.Kind switch
+        {
+            BatchKind.Daily => batch.Entries
+                .SelectMany(e => e.PublishableValues().Select(v => KeyValuePair.Create(new CellKey(e.JurisdictionCode, e.DataDate, v.Key), v.Value)))
+                .ToList(),
+            BatchKind.Edit => batch.EditedValues().ToList(),
+            _ => throw new DomainException("An import batch is published by its import."),
+        };
+        var codes = values.Select(v => v.Key.JurisdictionCode).Distinct().ToList();
+        var dates = values.Select(v => v.Key.DataDate).Distinct().ToList();
         var latest = (await db.LatestValues
                 .Where(l => codes.Contains(l.JurisdictionCode) && dates.Contains(l.DataDate))
                 .ToListAsync(cancellationToken))
@@ -59,12 +74,12 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
         }
 
         batch.MarkPublished(userId, now);
-        shift.MarkPublished();
+        shift?.MarkPublished();
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
-        logger.LogInformation("Batch {BatchId} of shift {ShiftId} published by {UserId}: {Versions} versions, {Unchanged} cells unchanged",
-            batch.Id, shiftId, userId, versions.Count, values.Count - versions.Count);
+        logger.LogInformation("{Kind} batch {BatchId} published by {UserId}: {Versions} versions, {Unchanged} cells unchanged",
+            batch.Kind, batch.Id, userId, versions.Count, values.Count - versions.Count);
         return new PublishResult(versions.Count, values.Count - versions.Count);
     }
 }
