@@ -25,7 +25,10 @@ public sealed class UserDirectory(IDbContextFactory<CovidEntryDbContext> dbFacto
                     where r.Name == role
                     orderby user.DisplayName
                     select new UserSummary(user.Id, user.DisplayName, user.Email ?? "");
-        return await query.Distinct().OrderBy(u => u.DisplayName).ToListAsync(cancellationToken);
+
+        // No Distinct: a user holds a role at most once (the user-role key), and EF Core cannot
+        // translate Distinct over a constructed record, which broke the shift page.
+        return await query.ToListAsync(cancellationToken);
     }
 
     /// <summary>Everyone who can do a pass: volunteers, and leads and admins, who may also enter data.</summary>

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace CovidEntry.Tests.Browser;
+
+/// <summary>
+/// The real app, started from its build output as a child process on a free loopback port, the
+/// way run.sh starts it, so the browser tests exercise the same Program.cs a volunteer gets.
+/// </summary>
+public sealed partial class AppServer : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<string> _baseUrl = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private AppServer(Process process)
+    {
+        _process = process;
+    }
+
+    public string BaseUrl { get; private set; } = "";
+
+#if DEBUG
+    public const string Configuration = "Debug";
+#else
+    public const string Configuration = "Release";
+#endif
+
+    /// <summary>Everything the app wrote so far, for failure messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<AppServer> StartAsync(string connectionString)
+    {
+        var directory = RepoPaths.AppOutput(Configuration);
+        var dll = Path.Combine(directory, "CovidEntry.App.dll");
+        if (!File.Exists(dll))
+        {
+            throw new InvalidOperationException($"{dll} is missing: build the solution in {Configuration} first (dotnet build CovidEntry.sln -c {Configuration}).");
+        }
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.Environment["ConnectionStrings__Default"] = connectionString;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+
+        var server = new AppServer(new Process { StartInfo = start, EnableRaisingEvents = true });
+        server._process.OutputDataReceived += (_, e) => server.Capture(e.Data, fromStandardOutput: true);
+        server._process.ErrorDataReceived += (_, e) => server.Capture(e.Data, fromStandardOutput: false);
+        server._process.Exited += (_, _) => server._baseUrl.TrySetException(
+            new InvalidOperationException($"The app exited with code {server._process.ExitCode} before it was ready. Its output:\n{server.Output}"));
+        server._process.Start();
+        server._process.BeginOutputReadLine();
+        server._process.BeginErrorReadLine();
+
+        try
+        {
+            server.BaseUrl = await server._baseUrl.Task.WaitAsync(StartTimeout);
+        }
+        catch (TimeoutException)
+        {
+            await server.DisposeAsync();
+            throw new TimeoutException($"The app did not print \"CovidEntry is running at …\" within {StartTimeout.TotalSeconds:0} s. Its output:\n{server.Output}");
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // The process never started, or is already gone: nothing left to stop.
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+
+    private void Capture(string? line, bool fromStandardOutput)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (fromStandardOutput && RunningAt().Match(line) is { Success: true } match)
+        {
+            _baseUrl.TrySetResult(match.Groups["url"].Value.TrimEnd('/'));
+        }
+    }
+
+    [GeneratedRegex(@"CovidEntry is running at (?<url>http://\S+)")]
+    private static partial Regex RunningAt();
+}

@@ -1,0 +1,87 @@
+using CovidEntry.App.Data;
+using CovidEntry.Domain.People;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace CovidEntry.Tests.Browser;
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Browser";
+}
+
+/// <summary>
+/// One running app on a database of its own, with a known admin, and one Chromium, shared by
+/// every browser test class: starting them is most of a browser test's cost.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string AdminEmail = "ada.admin@example.org";
+    public const string AdminPassword = "correct horse battery staple";
+
+    private AppServer? _app;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public string BaseUrl => _app!.BaseUrl;
+
+    public IBrowser Browser => _browser!;
+
+    /// <summary>What the app printed so far, to explain a failure that happened on the server.</summary>
+    public string AppOutput => _app?.Output ?? "";
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await TestCluster.CreateDatabaseAsync("browser");
+
+        // Created before the app starts, so the admin's password is known to the tests and the
+        // app's seeder sees an admin and leaves it alone.
+        await CreateAdminAsync(connectionString);
+
+        _app = await AppServer.StartAsync(connectionString);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await Chromium.LaunchAsync(_playwright);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    /// <summary>A browser context of its own (own cookies, own sign-in) for one person.</summary>
+    public async Task<BrowserUser> NewUserAsync(string name)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl + "/" });
+        return await BrowserUser.CreateAsync(name, context);
+    }
+
+    private static async Task CreateAdminAsync(string connectionString)
+    {
+        await using var app = TestApp.Build(connectionString);
+        using var scope = app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var admin = new ApplicationUser
+        {
+            UserName = AdminEmail,
+            Email = AdminEmail,
+            EmailConfirmed = true,
+            DisplayName = "Ada Admin",
+            CreatedAtUtc = DateTime.UtcNow,
+        };
+        var created = await users.CreateAsync(admin, AdminPassword);
+        Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
+        var roles = await users.AddToRolesAsync(admin, Roles.All);
+        Assert.True(roles.Succeeded, string.Join(" ", roles.Errors.Select(e => e.Description)));
+    }
+}
