@@ -47,8 +47,15 @@ public sealed class BrowserUser : IAsyncDisposable
     public async Task OpenAsync(string path)
     {
         await Page.GotoAsync(path);
-        await Expect(Page.Locator("main#main:not([data-prerendered])"))
-            .ToHaveCountAsync(1, new() { Timeout = (float)CircuitTimeout.TotalMilliseconds });
+        try
+        {
+            await Expect(Page.Locator("main#main:not([data-prerendered])"))
+                .ToHaveCountAsync(1, new() { Timeout = (float)CircuitTimeout.TotalMilliseconds });
+        }
+        catch (PlaywrightException ex)
+        {
+            throw new TimeoutException($"{Name}: {Page.Url} did not become interactive within {CircuitTimeout.TotalSeconds:0} s (the Blazor circuit never rendered).", ex);
+        }
     }
 
     /// <summary>Signs in through the static Identity login page.</summary>
