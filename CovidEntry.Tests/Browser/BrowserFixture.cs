@@ -27,6 +27,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public string BaseUrl => _app!.BaseUrl;
 
+    /// <summary>The app's database, for arranging what a test starts from.</summary>
+    public string ConnectionString { get; private set; } = "";
+
     public IBrowser Browser => _browser!;
 
     /// <summary>What the app printed so far, to explain a failure that happened on the server.</summary>
@@ -35,6 +38,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var connectionString = await TestCluster.CreateDatabaseAsync("browser");
+        ConnectionString = connectionString;
 
         // Created before the app starts, so the admin's password is known to the tests and the
         // app's seeder sees an admin and leaves it alone.
@@ -64,6 +68,20 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl + "/" });
         return await BrowserUser.CreateAsync(name, context);
+    }
+
+    /// <summary>Creates a signed-up person directly in the app's database; returns their email.</summary>
+    public async Task<string> CreatePersonAsync(string displayName, params string[] roles)
+    {
+        await using var app = TestApp.Build(ConnectionString);
+        using var scope = app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var email = $"{displayName.Replace(' ', '.').ToLowerInvariant()}@example.org";
+        var person = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName, CreatedAtUtc = DateTime.UtcNow };
+        var created = await users.CreateAsync(person, AdminPassword);
+        Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
+        Assert.True((await users.AddToRolesAsync(person, roles)).Succeeded);
+        return email;
     }
 
     private static async Task CreateAdminAsync(string connectionString)

@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -68,7 +66,7 @@ public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper outp
         await AssignAsync(lena, "AL", 1, "Vera Volunteer");
         await AssignAsync(lena, "AL", 2, "Cole Checker");
         await lena.OpenAsync(shiftPath);
-        await AssertAccessibleAsync(lena, "shift page");
+        await Accessibility.AssertAccessibleAsync(lena, "shift page");
         foreach (var code in new[] { "AK", "AL" })
         {
             await Expect(AssignSelect(lena, code, 1)).ToHaveTextAsync("Vera Volunteer");
@@ -81,7 +79,7 @@ public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper outp
         await vera.Page.GetByRole(AriaRole.Button, new() { Name = "Submit pass 1" }).ClickAsync();
         await Expect(vera.Page.Locator("#submit-error")).ToContainTextAsync("Nothing was saved");
         await Expect(FieldMessage(vera, "death")).ToHaveTextAsync("Enter a whole number: decimals are not allowed.");
-        await AssertAccessibleAsync(vera, "pass entry page with a field in error");
+        await Accessibility.AssertAccessibleAsync(vera, "pass entry page with a field in error");
         await lena.OpenAsync(shiftPath);
         await Expect(Status(lena, "AL")).ToHaveTextAsync("Waiting for both passes");
 
@@ -90,7 +88,7 @@ public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper outp
         await SubmitAsync(vera, 1, "Waiting for the other pass");
 
         await StartPassAsync(vera, "AK", 1);
-        await AssertAccessibleAsync(vera, "pass entry page");
+        await Accessibility.AssertAccessibleAsync(vera, "pass entry page");
         await FillAsync(vera, new() { ["positive"] = "22,020", ["negative"] = "7,654,321", ["death"] = "84", ["hospitalizedCurrently"] = "132" });
         await SubmitAsync(vera, 1, "Waiting for the other pass");
 
@@ -107,23 +105,24 @@ public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper outp
         await lena.OpenAsync(shiftPath);
         await Expect(Status(lena, "AL")).ToHaveTextAsync("Verified");
         await Expect(Status(lena, "AK")).ToHaveTextAsync("Mismatch");
-        await AssertAccessibleAsync(lena, "shift page with a mismatch");
+        await Accessibility.AssertAccessibleAsync(lena, "shift page with a mismatch");
         await ReconcileAsync(lena, "AK", "negative", "Pass 2: 7,654,312");
 
         await lena.OpenAsync(shiftPath + "/review");
         await lena.Page.GetByRole(AriaRole.Button, new() { Name = "Send to review" }).ClickAsync();
         await Expect(lena.Page.Locator("#review-message")).ToContainTextAsync("The shift is in review");
-        await AssertAccessibleAsync(lena, "review page ready to publish");
+        await Accessibility.AssertAccessibleAsync(lena, "review page ready to publish");
         await lena.Page.GetByRole(AriaRole.Button, new() { Name = "Publish batch" }).ClickAsync();
         await Expect(lena.Page.Locator("#review-message")).ToContainTextAsync("Published:");
-        await AssertAccessibleAsync(lena, "review page after publishing");
+        await Accessibility.AssertAccessibleAsync(lena, "review page after publishing");
 
         var csv = await AnonymousDailyCsvAsync();
         var lines = csv.Split('\n');
         Assert.StartsWith("\"date\",\"state\",", lines[0]);
         var columns = lines[0].Split(',').Select(c => c.Trim('"')).ToList();
         Assert.Equal(columns.Skip(2).Order(StringComparer.Ordinal), columns.Skip(2));
-        var rows = lines.Skip(1).Select(line => line.Split(',')).ToList();
+        // Other browser tests publish other dates on the same app; this loop owns its data date.
+        var rows = lines.Skip(1).Where(line => line.StartsWith($"\"{DataDate}\"", StringComparison.Ordinal)).Select(line => line.Split(',')).ToList();
         Assert.Equal(2, rows.Count);
         Assert.All(rows, row => Assert.Equal(columns.Count, row.Length));
         Assert.Equal(["\"2020-11-14\"", "\"AK\""], rows[0][..2]);
@@ -179,7 +178,7 @@ public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper outp
         await lead.OpenAsync("shifts/new");
         await page.GetByLabel("Shift name").FillAsync($"{DataDate} evening");
         // An editable MudDatePicker reads the typed text when the field is committed, not per keystroke.
-        var date = page.GetByLabel("Data date");
+        var date = page.GetByRole(AriaRole.Textbox, new() { Name = "Data date", Exact = true });
         await date.FillAsync(DataDate);
         await date.PressAsync("Enter");
         await date.PressAsync("Tab");
@@ -271,28 +270,13 @@ public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper outp
         await resolve.ClickAsync();
         await Expect(mismatch.GetByText("Say why this value is right")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("entry-status")).ToHaveTextAsync("Mismatch");
-        await AssertAccessibleAsync(lead, "reconcile page with a missing reason");
+        await Accessibility.AssertAccessibleAsync(lead, "reconcile page with a missing reason");
 
         await mismatch.GetByRole(AriaRole.Radio, new() { Name = choice }).CheckAsync();
         await mismatch.GetByLabel("Reason").FillAsync("Checked the source: the dashboard shows 7,654,312 negative tests.");
         await resolve.ClickAsync();
         await Expect(mismatch).ToContainTextAsync("Resolved: 7,654,312");
         await Expect(page.GetByTestId("entry-status")).ToHaveTextAsync("Verified");
-    }
-
-    /// <summary>No serious or critical violation of axe's WCAG 2.1 A/AA and best-practice rules on the page as it is now.</summary>
-    private static async Task AssertAccessibleAsync(BrowserUser person, string what)
-    {
-        var result = await person.Page.RunAxe(new AxeRunOptions
-        {
-            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
-        });
-        var blocking = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(blocking.Count == 0, $"axe found on the {what}:\n" + string.Join("\n", blocking.Select(Describe)));
-
-        static string Describe(AxeResultItem violation) =>
-            $"{violation.Impact} {violation.Id}: {violation.Help}\n" + string.Join("\n", violation.Nodes.Select(node =>
-                $"    {string.Join(" ", node.Target)}: {string.Join("; ", node.Any.Concat(node.All).Concat(node.None).Select(c => c.Message))}"));
     }
 
     private async Task<string> AnonymousDailyCsvAsync()

@@ -120,14 +120,6 @@ public sealed class EditService(
         logger.LogInformation("Edit batch {BatchId}: {UserId} set {MetricKey} on {Date} to {Value}", batchId, userId, metricKey, date, parsed.Value);
     }
 
-    public async Task DescribeAsync(Guid batchId, string note, string? link, string userId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var batch = await LoadOwnAsync(db, batchId, userId, cancellationToken);
-        batch.Describe(note, link);
-        await db.SaveOrExplainAsync(cancellationToken);
-    }
-
     public Task<PublishResult> PublishAsync(Guid batchId, string userId, CancellationToken cancellationToken = default) =>
         publisher.PublishBatchAsync(batchId, userId, cancellationToken);
 

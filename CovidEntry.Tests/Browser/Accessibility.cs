@@ -1,0 +1,22 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+
+namespace CovidEntry.Tests.Browser;
+
+public static class Accessibility
+{
+    /// <summary>No serious or critical violation of axe's WCAG 2.1 A/AA and best-practice rules on the page as it is now.</summary>
+    public static async Task AssertAccessibleAsync(BrowserUser person, string what)
+    {
+        var result = await person.Page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+        });
+        var blocking = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(blocking.Count == 0, $"axe found on the {what}:\n" + string.Join("\n", blocking.Select(Describe)));
+
+        static string Describe(AxeResultItem violation) =>
+            $"{violation.Impact} {violation.Id}: {violation.Help}\n" + string.Join("\n", violation.Nodes.Select(node =>
+                $"    {string.Join(" ", node.Target)}: {string.Join("; ", node.Any.Concat(node.All).Concat(node.None).Select(c => c.Message))}"));
+    }
+}
