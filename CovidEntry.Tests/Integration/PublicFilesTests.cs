@@ -107,6 +107,45 @@ public class PublicFilesTests : IAsyncLifetime
         Assert.DoesNotContain('\n', nothing);
     }
 
+    [Fact]
+    public async Task AnUnchangedFileIsAnswered304AndAPublishChangesItsTag()
+    {
+        var text = File.ReadAllText(CtpSample.HistoryFile);
+        await ImportAsync(text);
+        using var first = await _api.Http.GetAsync("/api/v1/states/daily.csv");
+        var tag = first.Headers.ETag!;
+
+        using var again = await SendAsync("/api/v1/states/daily.csv", tag);
+        using var otherFile = await SendAsync("/api/v1/us/daily.json", tag);
+        var lines = text.Split('\n');
+        lines[1] = lines[1].Replace(",\"AK\",", ",\"AK\",1", StringComparison.Ordinal); // AK's deaths gain a leading 1
+        await ImportAsync(string.Join('\n', lines));
+        using var afterPublish = await SendAsync("/api/v1/states/daily.csv", tag);
+
+        Assert.Equal("public, no-cache", first.Headers.CacheControl!.ToString());
+        Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
+        Assert.Empty(await again.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.NotModified, otherFile.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, afterPublish.StatusCode);
+        Assert.NotEqual(tag, afterPublish.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task AnErrorAnswerCarriesNoTag()
+    {
+        using var response = await _api.Http.GetAsync("/api/v1/states/daily.csv?asOf=soon");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.ETag);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string path, System.Net.Http.Headers.EntityTagHeaderValue tag)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.IfNoneMatch.Add(tag);
+        return await _api.Http.SendAsync(request);
+    }
+
     [Theory]
     [InlineData("/api/v1/states/daily.csv?asOf=yesterday", HttpStatusCode.BadRequest, "asOf must be an ISO 8601 time")]
     [InlineData("/api/v1/us/daily.json?asOf=2020-13-45", HttpStatusCode.BadRequest, "is not a time")]

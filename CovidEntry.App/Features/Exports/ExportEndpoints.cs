@@ -15,11 +15,15 @@ public static class ExportEndpoints
 {
     public const string AsOfHelp = "asOf must be an ISO 8601 time, for example 2020-12-15T00:00Z.";
 
-    public static void AddExports(this WebApplicationBuilder builder) => builder.Services.AddScoped<PublishedRows>();
+    public static void AddExports(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<PublishedRows>();
+        builder.Services.AddScoped<PublicCaching>();
+    }
 
     public static void MapExports(this WebApplication app)
     {
-        var v1 = app.MapGroup("/api/v1").AllowAnonymous();
+        var v1 = app.MapGroup("/api/v1").AllowAnonymous().AddEndpointFilter<PublicCaching>();
 
         v1.MapGet("/states/daily.{format}", (string format, [FromQuery] string? asOf, PublishedRows rows, CancellationToken ct) =>
                 StatesDaily(format, asOf, null, rows, ct))
