@@ -139,6 +139,24 @@ public class PublicFilesTests : IAsyncLifetime
         Assert.Null(response.Headers.ETag);
     }
 
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesEveryPublicEndpointAndTheReferencePageServesIt()
+    {
+        using var document = JsonDocument.Parse(await _api.Http.GetStringAsync("/openapi/v1.json"));
+        var docs = await _api.Http.GetStringAsync("/api/docs");
+
+        var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            ["/api/v1/states/current.{format}", "/api/v1/states/daily.{format}", "/api/v1/states/info.{format}", "/api/v1/states/{code}/daily.{format}", "/api/v1/us/daily.{format}"],
+            paths);
+        Assert.Equal("CovidEntry public data", document.RootElement.GetProperty("info").GetProperty("title").GetString());
+        Assert.Contains("\"url\":\"openapi/v1.json\"", docs);
+        var script = System.Text.RegularExpressions.Regex.Match(docs, "<script[^>]+src=\"([^\"]+)\"").Groups[1].Value;
+        Assert.False(script.StartsWith("http", StringComparison.Ordinal), $"the reference page must not load {script} from the internet");
+        using var scriptResponse = await _api.Http.GetAsync(new Uri(new Uri(_api.Http.BaseAddress!, "/api/docs/"), script));
+        Assert.Equal(HttpStatusCode.OK, scriptResponse.StatusCode);
+    }
+
     private async Task<HttpResponseMessage> SendAsync(string path, System.Net.Http.Headers.EntityTagHeaderValue tag)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -19,11 +19,13 @@ public static class ExportEndpoints
     {
         builder.Services.AddScoped<PublishedRows>();
         builder.Services.AddScoped<PublicCaching>();
+        builder.AddApiDocs();
     }
 
     public static void MapExports(this WebApplication app)
     {
-        var v1 = app.MapGroup("/api/v1").AllowAnonymous().AddEndpointFilter<PublicCaching>();
+        app.MapApiDocs();
+        var v1 = app.MapGroup("/api/v1").AllowAnonymous().AddEndpointFilter<PublicCaching>().WithTags("v1 files (CTP-compatible)");
 
         v1.MapGet("/states/daily.{format}", (string format, [FromQuery] string? asOf, PublishedRows rows, CancellationToken ct) =>
                 StatesDaily(format, asOf, null, rows, ct))
