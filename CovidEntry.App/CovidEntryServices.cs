@@ -2,6 +2,7 @@ using MudBlazor.Services;
 using CovidEntry.App.Components.Account;
 using CovidEntry.App.Features.Admin;
 using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.History;
 using CovidEntry.App.Features.Edits;
 using CovidEntry.App.Features.Exports;
 using CovidEntry.App.Features.Imports;
@@ -31,5 +32,6 @@ public static class CovidEntryServices
         builder.AddImports();
         builder.AddExports();
         builder.AddEdits();
+        builder.AddHistory();
     }
 }

@@ -91,6 +91,17 @@ public sealed class EditBatchTests(BrowserFixture browser, ITestOutputHelper out
         await Expect(ada.Page.GetByTestId("edit-state")).ToHaveTextAsync("published by Ada Admin");
         await Accessibility.AssertAccessibleAsync(ada, "edit page after publishing");
 
+        // The published value is on the jurisdiction's history page, and its timeline names the edit.
+        await ada.OpenAsync("history/WY");
+        await Accessibility.AssertAccessibleAsync(ada, "history page");
+        await ada.Page.GetByRole(AriaRole.Link, new() { Name = "Deaths (confirmed + probable) on 2020-10-02: versions" }).ClickAsync();
+        await Expect(ada.Page.GetByTestId("version-1")).ToContainTextAsync("Version 1: 1,234");
+        await Expect(ada.Page.GetByTestId("version-1")).ToContainTextAsync("by Ada Admin, in an edit batch");
+        await Expect(ada.Page.GetByTestId("version-1")).ToContainTextAsync("Note: Wyoming added probable deaths for early October");
+        await Accessibility.AssertAccessibleAsync(ada, "cell timeline");
+        await ada.OpenAsync("history/WY?asOf=2020-01-01T00:00Z");
+        await Expect(ada.Page.Locator("#history-empty")).ToContainTextAsync("Nothing was published for WY by then.");
+
         await using var anonymous = await browser.Browser.NewContextAsync();
         var csv = await (await anonymous.APIRequest.GetAsync($"{browser.BaseUrl}/api/v1/states/wy/daily.csv")).TextAsync();
         var lines = csv.Split('\n');
