@@ -108,6 +108,28 @@ public class PublicFilesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheV2FileOfAJurisdictionCarriesItsValuesWithChangesAndAveragesFromCtpsIncreases()
+    {
+        await ImportAsync(File.ReadAllText(CtpSample.HistoryFile));
+        var ny = CtpSample.HistoryRows().Where(r => r["state"] == "NY").ToList();
+
+        using var json = JsonDocument.Parse(await _api.Http.GetStringAsync("/api/v2/states/ny/daily.json"));
+
+        var root = json.RootElement;
+        Assert.Equal("NY", root.GetProperty("meta").GetProperty("jurisdiction").GetProperty("code").GetString());
+        Assert.Equal(28, root.GetProperty("meta").GetProperty("fields").GetArrayLength());
+        var data = root.GetProperty("data");
+        Assert.Equal(14, data.GetArrayLength());
+        var newest = data[0];
+        Assert.Equal("2020-11-14", newest.GetProperty("date").GetString());
+        var cases = newest.GetProperty("cases").GetProperty("total");
+        Assert.Equal(long.Parse(ny[0]["positive"]), cases.GetProperty("value").GetInt64());
+        Assert.Equal(long.Parse(ny[0]["positiveIncrease"]), cases.GetProperty("change_from_prior_day").GetInt64());
+        Assert.Equal(Math.Round(ny.Take(7).Average(r => double.Parse(r["positiveIncrease"])), 2), cases.GetProperty("seven_day_average").GetDouble());
+        Assert.Equal(JsonValueKind.Null, data[13].GetProperty("cases").GetProperty("total").GetProperty("change_from_prior_day").ValueKind);
+    }
+
+    [Fact]
     public async Task AnUnchangedFileIsAnswered304AndAPublishChangesItsTag()
     {
         var text = File.ReadAllText(CtpSample.HistoryFile);
@@ -147,7 +169,7 @@ public class PublicFilesTests : IAsyncLifetime
 
         var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
-            ["/api/v1/states/current.{format}", "/api/v1/states/daily.{format}", "/api/v1/states/info.{format}", "/api/v1/states/{code}/daily.{format}", "/api/v1/us/daily.{format}"],
+            ["/api/v1/states/current.{format}", "/api/v1/states/daily.{format}", "/api/v1/states/info.{format}", "/api/v1/states/{code}/daily.{format}", "/api/v1/us/daily.{format}", "/api/v2/states/{code}/daily.json"],
             paths);
         Assert.Equal("CovidEntry public data", document.RootElement.GetProperty("info").GetProperty("title").GetString());
         Assert.Contains("\"url\":\"openapi/v1.json\"", docs);

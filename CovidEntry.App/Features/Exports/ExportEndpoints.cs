@@ -54,6 +54,35 @@ public static class ExportEndpoints
         v1.MapGet("/states/info.{format}", StatesInfo)
             .WithName("StatesInfo")
             .WithSummary("The jurisdictions: code, name, FIPS, source pages and total-tests rule.");
+
+        var v2 = app.MapGroup("/api/v2").AllowAnonymous().AddEndpointFilter<PublicCaching>().WithTags("v2 files");
+        v2.MapGet("/states/{code}/daily.json", StateDailyV2)
+            .WithName("StateDailyV2")
+            .WithSummary("One jurisdiction's days as structured JSON: field metadata, and for each value its change from the prior day and a 7-day average.");
+    }
+
+    private static async Task<IResult> StateDailyV2(string code, [FromQuery] string? asOf, PublishedRows rows,
+        IDbContextFactory<CovidEntryDbContext> dbFactory, CancellationToken ct)
+    {
+        if (Refuse("json", asOf, out var moment) is { } refusal)
+        {
+            return refusal;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var state = code.ToUpperInvariant();
+        var jurisdiction = await db.Jurisdictions.AsNoTracking().Where(j => j.Code == state)
+            .Select(j => new V2Jurisdiction(j.Code, j.Name, j.Fips)).SingleOrDefaultAsync(ct);
+        if (jurisdiction is null)
+        {
+            return Results.Problem($"There is no jurisdiction \"{code}\". Use a two-letter code such as NY.", statusCode: 404);
+        }
+
+        var fields = await db.Metrics.AsNoTracking().OrderBy(m => m.DisplayOrder)
+            .Select(m => new V2Field(m.Key, m.Label, m.Group, m.Kind, m.V1Column, m.V2Path)).ToListAsync(ct);
+        var catalog = await rows.CatalogAsync(ct);
+        var days = V2Daily.WithDerivedValues(rows.RawAsync(catalog, moment, state, ct), fields, ct);
+        return Json(stream => V2Daily.WriteAsync(stream, jurisdiction, fields, moment, days, ct));
     }
 
     private static async Task<IResult> StatesDaily(string format, string? asOf, string? state, PublishedRows rows, CancellationToken ct)

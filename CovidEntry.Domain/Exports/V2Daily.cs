@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Text.Json;
+using CovidEntry.Domain.Metrics;
+
+namespace CovidEntry.Domain.Exports;
+
+/// <summary>A metric as the v2 file describes it.</summary>
+public sealed record V2Field(string Key, string Label, MetricGroup Group, MetricKind Kind, string V1Column, string V2Path);
+
+/// <summary>One metric on one day with what is derived from its neighbours.</summary>
+public sealed record V2Value(long? Value, long? ChangeFromPriorDay, double? SevenDayAverage);
+
+/// <summary>
+/// The v2 daily file of one jurisdiction: structured JSON whose shape comes from the catalog's
+/// dotted paths (<c>cases.total</c> → <c>{"cases": {"total": …}}</c>), with field metadata and, for
+/// each value, the change from the prior day and a 7-day average.
+/// </summary>
+public static class V2Daily
+{
+    public const int AverageDays = 7;
+
+    /// <summary>
+    /// Adds the derived values to one jurisdiction's days, newest first, keeping only the
+    /// eight days it needs in memory. The 7-day average is of the daily changes for a cumulative
+    /// metric and of the values for a current one; it is empty unless all seven are known.
+    /// </summary>
+    public static async IAsyncEnumerable<(DateOnly Date, IReadOnlyDictionary<string, V2Value> Values)> WithDerivedValues(
+        IAsyncEnumerable<V1DailyRow> newestFirst,
+        IReadOnlyList<V2Field> fields,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Each day waits until the 7 older days it averages over have arrived (8 with the one before them).
+        var window = new List<V1DailyRow>();
+        await foreach (var row in newestFirst.WithCancellation(cancellationToken))
+        {
+            window.Add(row);
+            if (window.Count > AverageDays + 1)
+            {
+                yield return Derive(window, fields);
+                window.RemoveAt(0);
+            }
+        }
+
+        while (window.Count > 0)
+        {
+            yield return Derive(window, fields);
+            window.RemoveAt(0);
+        }
+    }
+
+    public static async Task WriteAsync(
+        Stream stream,
+        V2Jurisdiction jurisdiction,
+        IReadOnlyList<V2Field> fields,
+        DateTimeOffset? asOf,
+        IAsyncEnumerable<(DateOnly Date, IReadOnlyDictionary<string, V2Value> Values)> days,
+        CancellationToken cancellationToken = default)
+    {
+        var tree = PathTree.Build(fields);
+        await using var json = new Utf8JsonWriter(stream);
+        json.WriteStartObject();
+        json.WriteStartObject("meta");
+        json.WriteStartObject("jurisdiction");
+        json.WriteString("code", jurisdiction.Code);
+        json.WriteString("name", jurisdiction.Name);
+        json.WriteString("fips", jurisdiction.Fips);
+        json.WriteEndObject();
+        if (asOf is { } moment)
+        {
+            json.WriteString("as_of", moment.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            json.WriteNull("as_of");
+        }
+
+        json.WriteString("license", "CC BY 4.0");
+        json.WriteString("seven_day_average", "Cumulative fields: the mean daily change over the 7 days ending on the date. Current fields: the mean value over those 7 days. Null unless all 7 days are known.");
+        json.WriteStartArray("fields");
+        foreach (var field in fields)
+        {
+            json.WriteStartObject();
+            json.WriteString("key", field.Key);
+            json.WriteString("name", field.Label);
+            json.WriteString("path", field.V2Path);
+            json.WriteString("group", field.Group.ToString());
+            json.WriteString("kind", field.Kind == MetricKind.Cumulative ? "cumulative" : "current");
+            json.WriteString("v1_column", field.V1Column);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+
+        json.WriteStartArray("data");
+        var count = 0;
+        await foreach (var (date, values) in days.WithCancellation(cancellationToken))
+        {
+            json.WriteStartObject();
+            json.WriteString("date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            tree.Write(json, values);
+            json.WriteEndObject();
+            if (++count % 100 == 0)
+            {
+                await json.FlushAsync(cancellationToken);
+            }
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        await json.FlushAsync(cancellationToken);
+    }
+
+    private static (DateOnly, IReadOnlyDictionary<string, V2Value>) Derive(List<V1DailyRow> window, IReadOnlyList<V2Field> fields)
+    {
+        long? ValueOn(int index, V2Field field) => index < window.Count ? window[index].Values.GetValueOrDefault(field.V1Column) : null;
+        long? ChangeOn(int index, V2Field field) =>
+            ValueOn(index, field) is { } today && ValueOn(index + 1, field) is { } before ? today - before : null;
+
+        var values = new Dictionary<string, V2Value>();
+        foreach (var field in fields)
+        {
+            var sample = Enumerable.Range(0, AverageDays)
+                .Select(i => field.Kind == MetricKind.Cumulative ? ChangeOn(i, field) : ValueOn(i, field))
+                .ToList();
+            double? average = sample.All(v => v is not null) ? Math.Round(sample.Average(v => (double)v!.Value), 2) : null;
+            values[field.Key] = new V2Value(ValueOn(0, field), ChangeOn(0, field), average);
+        }
+
+        return (window[0].Date, values);
+    }
+
+    /// <summary>The nested shape of the dotted paths, built once per file.</summary>
+    private sealed class PathTree
+    {
+        private readonly SortedDictionary<string, PathTree> _children = new(StringComparer.Ordinal);
+        private string? _fieldKey;
+
+        public static PathTree Build(IEnumerable<V2Field> fields)
+        {
+            var root = new PathTree();
+            foreach (var field in fields)
+            {
+                var node = root;
+                foreach (var segment in field.V2Path.Split('.'))
+                {
+                    if (node._fieldKey is not null)
+                    {
+                        throw new DomainException($"The v2 path {field.V2Path} of {field.Key} runs through the value of {node._fieldKey}.");
+                    }
+
+                    node = node._children.TryGetValue(segment, out var child) ? child : node._children[segment] = new PathTree();
+                }
+
+                if (node._fieldKey is not null || node._children.Count > 0)
+                {
+                    throw new DomainException($"The v2 path {field.V2Path} of {field.Key} is already taken.");
+                }
+
+                node._fieldKey = field.Key;
+            }
+
+            return root;
+        }
+
+        public void Write(Utf8JsonWriter json, IReadOnlyDictionary<string, V2Value> values)
+        {
+            foreach (var (name, child) in _children)
+            {
+                json.WritePropertyName(name);
+                if (child._fieldKey is { } key)
+                {
+                    var value = values[key];
+                    json.WriteStartObject();
+                    WriteNumber(json, "value", value.Value);
+                    WriteNumber(json, "change_from_prior_day", value.ChangeFromPriorDay);
+                    if (value.SevenDayAverage is { } average)
+                    {
+                        json.WriteNumber("seven_day_average", average);
+                    }
+                    else
+                    {
+                        json.WriteNull("seven_day_average");
+                    }
+
+                    json.WriteEndObject();
+                }
+                else
+                {
+                    json.WriteStartObject();
+                    child.Write(json, values);
+                    json.WriteEndObject();
+                }
+            }
+        }
+
+        private static void WriteNumber(Utf8JsonWriter json, string name, long? value)
+        {
+            if (value is { } number)
+            {
+                json.WriteNumber(name, number);
+            }
+            else
+            {
+                json.WriteNull(name);
+            }
+        }
+    }
+}
+
+public sealed record V2Jurisdiction(string Code, string Name, string Fips);
