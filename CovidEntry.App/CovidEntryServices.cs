@@ -2,6 +2,7 @@ using MudBlazor.Services;
 using CovidEntry.App.Components.Account;
 using CovidEntry.App.Features.Admin;
 using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Snapshots;
 using CovidEntry.App.Features.History;
 using CovidEntry.App.Features.Edits;
 using CovidEntry.App.Features.Exports;
@@ -33,5 +34,6 @@ public static class CovidEntryServices
         builder.AddExports();
         builder.AddEdits();
         builder.AddHistory();
+        builder.AddSnapshots();
     }
 }

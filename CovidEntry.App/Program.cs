@@ -4,6 +4,7 @@ using CovidEntry.App.Components.Account;
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Exports;
 using CovidEntry.App.Features.Imports;
+using CovidEntry.App.Features.Snapshots;
 
 // Admin verbs (`migrate`, `import-ctp FILE`) come first; whatever follows them is the host's.
 var command = CommandLine.Parse(args);
@@ -37,6 +38,7 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 app.MapData();
 app.MapExports();
+app.MapSnapshots();
 
 await app.PrepareDatabaseAsync(migrate: command.Verb == CommandLine.Migrate);
 switch (command.Verb)

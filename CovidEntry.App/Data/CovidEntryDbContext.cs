@@ -4,6 +4,7 @@ using CovidEntry.Domain.History;
 using CovidEntry.Domain.Jurisdictions;
 using CovidEntry.Domain.Metrics;
 using CovidEntry.Domain.Shifts;
+using CovidEntry.Domain.Snapshots;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +24,8 @@ public class CovidEntryDbContext(DbContextOptions<CovidEntryDbContext> options)
     public DbSet<Entry> Entries => Set<Entry>();
     public DbSet<ValueVersion> ValueVersions => Set<ValueVersion>();
     public DbSet<LatestValue> LatestValues => Set<LatestValue>();
+    public DbSet<Snapshot> Snapshots => Set<Snapshot>();
+    public DbSet<SnapshotFile> SnapshotFiles => Set<SnapshotFile>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -19,8 +19,8 @@ public class BlindSecondPassTests : MudBunitContext, IAsyncLifetime
     private static readonly Dictionary<string, string> FirstPass = new()
     {
         ["positive"] = "7,654,321",
-        ["death"] = "4,321",
-        ["hospitalizedCurrently"] = "987",
+        ["death"] = "84,321",
+        ["hospitalizedCurrently"] = "98,765",
     };
 
     private readonly TestDatabase _database = new();
@@ -68,7 +68,8 @@ public class BlindSecondPassTests : MudBunitContext, IAsyncLifetime
         var page = Render<PassPage>(p => p.Add(x => x.EntryId, _entryId).Add(x => x.PassNumber, 2));
 
         page.WaitForAssertion(() => Assert.Contains("Submit pass 2", page.Markup));
-        foreach (var leaked in new[] { "7,654,321", "7654321", "4,321", "4321", "987", "marker-public-1", "marker-private-1", "17:45" })
+        // Short plain numbers can turn up inside the element ids' GUIDs; grouped ones and long ones cannot.
+        foreach (var leaked in new[] { "7,654,321", "7654321", "84,321", "98,765", "marker-public-1", "marker-private-1", "17:45" })
         {
             Assert.DoesNotContain(leaked, page.Markup);
         }

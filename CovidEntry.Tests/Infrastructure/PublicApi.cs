@@ -1,5 +1,6 @@
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Exports;
+using CovidEntry.App.Features.Snapshots;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -26,6 +27,7 @@ public sealed class PublicApi : IAsyncDisposable
         server.Urls.Add("http://127.0.0.1:0");
         server.MapData();
         server.MapExports();
+        server.MapSnapshots();
         await server.StartAsync();
         var address = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new PublicApi(server, new HttpClient { BaseAddress = new Uri(address) });

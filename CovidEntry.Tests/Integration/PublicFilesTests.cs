@@ -169,7 +169,11 @@ public class PublicFilesTests : IAsyncLifetime
 
         var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
-            ["/api/v1/states/current.{format}", "/api/v1/states/daily.{format}", "/api/v1/states/info.{format}", "/api/v1/states/{code}/daily.{format}", "/api/v1/us/daily.{format}", "/api/v2/states/{code}/daily.json"],
+            [
+                "/api/v1/states/current.{format}", "/api/v1/states/daily.{format}", "/api/v1/states/info.{format}", "/api/v1/states/{code}/daily.{format}",
+                "/api/v1/us/daily.{format}", "/api/v2/states/{code}/daily.json",
+                "/data/snapshots/latest/{name}", "/data/snapshots/{id}/changelog.json", "/data/snapshots/{id}/manifest.json", "/data/snapshots/{id}/{name}",
+            ],
             paths);
         Assert.Equal("CovidEntry public data", document.RootElement.GetProperty("info").GetProperty("title").GetString());
         Assert.Contains("\"url\":\"openapi/v1.json\"", docs);

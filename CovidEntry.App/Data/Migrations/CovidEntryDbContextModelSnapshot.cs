@@ -496,6 +496,109 @@ namespace CovidEntry.App.Data.Migrations
                     b.ToTable("Shifts");
                 });
 
+            modelBuilder.Entity("CovidEntry.Domain.Snapshots.Snapshot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Changelog")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("FinishedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("LastBatchId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("LastVersionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("PreviousSnapshotId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Problems")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Progress")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("RequestedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<DateTime>("StartedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("State", "StartedAtUtc");
+
+                    b.ToTable("Snapshots");
+                });
+
+            modelBuilder.Entity("CovidEntry.Domain.Snapshots.SnapshotFile", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SnapshotId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("SnapshotFiles");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -873,6 +976,15 @@ namespace CovidEntry.App.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CovidEntry.Domain.Snapshots.SnapshotFile", b =>
+                {
+                    b.HasOne("CovidEntry.Domain.Snapshots.Snapshot", null)
+                        .WithMany("Files")
+                        .HasForeignKey("SnapshotId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -988,6 +1100,11 @@ namespace CovidEntry.App.Data.Migrations
             modelBuilder.Entity("CovidEntry.Domain.Jurisdictions.Jurisdiction", b =>
                 {
                     b.Navigation("Sources");
+                });
+
+            modelBuilder.Entity("CovidEntry.Domain.Snapshots.Snapshot", b =>
+                {
+                    b.Navigation("Files");
                 });
 #pragma warning restore 612, 618
         }

@@ -12,7 +12,8 @@ public static class ApiDocs
         builder.Services.AddOpenApi("v1", options =>
         {
             // Only the public surface: the app's own pages and account endpoints are not an API.
-            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
+            options.ShouldInclude = description => description.RelativePath is { } path
+                && (path.StartsWith("api/", StringComparison.Ordinal) || path.StartsWith("data/snapshots/", StringComparison.Ordinal));
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "CovidEntry public data";

@@ -32,13 +32,24 @@ public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFacto
 
     /// <summary>Rows with CTP's derived columns; <paramref name="state"/> limits them to one jurisdiction.</summary>
     public IAsyncEnumerable<V1DailyRow> DerivedAsync(ExportCatalog catalog, DateTimeOffset? asOf, string? state, CancellationToken cancellationToken) =>
-        V1DailyRows.WithDerivedColumns(RawAsync(catalog, asOf, state, cancellationToken), code => catalog.TotalTestsRuleByState[code], cancellationToken);
+        DerivedAsync(catalog, asOf, null, state, cancellationToken);
 
-    public async IAsyncEnumerable<V1DailyRow> RawAsync(ExportCatalog catalog, DateTimeOffset? asOf, string? state,
+    public IAsyncEnumerable<V1DailyRow> DerivedAsync(ExportCatalog catalog, DateTimeOffset? asOf, long? upToVersionId, string? state, CancellationToken cancellationToken) =>
+        V1DailyRows.WithDerivedColumns(RawAsync(catalog, asOf, upToVersionId, state, cancellationToken), code => catalog.TotalTestsRuleByState[code], cancellationToken);
+
+    public IAsyncEnumerable<V1DailyRow> RawAsync(ExportCatalog catalog, DateTimeOffset? asOf, string? state, CancellationToken cancellationToken) =>
+        RawAsync(catalog, asOf, null, state, cancellationToken);
+
+    /// <summary>
+    /// Rows as they stood at a moment (<paramref name="asOf"/>) or after a given version was
+    /// written (<paramref name="upToVersionId"/>: what a snapshot pins), or as they are now.
+    /// </summary>
+    public async IAsyncEnumerable<V1DailyRow> RawAsync(ExportCatalog catalog, DateTimeOffset? asOf, long? upToVersionId, string? state,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var stateFilter = state is null ? "" : "AND \"JurisdictionCode\" = @state";
-        var sql = asOf is null
+        var cut = upToVersionId is null ? "\"PublishedAtUtc\" <= @asOf" : "\"Id\" <= @upTo";
+        var sql = asOf is null && upToVersionId is null
             ? $"""
                SELECT "DataDate", "JurisdictionCode", "MetricKey", "Value" FROM "LatestValues"
                WHERE true {stateFilter}
@@ -48,7 +59,7 @@ public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFacto
                SELECT "DataDate", "JurisdictionCode", "MetricKey", "Value" FROM (
                    SELECT DISTINCT ON ("JurisdictionCode", "DataDate", "MetricKey") "DataDate", "JurisdictionCode", "MetricKey", "Value"
                    FROM "ValueVersions"
-                   WHERE "PublishedAtUtc" <= @asOf {stateFilter}
+                   WHERE {cut} {stateFilter}
                    ORDER BY "JurisdictionCode", "DataDate", "MetricKey", "VersionNumber" DESC) AS as_of
                ORDER BY "DataDate" DESC, "JurisdictionCode"
                """;
@@ -62,7 +73,11 @@ public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFacto
             command.Parameters.AddWithValue("state", state);
         }
 
-        if (asOf is { } moment)
+        if (upToVersionId is { } upTo)
+        {
+            command.Parameters.AddWithValue("upTo", upTo);
+        }
+        else if (asOf is { } moment)
         {
             command.Parameters.AddWithValue("asOf", moment.UtcDateTime);
         }

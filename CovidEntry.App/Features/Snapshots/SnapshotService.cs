@@ -1,0 +1,350 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CovidEntry.App.Data;
+using CovidEntry.App.Features.Exports;
+using CovidEntry.Domain.Batches;
+using CovidEntry.Domain.Exports;
+using CovidEntry.Domain.Metrics;
+using CovidEntry.Domain.Snapshots;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CovidEntry.App.Features.Snapshots;
+
+public sealed record SnapshotOutcome(Guid? SnapshotId, SnapshotState? State, string Message);
+
+/// <summary>
+/// Makes snapshots: the public files pinned to the newest published version, checked before
+/// they become visible (fail closed), with a changelog against the previous snapshot. One app
+/// instance at a time makes them, under a PostgreSQL advisory lock.
+/// </summary>
+public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFactory, PublishedRows rows, TimeProvider clock, ILogger<SnapshotService> logger)
+{
+    public const long SnapshotLockKey = 0x5_4A95_4070;
+    public const string Scheduled = "scheduled";
+    public const string OnDemand = "on demand";
+    public const string StatesDailyCsv = "states-daily.csv";
+
+    /// <summary>How many rows and changed cells a changelog lists; it always counts them all.</summary>
+    public const int ChangelogListLimit = 5_000;
+
+    public async Task<SnapshotOutcome> MakeAsync(string trigger, string? userId, CancellationToken cancellationToken = default)
+    {
+        string connectionString;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            connectionString = db.Database.GetConnectionString()!;
+        }
+
+        // A session lock on a connection of its own: held for the whole job, released if the app dies.
+        await using var lockConnection = new NpgsqlConnection(connectionString);
+        await lockConnection.OpenAsync(cancellationToken);
+        await using (var tryLock = new NpgsqlCommand($"SELECT pg_try_advisory_lock({SnapshotLockKey})", lockConnection))
+        {
+            if (await tryLock.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                return new SnapshotOutcome(null, null, "A snapshot is being made right now (perhaps by another app instance); wait for it to finish.");
+            }
+        }
+
+        try
+        {
+            return await MakeLockedAsync(trigger, userId, cancellationToken);
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({SnapshotLockKey})", lockConnection);
+            await unlock.ExecuteScalarAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>The files of a snapshot pinned to <paramref name="upToVersionId"/>: the same bytes every time for the same version.</summary>
+    public async Task<IReadOnlyList<SnapshotFile>> GenerateFilesAsync(long upToVersionId, Func<string, Task> progress, CancellationToken cancellationToken = default)
+    {
+        var catalog = await rows.CatalogAsync(cancellationToken);
+        var columns = catalog.StatesDailyColumns;
+        var files = new List<SnapshotFile>();
+
+        await progress("Writing the states daily CSV");
+        files.Add(await TextFileAsync(StatesDailyCsv, "text/csv", V1DailyCsv.Header(columns),
+            rows.DerivedAsync(catalog, null, upToVersionId, null, cancellationToken), row => V1DailyCsv.Line(columns, row), progress, cancellationToken));
+
+        await progress("Writing the states daily JSON");
+        files.Add(await JsonFileAsync("states-daily.json",
+            (stream, count) => V1Json.WriteStatesAsync(stream, columns, Count(rows.DerivedAsync(catalog, null, upToVersionId, null, cancellationToken), count), cancellationToken)));
+
+        await progress("Writing the US daily files");
+        files.Add(await TextFileAsync("us-daily.csv", "text/csv", UsDaily.Header(),
+            UsDaily.FromStates(rows.DerivedAsync(catalog, null, upToVersionId, null, cancellationToken), cancellationToken), UsDaily.Line, null, cancellationToken));
+        files.Add(await JsonFileAsync("us-daily.json",
+            (stream, count) => V1Json.WriteUsAsync(stream, Count(UsDaily.FromStates(rows.DerivedAsync(catalog, null, upToVersionId, null, cancellationToken), cancellationToken), count), cancellationToken)));
+
+        await progress("Writing the states info files");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var info = (await db.Jurisdictions.AsNoTracking().Include(j => j.Sources).OrderBy(j => j.Code).ToListAsync(cancellationToken))
+            .Select(StatesInfoFile.From).ToList();
+        files.Add(new SnapshotFile("states-info.csv", "text/csv", info.Count, Encoding.UTF8.GetBytes(StatesInfoFile.Csv(info))));
+        files.Add(new SnapshotFile("states-info.json", "application/json", info.Count, JsonSerializer.SerializeToUtf8Bytes(info.Select(StatesInfoFile.Json))));
+        return files;
+    }
+
+    private async Task<SnapshotOutcome> MakeLockedAsync(string trigger, string? userId, CancellationToken cancellationToken)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            // Holding the lock, any snapshot still "making" was left by an instance that stopped.
+            await db.Snapshots.Where(s => s.State == SnapshotState.Making).ExecuteUpdateAsync(set => set
+                .SetProperty(s => s.State, SnapshotState.Failed)
+                .SetProperty(s => s.Problems, "The app stopped while making this snapshot.")
+                .SetProperty(s => s.Progress, "Failed"), cancellationToken);
+        }
+
+        Snapshot snapshot;
+        PreviousSnapshot? previous;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var lastVersionId = await db.ValueVersions.MaxAsync(v => (long?)v.Id, cancellationToken) ?? 0;
+            if (lastVersionId == 0)
+            {
+                return new SnapshotOutcome(null, null, "Nothing is published yet, so there is nothing to snapshot.");
+            }
+
+            previous = await PreviousAsync(db, cancellationToken);
+            if (previous?.LastVersionId == lastVersionId)
+            {
+                return new SnapshotOutcome(previous.Id, SnapshotState.Published, "Nothing was published since the latest snapshot; it is still current.");
+            }
+
+            var lastBatchId = await db.Batches.Where(b => b.Status == BatchStatus.Published)
+                .OrderByDescending(b => b.PublishedAtUtc).Select(b => (Guid?)b.Id).FirstOrDefaultAsync(cancellationToken);
+            snapshot = Snapshot.Start(trigger, userId, lastVersionId, lastBatchId, clock.GetUtcNow().UtcDateTime);
+            db.Snapshots.Add(snapshot);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        logger.LogInformation("Snapshot {SnapshotId} ({Trigger}) started up to version {VersionId}", snapshot.Id, trigger, snapshot.LastVersionId);
+        try
+        {
+            var files = await GenerateFilesAsync(snapshot.LastVersionId, text => ReportAsync(snapshot.Id, text), cancellationToken);
+            await ReportAsync(snapshot.Id, "Comparing with the previous snapshot");
+            var changes = await ChangesAsync(previous?.LastVersionId ?? 0, snapshot.LastVersionId, cancellationToken);
+            var statesFile = files.Single(f => f.Name == StatesDailyCsv);
+            var catalog = await rows.CatalogAsync(cancellationToken);
+            var problems = SnapshotChecks.Problems(
+                previous?.Facts,
+                new SnapshotFacts(HeaderColumns(statesFile.Content), statesFile.Rows),
+                catalog.StatesDailyColumns,
+                changes.Decreases);
+
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var tracked = await db.Snapshots.SingleAsync(s => s.Id == snapshot.Id, cancellationToken);
+            tracked.Finish(files, Changelog(previous?.Id, changes), previous?.Id, problems, clock.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync(cancellationToken);
+            logger.LogInformation("Snapshot {SnapshotId} {State}: {Problems}", tracked.Id, tracked.State, tracked.Problems ?? "all checks passed");
+            return new SnapshotOutcome(tracked.Id, tracked.State, tracked.State == SnapshotState.Published
+                ? $"Snapshot published: {files.Count} files, {statesFile.Rows:#,0} state-days."
+                : $"The snapshot was refused by its checks and is not public:\n{tracked.Problems}");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Making snapshot {SnapshotId} failed", snapshot.Id);
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            var tracked = await db.Snapshots.SingleAsync(s => s.Id == snapshot.Id, CancellationToken.None);
+            tracked.Fail($"Making the snapshot failed: {ex.Message}", clock.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync(CancellationToken.None);
+            return new SnapshotOutcome(snapshot.Id, SnapshotState.Failed, "Making the snapshot failed; nothing was published. The log has the details.");
+        }
+    }
+
+    private async Task ReportAsync(Guid snapshotId, string progress)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await db.Snapshots.Where(s => s.Id == snapshotId && s.State == SnapshotState.Making)
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.Progress, progress));
+    }
+
+    private sealed record PreviousSnapshot(Guid Id, long LastVersionId, SnapshotFacts Facts);
+
+    private static async Task<PreviousSnapshot?> PreviousAsync(CovidEntryDbContext db, CancellationToken cancellationToken)
+    {
+        var latest = await db.Snapshots.AsNoTracking().Where(s => s.State == SnapshotState.Published)
+            .OrderByDescending(s => s.LastVersionId).Select(s => new { s.Id, s.LastVersionId }).FirstOrDefaultAsync(cancellationToken);
+        if (latest is null)
+        {
+            return null;
+        }
+
+        var rowCount = await db.SnapshotFiles.Where(f => f.SnapshotId == latest.Id && f.Name == StatesDailyCsv).Select(f => f.Rows).SingleAsync(cancellationToken);
+
+        // The header is all the checks need: read the file's first bytes, not the whole file.
+        var head = await db.Database.SqlQuery<byte[]>(
+            $"""SELECT substring("Content" from 1 for 65536) AS "Value" FROM "SnapshotFiles" WHERE "SnapshotId" = {latest.Id} AND "Name" = {StatesDailyCsv}""")
+            .SingleAsync(cancellationToken);
+        return new PreviousSnapshot(latest.Id, latest.LastVersionId, new SnapshotFacts(HeaderColumns(head), rowCount));
+    }
+
+    private static IReadOnlyList<string> HeaderColumns(byte[] csv)
+    {
+        var text = Encoding.UTF8.GetString(csv, 0, Math.Min(csv.Length, 65536));
+        var header = text.Split('\n')[0];
+        return header.Split(',').Select(c => c.Trim('"')).ToList();
+    }
+
+    private sealed record CellChange(DateOnly Date, string State, string Metric, long? Before, long? Now, bool RowExisted);
+
+    private sealed record Changes(IReadOnlyList<CellChange> Cells, IReadOnlyList<CumulativeDecrease> Decreases);
+
+    /// <summary>Every cell whose newest version is after the previous snapshot, with its value then and now.</summary>
+    private async Task<Changes> ChangesAsync(long previousVersionId, long lastVersionId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            WITH changed AS (
+                SELECT DISTINCT ON ("JurisdictionCode", "DataDate", "MetricKey")
+                       "JurisdictionCode" AS j, "DataDate" AS d, "MetricKey" AS m, "Value" AS now_value, "BatchId" AS batch
+                FROM "ValueVersions"
+                WHERE "Id" > @previous AND "Id" <= @last
+                ORDER BY "JurisdictionCode", "DataDate", "MetricKey", "VersionNumber" DESC
+            )
+            SELECT c.d, c.j, c.m, before.value, c.now_value, c.batch, b."Kind", met."Kind",
+                   EXISTS (SELECT 1 FROM "ValueVersions" p WHERE p."JurisdictionCode" = c.j AND p."DataDate" = c.d AND p."Id" <= @previous) AS row_existed,
+                   before.found
+            FROM changed c
+            JOIN "Batches" b ON b."Id" = c.batch
+            JOIN "Metrics" met ON met."Key" = c.m
+            LEFT JOIN LATERAL (
+                SELECT v."Value" AS value, true AS found FROM "ValueVersions" v
+                WHERE v."JurisdictionCode" = c.j AND v."DataDate" = c.d AND v."MetricKey" = c.m AND v."Id" <= @previous
+                ORDER BY v."VersionNumber" DESC LIMIT 1) before ON true
+            ORDER BY c.d DESC, c.j, c.m
+            """;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("previous", previousVersionId);
+        command.Parameters.AddWithValue("last", lastVersionId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var cells = new List<CellChange>();
+        var decreases = new List<CumulativeDecrease>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var change = new CellChange(
+                reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetBoolean(8));
+            cells.Add(change);
+            var cumulative = reader.GetString(7) == nameof(MetricKind.Cumulative);
+            if (cumulative && change is { Before: { } before, Now: { } now } && now < before)
+            {
+                decreases.Add(new CumulativeDecrease(change.State, change.Date, change.Metric, before, now, Enum.Parse<BatchKind>(reader.GetString(6)), reader.GetGuid(5)));
+            }
+        }
+
+        return new Changes(cells, decreases);
+    }
+
+    private static string Changelog(Guid? previousSnapshotId, Changes changes)
+    {
+        var addedRows = changes.Cells.Where(c => !c.RowExisted).Select(c => (c.Date, c.State)).Distinct().ToList();
+        var changedCells = changes.Cells.Where(c => c.RowExisted).ToList();
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            if (previousSnapshotId is { } previous)
+            {
+                json.WriteString("previous_snapshot", previous);
+            }
+            else
+            {
+                json.WriteNull("previous_snapshot");
+            }
+
+            json.WriteNumber("rows_added", addedRows.Count);
+            json.WriteNumber("cells_changed", changedCells.Count);
+            json.WriteBoolean("lists_truncated", addedRows.Count > ChangelogListLimit || changedCells.Count > ChangelogListLimit);
+            json.WriteStartArray("added_rows");
+            foreach (var (date, state) in addedRows.Take(ChangelogListLimit))
+            {
+                json.WriteStartObject();
+                json.WriteString("date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                json.WriteString("state", state);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("changed_cells");
+            foreach (var cell in changedCells.Take(ChangelogListLimit))
+            {
+                json.WriteStartObject();
+                json.WriteString("date", cell.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                json.WriteString("state", cell.State);
+                json.WriteString("metric", cell.Metric);
+                WriteNumber(json, "old", cell.Before);
+                WriteNumber(json, "new", cell.Now);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+
+        static void WriteNumber(Utf8JsonWriter json, string name, long? value)
+        {
+            if (value is { } number)
+            {
+                json.WriteNumber(name, number);
+            }
+            else
+            {
+                json.WriteNull(name);
+            }
+        }
+    }
+
+    private static async Task<SnapshotFile> TextFileAsync<T>(string name, string contentType, string header, IAsyncEnumerable<T> items,
+        Func<T, string> line, Func<string, Task>? progress, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream();
+        long count = 0;
+        await using (var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true))
+        {
+            await writer.WriteAsync(header);
+            await foreach (var item in items.WithCancellation(cancellationToken))
+            {
+                await writer.WriteAsync('\n');
+                await writer.WriteAsync(line(item));
+                if (++count % 20_000 == 0 && progress is not null)
+                {
+                    await progress($"Writing {name}: {count:#,0} rows");
+                }
+            }
+        }
+
+        return new SnapshotFile(name, contentType, count, stream.ToArray());
+    }
+
+    private static async Task<SnapshotFile> JsonFileAsync(string name, Func<Stream, StrongBox<long>, Task> write)
+    {
+        using var stream = new MemoryStream();
+        var count = new StrongBox<long>();
+        await write(stream, count);
+        return new SnapshotFile(name, "application/json", count.Value, stream.ToArray());
+    }
+
+    private static async IAsyncEnumerable<T> Count<T>(IAsyncEnumerable<T> items, StrongBox<long> count)
+    {
+        await foreach (var item in items)
+        {
+            count.Value++;
+            yield return item;
+        }
+    }
+
+    private sealed class StrongBox<T>
+    {
+        public T Value { get; set; } = default!;
+    }
+}

@@ -1,0 +1,200 @@
+using CovidEntry.Domain.Batches;
+
+namespace CovidEntry.Domain.Snapshots;
+
+public enum SnapshotState
+{
+    /// <summary>Being made; its progress is on record so any app instance can show it.</summary>
+    Making,
+
+    /// <summary>Passed every check: public, immutable.</summary>
+    Published,
+
+    /// <summary>A check failed: never public; the problems say why.</summary>
+    Refused,
+
+    /// <summary>Making it broke (an error, not a check): never public.</summary>
+    Failed,
+}
+
+/// <summary>
+/// An immutable export of published history, pinned to the newest version it includes. It
+/// becomes public only if its checks pass (fail closed).
+/// </summary>
+public sealed class Snapshot
+{
+    public const int ProgressMaxLength = 200;
+
+    private readonly List<SnapshotFile> _files = [];
+
+    private Snapshot()
+    {
+    }
+
+    private Snapshot(string trigger, string? requestedByUserId, long lastVersionId, Guid? lastBatchId, DateTime nowUtc)
+    {
+        Trigger = trigger;
+        RequestedByUserId = requestedByUserId;
+        LastVersionId = lastVersionId;
+        LastBatchId = lastBatchId;
+        StartedAtUtc = nowUtc;
+        State = SnapshotState.Making;
+        Progress = "Starting";
+    }
+
+    public Guid Id { get; private set; } = Guid.CreateVersion7();
+    public SnapshotState State { get; private set; }
+
+    /// <summary>"scheduled" or "on demand".</summary>
+    public string Trigger { get; private set; } = "";
+
+    public string? RequestedByUserId { get; private set; }
+    public DateTime StartedAtUtc { get; private set; }
+    public DateTime? FinishedAtUtc { get; private set; }
+
+    /// <summary>The newest value version the snapshot includes: its files are a function of it.</summary>
+    public long LastVersionId { get; private set; }
+
+    /// <summary>The most recently published batch the snapshot includes.</summary>
+    public Guid? LastBatchId { get; private set; }
+
+    public string Progress { get; private set; } = "";
+
+    /// <summary>Why the snapshot was refused or failed, one problem a line.</summary>
+    public string? Problems { get; private set; }
+
+    /// <summary>What changed since the previous published snapshot, as JSON.</summary>
+    public string? Changelog { get; private set; }
+
+    public Guid? PreviousSnapshotId { get; private set; }
+
+    public IReadOnlyList<SnapshotFile> Files => _files;
+
+    public static Snapshot Start(string trigger, string? requestedByUserId, long lastVersionId, Guid? lastBatchId, DateTime nowUtc) =>
+        new(trigger, requestedByUserId, lastVersionId, lastBatchId, nowUtc);
+
+    public void Report(string progress)
+    {
+        EnsureMaking();
+        Progress = progress.Length > ProgressMaxLength ? progress[..ProgressMaxLength] : progress;
+    }
+
+    /// <summary>Publishes the snapshot with its files, or refuses it when any check found a problem.</summary>
+    public void Finish(IReadOnlyList<SnapshotFile> files, string changelog, Guid? previousSnapshotId, IReadOnlyList<string> problems, DateTime nowUtc)
+    {
+        EnsureMaking();
+        FinishedAtUtc = nowUtc;
+        PreviousSnapshotId = previousSnapshotId;
+        Changelog = changelog;
+        if (problems.Count > 0)
+        {
+            State = SnapshotState.Refused;
+            Problems = string.Join('\n', problems);
+            Progress = "Refused by its checks";
+            return;
+        }
+
+        if (files.Count == 0)
+        {
+            throw new DomainException("A snapshot needs its files.");
+        }
+
+        _files.AddRange(files);
+        State = SnapshotState.Published;
+        Progress = "Published";
+    }
+
+    public void Fail(string problem, DateTime nowUtc)
+    {
+        EnsureMaking();
+        State = SnapshotState.Failed;
+        Problems = problem;
+        FinishedAtUtc = nowUtc;
+        Progress = "Failed";
+    }
+
+    private void EnsureMaking()
+    {
+        if (State != SnapshotState.Making)
+        {
+            throw new DomainException("This snapshot is finished; snapshots never change once made.");
+        }
+    }
+}
+
+/// <summary>One file of a snapshot: its bytes and what the manifest says of them.</summary>
+public sealed class SnapshotFile
+{
+    public const int NameMaxLength = 100;
+
+    private SnapshotFile()
+    {
+    }
+
+    public SnapshotFile(string name, string contentType, long rows, byte[] content)
+    {
+        Name = name;
+        ContentType = contentType;
+        Rows = rows;
+        Content = content;
+        Size = content.LongLength;
+        Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+    }
+
+    public long Id { get; private set; }
+    public Guid SnapshotId { get; private set; }
+    public string Name { get; private set; } = "";
+    public string ContentType { get; private set; } = "";
+    public long Size { get; private set; }
+    public long Rows { get; private set; }
+    public string Sha256 { get; private set; } = "";
+    public byte[] Content { get; private set; } = [];
+}
+
+/// <summary>What the checks know of a snapshot's main file.</summary>
+public sealed record SnapshotFacts(IReadOnlyList<string> StatesDailyColumns, long StatesDailyRows);
+
+/// <summary>A published cumulative value that is lower now than in the previous snapshot.</summary>
+public sealed record CumulativeDecrease(string State, DateOnly Date, string Metric, long Before, long Now, BatchKind Kind, Guid BatchId);
+
+/// <summary>
+/// The checks a snapshot must pass before it is public. Fail closed: any problem refuses it.
+/// </summary>
+public static class SnapshotChecks
+{
+    public static IReadOnlyList<string> Problems(
+        SnapshotFacts? previous,
+        SnapshotFacts current,
+        IReadOnlyList<string> expectedStatesDailyColumns,
+        IEnumerable<CumulativeDecrease> decreases)
+    {
+        var problems = new List<string>();
+        if (!current.StatesDailyColumns.SequenceEqual(expectedStatesDailyColumns))
+        {
+            problems.Add($"The states daily file's columns are not the expected ones: {string.Join(",", current.StatesDailyColumns)}.");
+        }
+
+        if (previous is not null)
+        {
+            var dropped = previous.StatesDailyColumns.Except(current.StatesDailyColumns).ToList();
+            if (dropped.Count > 0)
+            {
+                problems.Add($"Columns the previous snapshot had are gone: {string.Join(", ", dropped)}. Consumers of the files would break.");
+            }
+
+            if (current.StatesDailyRows < previous.StatesDailyRows)
+            {
+                problems.Add($"The states daily file has {current.StatesDailyRows:#,0} rows, fewer than the previous snapshot's {previous.StatesDailyRows:#,0}.");
+            }
+        }
+
+        // A published total may only go down through an edit batch, whose note says why.
+        foreach (var decrease in decreases.Where(d => d.Kind != BatchKind.Edit))
+        {
+            problems.Add($"{decrease.State} {decrease.Date:yyyy-MM-dd} {decrease.Metric} fell from {decrease.Before:#,0} to {decrease.Now:#,0} "
+                + $"in a {decrease.Kind.ToString().ToLowerInvariant()} batch ({decrease.BatchId}); only an edit batch, with its note, may lower a cumulative value.");
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using System.Text;
+using CovidEntry.App.Features.Imports;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace CovidEntry.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public sealed class DataPageTests(BrowserFixture browser, ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly List<BrowserUser> _people = [];
+
+    public Task InitializeAsync()
+    {
+        SetDefaultExpectTimeout(30_000);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var person in _people)
+        {
+            await person.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AnAdminMakesASnapshotAndThePublicDownloadsItsCheckedFilesFromTheDataPage()
+    {
+        try
+        {
+            await RunAsync();
+        }
+        catch
+        {
+            output.WriteLine(browser.AppOutput);
+            throw;
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        // Something published that no other browser test looks at: New York's first days of the CTP sample.
+        await ImportNewYorkAsync();
+
+        var ada = await PersonAsync("Ada");
+        await ada.SignInAsync(BrowserFixture.AdminEmail, BrowserFixture.AdminPassword);
+        await ada.OpenAsync("admin/snapshots");
+        await ada.Page.GetByRole(AriaRole.Button, new() { Name = "Make a snapshot now" }).ClickAsync();
+        await Expect(ada.Page.Locator("#snapshot-message")).ToContainTextAsync("Snapshot published");
+        await Expect(ada.Page.GetByTestId("snapshot-state").First).ToHaveTextAsync("Published");
+        await Accessibility.AssertAccessibleAsync(ada, "snapshots admin page");
+
+        var visitor = await PersonAsync("Visitor");
+        await visitor.OpenAsync("data");
+        var csvRow = visitor.Page.Locator("#latest-files tr[data-file='states-daily.csv']");
+        await Expect(csvRow).ToBeVisibleAsync();
+        var shown = (await csvRow.Locator("code.sha").InnerTextAsync()).Trim();
+        await Accessibility.AssertAccessibleAsync(visitor, "data page");
+
+        var download = await visitor.Page.RunAndWaitForDownloadAsync(() => csvRow.GetByRole(AriaRole.Link, new() { Name = "states-daily.csv" }).ClickAsync());
+        var bytes = await File.ReadAllBytesAsync((await download.PathAsync())!);
+        Assert.Equal(shown, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        Assert.Contains("\"2020-11-03\",\"NY\",", Encoding.UTF8.GetString(bytes));
+
+        await visitor.Page.GetByRole(AriaRole.Link, new() { Name = "what changed" }).ClickAsync();
+        await Expect(visitor.Page.Locator("#changelog-summary")).ToContainTextAsync("rows added");
+        await Expect(visitor.Page.Locator("#added-rows")).ToContainTextAsync("NY 2020-11-03");
+        await Accessibility.AssertAccessibleAsync(visitor, "snapshot page");
+    }
+
+    private async Task ImportNewYorkAsync()
+    {
+        var lines = File.ReadAllLines(CtpSample.HistoryFile);
+        var newYork = lines.Skip(1).Where(l => l.Contains(",\"NY\",") && string.CompareOrdinal(l, "\"2020-11-04\"") < 0);
+        var content = string.Join('\n', lines.Take(1).Concat(newYork));
+        await using var app = TestApp.Build(browser.ConnectionString);
+        using var scope = app.Services.CreateScope();
+        await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(content));
+        var report = await scope.ServiceProvider.GetRequiredService<CtpImportService>().ImportAsync(stream, "ny.csv", CtpImportService.CommandLineUser);
+        Assert.True(report.Imported, string.Join("\n", ImportReportText.Lines(report)));
+        Assert.Equal(3, report.Rows);
+    }
+
+    private async Task<BrowserUser> PersonAsync(string name)
+    {
+        var person = await browser.NewUserAsync(name);
+        _people.Add(person);
+        return person;
+    }
+}

@@ -1,0 +1,56 @@
+using CovidEntry.Domain;
+using CovidEntry.Domain.Batches;
+using CovidEntry.Domain.Snapshots;
+
+namespace CovidEntry.Tests.Domain;
+
+public class SnapshotChecksTests
+{
+    private static readonly string[] Columns = ["date", "state", "death", "positive"];
+    private static readonly SnapshotFacts Previous = new(Columns, 100);
+
+    [Fact]
+    public void ASnapshotLikeThePreviousWithMoreRowsPasses()
+    {
+        Assert.Empty(SnapshotChecks.Problems(Previous, new SnapshotFacts(Columns, 156), Columns, []));
+        Assert.Empty(SnapshotChecks.Problems(null, new SnapshotFacts(Columns, 1), Columns, []));
+    }
+
+    [Fact]
+    public void FewerRowsUnexpectedColumnsAndDroppedColumnsAreEachAProblem()
+    {
+        string[] fewer = ["date", "state", "positive"];
+
+        var problems = SnapshotChecks.Problems(Previous, new SnapshotFacts(fewer, 99), Columns, []);
+
+        Assert.Equal(3, problems.Count);
+        Assert.Contains(problems, p => p.Contains("not the expected ones"));
+        Assert.Contains(problems, p => p.Contains("Columns the previous snapshot had are gone: death"));
+        Assert.Contains(problems, p => p.Contains("99 rows, fewer than the previous snapshot's 100"));
+    }
+
+    [Fact]
+    public void OnlyAnEditBatchMayLowerACumulativeValue()
+    {
+        var day = new DateOnly(2020, 11, 14);
+        var fromEdit = new CumulativeDecrease("NY", day, "death", 100, 90, BatchKind.Edit, Guid.NewGuid());
+        var fromDaily = fromEdit with { Kind = BatchKind.Daily, Metric = "positive" };
+
+        var problems = SnapshotChecks.Problems(Previous, new SnapshotFacts(Columns, 100), Columns, [fromEdit, fromDaily]);
+
+        var problem = Assert.Single(problems);
+        Assert.StartsWith("NY 2020-11-14 positive fell from 100 to 90 in a daily batch", problem);
+    }
+
+    [Fact]
+    public void AFinishedSnapshotNeverChanges()
+    {
+        var snapshot = Snapshot.Start("on demand", "ada", 10, null, DateTime.UtcNow);
+        snapshot.Finish([new SnapshotFile("a.csv", "text/csv", 1, [1, 2, 3])], "{}", null, [], DateTime.UtcNow);
+
+        Assert.Equal(SnapshotState.Published, snapshot.State);
+        Assert.Equal("039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81", snapshot.Files[0].Sha256);
+        Assert.Throws<DomainException>(() => snapshot.Report("again"));
+        Assert.Throws<DomainException>(() => snapshot.Fail("late", DateTime.UtcNow));
+    }
+}
