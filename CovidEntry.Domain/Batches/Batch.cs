@@ -146,10 +146,10 @@ public sealed class Batch
 
     /// <summary>
     /// Changes one cell of an edit batch. <paramref name="published"/> is the cell's latest
-    /// published value. Setting a cell back to that value drops the change; an edit that changes
-    /// nothing is refused.
+    /// published reading. Setting a cell back to that reading drops the change; an edit that
+    /// changes nothing is refused.
     /// </summary>
-    public void EditCell(CellKey cell, long? published, long? value)
+    public void EditCell(CellKey cell, Reading published, Reading value)
     {
         EnsureOpen();
         if (Kind != BatchKind.Edit)
@@ -162,17 +162,12 @@ public sealed class Batch
             throw new DomainException($"This edit batch covers {EditJurisdictionCode} from {EditFrom:yyyy-MM-dd} to {EditTo:yyyy-MM-dd} only.");
         }
 
-        if (value < 0)
-        {
-            throw new DomainException("Counts cannot be negative.");
-        }
-
         var existing = _edits.FindIndex(e => e.Cell == cell);
         if (value == published)
         {
             if (existing < 0)
             {
-                throw new DomainException($"{cell.MetricKey} on {cell.DataDate:yyyy-MM-dd} is already {(value is null ? "empty" : value)}: there is nothing to change.");
+                throw new DomainException($"{cell.MetricKey} on {cell.DataDate:yyyy-MM-dd} is already {Describe(value)}: there is nothing to change.");
             }
 
             _edits.RemoveAt(existing);
@@ -189,8 +184,20 @@ public sealed class Batch
         }
     }
 
+    /// <summary>Changes one cell to a number or to empty (not reported).</summary>
+    public void EditCell(CellKey cell, long? published, long? value) => EditCell(cell, new Reading(published), new Reading(value));
+
     /// <summary>The values an edit batch publishes.</summary>
-    public IEnumerable<KeyValuePair<CellKey, long?>> EditedValues() => _edits.Select(e => KeyValuePair.Create(e.Cell, e.Value));
+    public IEnumerable<KeyValuePair<CellKey, Reading>> EditedValues() => _edits.Select(e => KeyValuePair.Create(e.Cell, e.Reading));
+
+    private static string Describe(Reading reading) => reading.Value?.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture)
+        ?? reading.ReasonIfEmpty switch
+        {
+            MissingReason.NotApplicable => "not applicable",
+            MissingReason.RemovedBySource => "removed by the source",
+            MissingReason.Suppressed => "suppressed",
+            _ => "empty",
+        };
 
     public Entry Entry(Guid entryId) =>
         _entries.SingleOrDefault(e => e.Id == entryId) ?? throw new DomainException("That entry is not part of this batch.");
@@ -271,13 +278,12 @@ public sealed class EditedCell
     {
     }
 
-    internal EditedCell(CellKey cell, long? previous, long? value)
+    internal EditedCell(CellKey cell, Reading previous, Reading value)
     {
         JurisdictionCode = cell.JurisdictionCode;
         DataDate = cell.DataDate;
         MetricKey = cell.MetricKey;
-        Previous = previous;
-        Value = value;
+        Change(previous, value);
     }
 
     public string JurisdictionCode { get; private set; } = "";
@@ -287,13 +293,24 @@ public sealed class EditedCell
     /// <summary>The published value when the edit was made.</summary>
     public long? Previous { get; private set; }
 
+    public MissingReason? PreviousMissing { get; private set; }
+
     public long? Value { get; private set; }
+
+    /// <summary>Why the new value is empty, when it is not simply "not reported".</summary>
+    public MissingReason? Missing { get; private set; }
 
     public CellKey Cell => new(JurisdictionCode, DataDate, MetricKey);
 
-    internal void Change(long? previous, long? value)
+    public Reading PreviousReading => new(Previous, PreviousMissing);
+
+    public Reading Reading => new(Value, Missing);
+
+    internal void Change(Reading previous, Reading value)
     {
-        Previous = previous;
-        Value = value;
+        Previous = previous.Value;
+        PreviousMissing = previous.Missing;
+        Value = value.Value;
+        Missing = value.Missing;
     }
 }

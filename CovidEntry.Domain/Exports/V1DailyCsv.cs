@@ -1,10 +1,14 @@
 using System.Globalization;
 using System.Text;
+using CovidEntry.Domain.History;
 
 namespace CovidEntry.Domain.Exports;
 
-/// <summary>One jurisdiction-day of the v1 daily file: values by v1 column name.</summary>
-public sealed record V1DailyRow(DateOnly Date, string State, IReadOnlyDictionary<string, long?> Values);
+/// <summary>
+/// One jurisdiction-day of the daily files: values by v1 column name, and why empty values are
+/// empty where that is not simply "not reported" (the v1 files show only an empty cell).
+/// </summary>
+public sealed record V1DailyRow(DateOnly Date, string State, IReadOnlyDictionary<string, long?> Values, IReadOnlyDictionary<string, MissingReason>? Missing = null);
 
 /// <summary>
 /// Writes the COVID Tracking Project's v1 daily CSV format exactly: quoted header, quoted date and

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CovidEntry.Domain.History;
 using CovidEntry.Domain.Metrics;
 
 namespace CovidEntry.Domain.Exports;
@@ -7,8 +8,8 @@ namespace CovidEntry.Domain.Exports;
 /// <summary>A metric as the v2 file describes it.</summary>
 public sealed record V2Field(string Key, string Label, MetricGroup Group, MetricKind Kind, string V1Column, string V2Path);
 
-/// <summary>One metric on one day with what is derived from its neighbours.</summary>
-public sealed record V2Value(long? Value, long? ChangeFromPriorDay, double? SevenDayAverage);
+/// <summary>One metric on one day with what is derived from its neighbours, and why it is empty when it is.</summary>
+public sealed record V2Value(long? Value, long? ChangeFromPriorDay, double? SevenDayAverage, MissingReason? MissingReason = null);
 
 /// <summary>
 /// The v2 daily file of one jurisdiction: structured JSON whose shape comes from the catalog's
@@ -124,7 +125,9 @@ public static class V2Daily
                 .Select(i => field.Kind == MetricKind.Cumulative ? ChangeOn(i, field) : ValueOn(i, field))
                 .ToList();
             double? average = sample.All(v => v is not null) ? Math.Round(sample.Average(v => (double)v!.Value), 2) : null;
-            values[field.Key] = new V2Value(ValueOn(0, field), ChangeOn(0, field), average);
+            var value = ValueOn(0, field);
+            var missing = value is null ? window[0].Missing?.GetValueOrDefault(field.V1Column) ?? History.MissingReason.NotReported : (MissingReason?)null;
+            values[field.Key] = new V2Value(value, ChangeOn(0, field), average, missing);
         }
 
         return (window[0].Date, values);
@@ -173,6 +176,15 @@ public static class V2Daily
                     var value = values[key];
                     json.WriteStartObject();
                     WriteNumber(json, "value", value.Value);
+                    if (value.MissingReason is { } reason)
+                    {
+                        json.WriteString("missing_reason", Reading.PublicName(reason));
+                    }
+                    else
+                    {
+                        json.WriteNull("missing_reason");
+                    }
+
                     WriteNumber(json, "change_from_prior_day", value.ChangeFromPriorDay);
                     if (value.SevenDayAverage is { } average)
                     {

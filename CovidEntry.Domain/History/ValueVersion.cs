@@ -10,12 +10,13 @@ public sealed class ValueVersion
     {
     }
 
-    public ValueVersion(CellKey cell, long? value, int versionNumber, Guid batchId, string publishedByUserId, DateTime publishedAtUtc)
+    public ValueVersion(CellKey cell, Reading reading, int versionNumber, Guid batchId, string publishedByUserId, DateTime publishedAtUtc)
     {
         JurisdictionCode = cell.JurisdictionCode;
         DataDate = cell.DataDate;
         MetricKey = cell.MetricKey;
-        Value = value;
+        Value = reading.Value;
+        MissingReason = reading.Missing;
         VersionNumber = versionNumber;
         BatchId = batchId;
         PublishedByUserId = publishedByUserId;
@@ -28,6 +29,10 @@ public sealed class ValueVersion
     public DateOnly DataDate { get; private set; }
     public string MetricKey { get; private set; } = "";
     public long? Value { get; private set; }
+
+    /// <summary>Why the value is empty, when it is not simply "not reported".</summary>
+    public MissingReason? MissingReason { get; private set; }
+
     public int VersionNumber { get; private set; }
     public Guid BatchId { get; private set; }
     public string PublishedByUserId { get; private set; } = "";
@@ -37,6 +42,8 @@ public sealed class ValueVersion
     public int LagDays { get; private set; }
 
     public CellKey Cell => new(JurisdictionCode, DataDate, MetricKey);
+
+    public Reading Reading => new(Value, MissingReason);
 }
 
 /// <summary>The newest published version of one cell, kept in step with every publish.</summary>
@@ -58,11 +65,14 @@ public sealed class LatestValue
     public DateOnly DataDate { get; private set; }
     public string MetricKey { get; private set; } = "";
     public long? Value { get; private set; }
+    public MissingReason? MissingReason { get; private set; }
     public int VersionNumber { get; private set; }
     public Guid BatchId { get; private set; }
     public DateTime PublishedAtUtc { get; private set; }
 
     public CellKey Cell => new(JurisdictionCode, DataDate, MetricKey);
+
+    public Reading Reading => new(Value, MissingReason);
 
     public void Apply(ValueVersion version)
     {
@@ -77,6 +87,7 @@ public sealed class LatestValue
         }
 
         Value = version.Value;
+        MissingReason = version.MissingReason;
         VersionNumber = version.VersionNumber;
         BatchId = version.BatchId;
         PublishedAtUtc = version.PublishedAtUtc;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CovidEntry.Domain.History;
 
 namespace CovidEntry.Domain.Metrics;
 
@@ -53,6 +54,45 @@ public static class MetricValueParser
             ? new ParsedValue(value, null)
             : new ParsedValue(null, TooLarge);
     }
+
+    /// <summary>The words a lead types for an empty value with a reason (in the edit grid).</summary>
+    public static IReadOnlyDictionary<string, MissingReason> ReasonWords { get; } = new Dictionary<string, MissingReason>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["n/a"] = MissingReason.NotApplicable,
+        ["not applicable"] = MissingReason.NotApplicable,
+        ["removed"] = MissingReason.RemovedBySource,
+        ["suppressed"] = MissingReason.Suppressed,
+    };
+
+    public const string NotAReading = "Enter a whole number such as 1,234, leave it empty (not reported), or write n/a, removed or suppressed.";
+
+    /// <summary>Reads a number, an empty value, or a reason word: n/a, removed, suppressed.</summary>
+    public static (Reading Reading, string? Error) ParseReading(string? text)
+    {
+        if (text is not null && ReasonWords.TryGetValue(text.Trim(), out var reason))
+        {
+            return (new Reading(null, reason), null);
+        }
+
+        var parsed = Parse(text);
+        if (parsed.IsValid)
+        {
+            return (new Reading(parsed.Value), null);
+        }
+
+        return (default, parsed.Error == NotAWholeNumber ? NotAReading : parsed.Error);
+    }
+
+    /// <summary>A reading as the edit grid shows it: the number, a reason word, or empty.</summary>
+    public static string Format(Reading reading) => reading.Value is { } value
+        ? Format(value)
+        : reading.Missing switch
+        {
+            MissingReason.NotApplicable => "n/a",
+            MissingReason.RemovedBySource => "removed",
+            MissingReason.Suppressed => "suppressed",
+            _ => "",
+        };
 
     /// <summary>Formats a value the way the form shows it: with thousands separators.</summary>
     public static string Format(long? value) =>

@@ -2,6 +2,7 @@ using CovidEntry.App.Features.Edits;
 using CovidEntry.App.Features.Publish;
 using CovidEntry.Domain;
 using CovidEntry.Domain.Batches;
+using CovidEntry.Domain.History;
 using Microsoft.EntityFrameworkCore;
 
 namespace CovidEntry.Tests.Integration;
@@ -54,6 +55,34 @@ public class EditTests : LoopTest
         Assert.Contains("negative", bad.Message);
         Assert.Contains("changes no cell", empty.Message);
         Assert.Empty((await edits.GetAsync(editId, Loop.Lead))!.Diff);
+    }
+
+    [Fact]
+    public async Task ALeadCanSayWhyAValueIsEmptyAndOnlyTheV2FileCarriesTheReason()
+    {
+        await Database.Get<PublishService>().PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(Day, Published, "AK"), Loop.Lead);
+        var edits = Database.Get<EditService>();
+        var editId = await edits.OpenAsync(Form(note: "AK suppresses death counts under 10 on this page"), Loop.Lead);
+        await edits.SetCellAsync(editId, Day, "death", "suppressed", Loop.Lead);
+        await edits.SetCellAsync(editId, Day, "recovered", "n/a", Loop.Lead);
+
+        var diff = (await edits.GetAsync(editId, Loop.Lead))!.Diff;
+        await edits.PublishAsync(editId, Loop.OtherLead);
+        await using var api = await PublicApi.StartAsync(Database.ConnectionString);
+        var csv = (await api.Http.GetStringAsync("/api/v1/states/ak/daily.csv")).Split('\n');
+        using var v2 = System.Text.Json.JsonDocument.Parse(await api.Http.GetStringAsync("/api/v2/states/ak/daily.json"));
+
+        Assert.Equal([("death", new Reading(98), new Reading(null, MissingReason.Suppressed)), ("recovered", new Reading(null), new Reading(null, MissingReason.NotApplicable))],
+            diff.Select(d => (d.MetricKey, d.PublishedNow, d.NewValue)));
+        var header = csv[0].Split(',').Select(c => c.Trim('"')).ToList();
+        Assert.Equal("", csv[1].Split(',')[header.IndexOf("death")]);
+        var day = v2.RootElement.GetProperty("data")[0];
+        var death = day.GetProperty("outcomes").GetProperty("death").GetProperty("total");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, death.GetProperty("value").ValueKind);
+        Assert.Equal("suppressed", death.GetProperty("missing_reason").GetString());
+        Assert.Equal("not_applicable", day.GetProperty("outcomes").GetProperty("recovered").GetProperty("missing_reason").GetString());
+        Assert.Equal("not_reported", day.GetProperty("outcomes").GetProperty("hospitalized").GetProperty("currently").GetProperty("missing_reason").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, day.GetProperty("cases").GetProperty("total").GetProperty("missing_reason").ValueKind);
     }
 
     [Fact]

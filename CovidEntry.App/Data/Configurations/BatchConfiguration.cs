@@ -30,6 +30,10 @@ public sealed class BatchConfiguration : IEntityTypeConfiguration<Batch>
             edit.Property(e => e.JurisdictionCode).HasMaxLength(Jurisdiction.CodeLength).IsFixedLength();
             edit.Property(e => e.MetricKey).HasMaxLength(CovidEntry.Domain.Metrics.Metric.KeyMaxLength);
             edit.Ignore(e => e.Cell);
+            edit.Ignore(e => e.Reading);
+            edit.Ignore(e => e.PreviousReading);
+            edit.Property(e => e.Missing).HasConversion<string>().HasMaxLength(32);
+            edit.Property(e => e.PreviousMissing).HasConversion<string>().HasMaxLength(32);
             edit.ToTable(t => t.HasCheckConstraint("CK_EditedCells_Value", "\"Value\" IS NULL OR \"Value\" >= 0"));
         });
         builder.Navigation(b => b.Edits).UsePropertyAccessMode(PropertyAccessMode.Field);

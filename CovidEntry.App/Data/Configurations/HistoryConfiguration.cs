@@ -21,7 +21,13 @@ public sealed class ValueVersionConfiguration : IEntityTypeConfiguration<ValueVe
         builder.HasIndex(v => new { v.JurisdictionCode, v.DataDate, v.MetricKey, v.VersionNumber }).IsUnique();
         builder.HasIndex(v => v.BatchId);
         builder.Ignore(v => v.Cell);
-        builder.ToTable(t => t.HasCheckConstraint("CK_ValueVersions_Value", "\"Value\" IS NULL OR \"Value\" >= 0"));
+        builder.Ignore(v => v.Reading);
+        builder.Property(v => v.MissingReason).HasConversion<string>().HasMaxLength(32);
+        builder.ToTable(t =>
+        {
+            t.HasCheckConstraint("CK_ValueVersions_Value", "\"Value\" IS NULL OR \"Value\" >= 0");
+            t.HasCheckConstraint("CK_ValueVersions_MissingReason", "\"MissingReason\" IS NULL OR \"Value\" IS NULL");
+        });
     }
 }
 
@@ -36,5 +42,7 @@ public sealed class LatestValueConfiguration : IEntityTypeConfiguration<LatestVa
         builder.HasOne<Metric>().WithMany().HasForeignKey(l => l.MetricKey).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(l => new { l.DataDate, l.JurisdictionCode });
         builder.Ignore(l => l.Cell);
+        builder.Ignore(l => l.Reading);
+        builder.Property(l => l.MissingReason).HasConversion<string>().HasMaxLength(32);
     }
 }

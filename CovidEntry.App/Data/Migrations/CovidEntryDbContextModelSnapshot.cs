@@ -266,6 +266,10 @@ namespace CovidEntry.App.Data.Migrations
                     b.Property<Guid>("BatchId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("MissingReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<DateTime>("PublishedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -312,6 +316,10 @@ namespace CovidEntry.App.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("MissingReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<DateTime>("PublishedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -337,6 +345,8 @@ namespace CovidEntry.App.Data.Migrations
 
                     b.ToTable("ValueVersions", t =>
                         {
+                            t.HasCheckConstraint("CK_ValueVersions_MissingReason", "\"MissingReason\" IS NULL OR \"Value\" IS NULL");
+
                             t.HasCheckConstraint("CK_ValueVersions_Value", "\"Value\" IS NULL OR \"Value\" >= 0");
                         });
                 });
@@ -795,8 +805,16 @@ namespace CovidEntry.App.Data.Migrations
                                 .HasMaxLength(64)
                                 .HasColumnType("character varying(64)");
 
+                            b1.Property<string>("Missing")
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)");
+
                             b1.Property<long?>("Previous")
                                 .HasColumnType("bigint");
+
+                            b1.Property<string>("PreviousMissing")
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)");
 
                             b1.Property<long?>("Value")
                                 .HasColumnType("bigint");

@@ -12,7 +12,7 @@ namespace CovidEntry.App.Features.Edits;
 public sealed record EditRow(Guid BatchId, string JurisdictionCode, DateOnly From, DateOnly To, string Note, string Author, int Changes, BatchStatus Status, DateTime CreatedAtUtc);
 
 /// <summary>One changed cell as the reviewer sees it: what is published now, and what the edit publishes.</summary>
-public sealed record EditDiff(DateOnly Date, string MetricKey, string Label, long? PublishedNow, long? NewValue);
+public sealed record EditDiff(DateOnly Date, string MetricKey, string Label, Reading PublishedNow, Reading NewValue);
 
 public sealed record EditView(
     Guid BatchId,
@@ -27,8 +27,8 @@ public sealed record EditView(
     BatchStatus Status,
     string? PublishedBy,
     IReadOnlyList<MetricField> Metrics,
-    IReadOnlyDictionary<(DateOnly Date, string MetricKey), long?> Published,
-    IReadOnlyDictionary<(DateOnly Date, string MetricKey), long?> Edited,
+    IReadOnlyDictionary<(DateOnly Date, string MetricKey), Reading> Published,
+    IReadOnlyDictionary<(DateOnly Date, string MetricKey), Reading> Edited,
     IReadOnlyList<EditDiff> Diff,
     string? WhyViewerCannotPublish);
 
@@ -83,41 +83,44 @@ public sealed class EditService(
         var name = await db.Jurisdictions.Where(j => j.Code == code).Select(j => j.Name).SingleAsync(cancellationToken);
         var metrics = await db.Metrics.AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.DisplayOrder)
             .Select(m => new MetricField(m.Key, m.Label, m.Group)).ToListAsync(cancellationToken);
-        var published = await db.LatestValues.AsNoTracking()
-            .Where(l => l.JurisdictionCode == code && l.DataDate >= from && l.DataDate <= to)
-            .ToDictionaryAsync(l => (l.DataDate, l.MetricKey), l => l.Value, cancellationToken);
+        var published = (await db.LatestValues.AsNoTracking()
+                .Where(l => l.JurisdictionCode == code && l.DataDate >= from && l.DataDate <= to)
+                .ToListAsync(cancellationToken))
+            .ToDictionary(l => (l.DataDate, l.MetricKey), l => l.Reading);
         var names = await users.NamesAsync([batch.CreatedByUserId, batch.PublishedByUserId], cancellationToken);
         var labels = metrics.ToDictionary(m => m.Key, m => m.Label);
 
         // After publishing, "published now" would show the edit's own values: show what it replaced.
         var diff = batch.Edits.OrderBy(e => e.DataDate).ThenBy(e => e.MetricKey, StringComparer.Ordinal)
             .Select(e => new EditDiff(e.DataDate, e.MetricKey, labels.GetValueOrDefault(e.MetricKey, e.MetricKey),
-                batch.Status == BatchStatus.Published ? e.Previous : published.GetValueOrDefault((e.DataDate, e.MetricKey)), e.Value))
+                batch.Status == BatchStatus.Published ? e.PreviousReading : published.GetValueOrDefault((e.DataDate, e.MetricKey)), e.Reading))
             .ToList();
         return new EditView(batch.Id, code, name, from, to, batch.Note ?? "", batch.Link, batch.CreatedByUserId,
             names.GetValueOrDefault(batch.CreatedByUserId, "?"), batch.Status,
             batch.PublishedByUserId is null ? null : names.GetValueOrDefault(batch.PublishedByUserId, "?"),
-            metrics, published, batch.Edits.ToDictionary(e => (e.DataDate, e.MetricKey), e => e.Value), diff,
+            metrics, published, batch.Edits.ToDictionary(e => (e.DataDate, e.MetricKey), e => e.Reading), diff,
             batch.Status == BatchStatus.Published ? null : batch.WhyCannotPublish(viewerUserId));
     }
 
-    /// <summary>Sets one cell from what the author typed; an empty field means "not reported".</summary>
+    /// <summary>
+    /// Sets one cell from what the author typed: a number, empty ("not reported"), or a reason
+    /// why it is empty: n/a, removed, suppressed.
+    /// </summary>
     public async Task SetCellAsync(Guid batchId, DateOnly date, string metricKey, string? text, string userId, CancellationToken cancellationToken = default)
     {
-        var parsed = MetricValueParser.Parse(text);
-        if (!parsed.IsValid)
+        var (reading, error) = MetricValueParser.ParseReading(text);
+        if (error is not null)
         {
-            throw new DomainException(parsed.Error!);
+            throw new DomainException(error);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var batch = await LoadOwnAsync(db, batchId, userId, cancellationToken);
-        var published = await db.LatestValues
-            .Where(l => l.JurisdictionCode == batch.EditJurisdictionCode && l.DataDate == date && l.MetricKey == metricKey)
-            .Select(l => l.Value).SingleOrDefaultAsync(cancellationToken);
-        batch.EditCell(new CellKey(batch.EditJurisdictionCode!, date, metricKey), published, parsed.Value);
+        var published = await db.LatestValues.AsNoTracking()
+            .SingleOrDefaultAsync(l => l.JurisdictionCode == batch.EditJurisdictionCode && l.DataDate == date && l.MetricKey == metricKey, cancellationToken);
+        batch.EditCell(new CellKey(batch.EditJurisdictionCode!, date, metricKey), published?.Reading ?? default, reading);
         await db.SaveOrExplainAsync(cancellationToken);
-        logger.LogInformation("Edit batch {BatchId}: {UserId} set {MetricKey} on {Date} to {Value}", batchId, userId, metricKey, date, parsed.Value);
+        logger.LogInformation("Edit batch {BatchId}: {UserId} set {MetricKey} on {Date} to {Value} ({Reason})", batchId, userId, metricKey, date, reading.Value, reading.ReasonIfEmpty);
     }
 
     public Task<PublishResult> PublishAsync(Guid batchId, string userId, CancellationToken cancellationToken = default) =>

@@ -2,6 +2,7 @@ using System.Data;
 using System.Runtime.CompilerServices;
 using CovidEntry.App.Data;
 using CovidEntry.Domain.Exports;
+using CovidEntry.Domain.History;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -51,13 +52,13 @@ public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFacto
         var cut = upToVersionId is null ? "\"PublishedAtUtc\" <= @asOf" : "\"Id\" <= @upTo";
         var sql = asOf is null && upToVersionId is null
             ? $"""
-               SELECT "DataDate", "JurisdictionCode", "MetricKey", "Value" FROM "LatestValues"
+               SELECT "DataDate", "JurisdictionCode", "MetricKey", "Value", "MissingReason" FROM "LatestValues"
                WHERE true {stateFilter}
                ORDER BY "DataDate" DESC, "JurisdictionCode"
                """
             : $"""
-               SELECT "DataDate", "JurisdictionCode", "MetricKey", "Value" FROM (
-                   SELECT DISTINCT ON ("JurisdictionCode", "DataDate", "MetricKey") "DataDate", "JurisdictionCode", "MetricKey", "Value"
+               SELECT "DataDate", "JurisdictionCode", "MetricKey", "Value", "MissingReason" FROM (
+                   SELECT DISTINCT ON ("JurisdictionCode", "DataDate", "MetricKey") "DataDate", "JurisdictionCode", "MetricKey", "Value", "MissingReason"
                    FROM "ValueVersions"
                    WHERE {cut} {stateFilter}
                    ORDER BY "JurisdictionCode", "DataDate", "MetricKey", "VersionNumber" DESC) AS as_of
@@ -85,27 +86,34 @@ public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFacto
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
         (DateOnly Date, string State)? current = null;
         var values = new Dictionary<string, long?>();
+        Dictionary<string, MissingReason>? missing = null;
         while (await reader.ReadAsync(cancellationToken))
         {
             var key = (reader.GetFieldValue<DateOnly>(0), reader.GetString(1));
             var metric = reader.GetString(2);
             long? value = await reader.IsDBNullAsync(3, cancellationToken) ? null : reader.GetInt64(3);
+            string? reason = await reader.IsDBNullAsync(4, cancellationToken) ? null : reader.GetString(4);
             if (current is { } open && open != key)
             {
-                yield return new V1DailyRow(open.Date, open.State, values);
+                yield return new V1DailyRow(open.Date, open.State, values, missing);
                 values = [];
+                missing = null;
             }
 
             current = key;
             if (catalog.ColumnByMetricKey.TryGetValue(metric, out var column))
             {
                 values[column] = value;
+                if (reason is not null)
+                {
+                    (missing ??= [])[column] = Enum.Parse<MissingReason>(reason);
+                }
             }
         }
 
         if (current is { } last)
         {
-            yield return new V1DailyRow(last.Date, last.State, values);
+            yield return new V1DailyRow(last.Date, last.State, values, missing);
         }
     }
 }

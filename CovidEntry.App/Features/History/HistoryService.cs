@@ -4,6 +4,7 @@ using CovidEntry.App.Features.Imports;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain.Batches;
 using CovidEntry.Domain.Entries;
+using CovidEntry.Domain.History;
 using Microsoft.EntityFrameworkCore;
 
 namespace CovidEntry.App.Features.History;
@@ -11,7 +12,7 @@ namespace CovidEntry.App.Features.History;
 /// <summary>One published version of a cell, with everyone who had a hand in it.</summary>
 public sealed record TimelineVersion(
     int VersionNumber,
-    long? Value,
+    Reading Value,
     DateTime PublishedAtUtc,
     int LagDays,
     Guid BatchId,
@@ -28,7 +29,7 @@ public sealed record TimelineResolution(ResolutionSource Source, string? Reason,
 
 public sealed record CellTimeline(string Code, string JurisdictionName, DateOnly Date, string MetricKey, string MetricLabel, IReadOnlyList<TimelineVersion> Versions);
 
-public sealed record HistoryGrid(IReadOnlyList<MetricField> Metrics, IReadOnlyList<(DateOnly Date, IReadOnlyDictionary<string, long?> Values)> Days);
+public sealed record HistoryGrid(IReadOnlyList<MetricField> Metrics, IReadOnlyList<(DateOnly Date, IReadOnlyDictionary<string, Reading> Values)> Days);
 
 /// <summary>Reads published history for people signed in: a jurisdiction's values as of any moment, and one cell's versions.</summary>
 public sealed class HistoryService(IDbContextFactory<CovidEntryDbContext> dbFactory, PublishedRows rows, UserDirectory users)
@@ -43,10 +44,10 @@ public sealed class HistoryService(IDbContextFactory<CovidEntryDbContext> dbFact
         var metrics = await db.Metrics.AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.DisplayOrder)
             .Select(m => new MetricField(m.Key, m.Label, m.Group)).ToListAsync(cancellationToken);
         var keyByColumn = catalog.ColumnByMetricKey.ToDictionary(c => c.Value, c => c.Key);
-        var days = new List<(DateOnly, IReadOnlyDictionary<string, long?>)>();
+        var days = new List<(DateOnly, IReadOnlyDictionary<string, Reading>)>();
         await foreach (var row in rows.RawAsync(catalog, asOf, code, cancellationToken))
         {
-            days.Add((row.Date, row.Values.ToDictionary(v => keyByColumn[v.Key], v => v.Value)));
+            days.Add((row.Date, row.Values.ToDictionary(v => keyByColumn[v.Key], v => new Reading(v.Value, row.Missing?.GetValueOrDefault(v.Key)))));
             if (days.Count == MaxDays)
             {
                 break;
@@ -93,7 +94,7 @@ public sealed class HistoryService(IDbContextFactory<CovidEntryDbContext> dbFact
                 .Select(p => new TimelinePass(p.Number, Name(p.UserId), p.ValuesByMetric().GetValueOrDefault(metricKey), p.PublicNote, p.PrivateNote, p.SourceUpdatedAtUtc))
                 .ToList() ?? [];
             var resolved = entry?.ResolvedValues.SingleOrDefault(r => r.MetricKey == metricKey);
-            return new TimelineVersion(v.VersionNumber, v.Value, v.PublishedAtUtc, v.LagDays, v.BatchId, batch.Kind, batch.Note, batch.Link,
+            return new TimelineVersion(v.VersionNumber, v.Reading, v.PublishedAtUtc, v.LagDays, v.BatchId, batch.Kind, batch.Note, batch.Link,
                 Name(v.PublishedByUserId), passes,
                 resolved is null ? null : new TimelineResolution(resolved.Source, resolved.Reason, resolved.ResolvedByUserId is null ? null : Name(resolved.ResolvedByUserId)));
         }).ToList();

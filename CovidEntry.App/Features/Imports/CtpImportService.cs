@@ -148,7 +148,8 @@ public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFa
 
     /// <summary>
     /// The set-based form of <see cref="Domain.History.PublishPlanner"/>: a version for every cell
-    /// whose value differs from the latest one, an empty value only where it replaces a number.
+    /// whose reading differs from the latest one, an empty value only where it replaces something.
+    /// A file's empty cell means "not reported", so it also replaces an empty value with another reason.
     /// </summary>
     private static async Task<long> WriteVersionsAsync(NpgsqlConnection connection, Guid batchId, string userId, DateTime now, CancellationToken cancellationToken)
     {
@@ -157,7 +158,8 @@ public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFa
                 SELECT c.j, c.d, c.m, c.v, COALESCE(l."VersionNumber", 0) + 1 AS version
                 FROM import_cells c
                 LEFT JOIN "LatestValues" l ON l."JurisdictionCode" = c.j AND l."DataDate" = c.d AND l."MetricKey" = c.m
-                WHERE CASE WHEN l."MetricKey" IS NULL THEN c.v IS NOT NULL ELSE l."Value" IS DISTINCT FROM c.v END
+                WHERE CASE WHEN l."MetricKey" IS NULL THEN c.v IS NOT NULL
+                           ELSE l."Value" IS DISTINCT FROM c.v OR l."MissingReason" IS NOT NULL END
             ), written AS (
                 INSERT INTO "ValueVersions" ("JurisdictionCode", "DataDate", "MetricKey", "Value", "VersionNumber", "BatchId", "PublishedByUserId", "PublishedAtUtc", "LagDays")
                 SELECT j, d, m, v, version, @batch, @user, @at, (@at AT TIME ZONE 'UTC')::date - d FROM changed
@@ -166,7 +168,7 @@ public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFa
             INSERT INTO "LatestValues" ("JurisdictionCode", "DataDate", "MetricKey", "Value", "VersionNumber", "BatchId", "PublishedAtUtc")
             SELECT "JurisdictionCode", "DataDate", "MetricKey", "Value", "VersionNumber", @batch, @at FROM written
             ON CONFLICT ("JurisdictionCode", "DataDate", "MetricKey") DO UPDATE
-                SET "Value" = EXCLUDED."Value", "VersionNumber" = EXCLUDED."VersionNumber",
+                SET "Value" = EXCLUDED."Value", "MissingReason" = NULL, "VersionNumber" = EXCLUDED."VersionNumber",
                     "BatchId" = EXCLUDED."BatchId", "PublishedAtUtc" = EXCLUDED."PublishedAtUtc"
             """;
         await using var command = new NpgsqlCommand(sql, connection);

@@ -47,7 +47,7 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
         var values = batch.Kind switch
         {
             BatchKind.Daily => batch.Entries
-                .SelectMany(e => e.PublishableValues().Select(v => KeyValuePair.Create(new CellKey(e.JurisdictionCode, e.DataDate, v.Key), v.Value)))
+                .SelectMany(e => e.PublishableValues().Select(v => KeyValuePair.Create(new CellKey(e.JurisdictionCode, e.DataDate, v.Key), (Reading)v.Value)))
                 .ToList(),
             BatchKind.Edit => batch.EditedValues().ToList(),
             _ => throw new DomainException("An import batch is published by its import."),
