@@ -62,6 +62,7 @@ public sealed partial class AppServer : IAsyncDisposable
         start.ArgumentList.Add("http://127.0.0.1:0");
         start.Environment["ConnectionStrings__Default"] = connectionString;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["Snapshots__Enabled"] = "false";
 
         var server = new AppServer(new Process { StartInfo = start, EnableRaisingEvents = true });
         server._process.OutputDataReceived += (_, e) => server.Capture(e.Data, fromStandardOutput: true);

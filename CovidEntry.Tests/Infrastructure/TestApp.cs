@@ -20,6 +20,9 @@ public static class TestApp
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Default"] = connectionString,
+
+            // Tests make snapshots when they mean to, never because the clock reached 03:00.
+            ["Snapshots:Enabled"] = "false",
         });
         builder.Logging.ClearProviders();
         builder.AddData();

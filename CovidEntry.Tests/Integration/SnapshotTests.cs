@@ -133,7 +133,6 @@ public class SnapshotTests : LoopTest
     public async Task OnlyOneSnapshotIsMadeAtATimeAcrossInstances()
     {
         await ImportAsync(File.ReadAllText(CtpSample.HistoryFile));
-        // Its own session, not a pooled one: closing it must end the session and its lock, as a stopped instance would.
         await using var otherInstance = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Pooling = false }.ConnectionString);
         await otherInstance.OpenAsync();
         await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({SnapshotService.SnapshotLockKey})", otherInstance))
@@ -142,7 +141,11 @@ public class SnapshotTests : LoopTest
         }
 
         var whileHeld = await MakeAsync();
-        await otherInstance.CloseAsync();
+        await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({SnapshotService.SnapshotLockKey})", otherInstance))
+        {
+            await release.ExecuteScalarAsync();
+        }
+
         var afterwards = await MakeAsync();
 
         Assert.Null(whileHeld.SnapshotId);
