@@ -51,6 +51,7 @@ public sealed class EditBatchTests(BrowserFixture browser, ITestOutputHelper out
         await edna.Page.Locator(".mud-popover-open").GetByRole(AriaRole.Option, new() { Name = "WY · Wyoming" }).ClickAsync();
         await FillDateAsync(edna.Page.GetByRole(AriaRole.Textbox, new() { Name = "From", Exact = true }), "2020-10-01");
         await FillDateAsync(edna.Page.GetByRole(AriaRole.Textbox, new() { Name = "To", Exact = true }), "2020-10-03");
+        await Expect(edna.Page.GetByRole(AriaRole.Textbox, new() { Name = "From", Exact = true })).ToHaveValueAsync("2020-10-01");
         await edna.Page.GetByRole(AriaRole.Button, new() { Name = "Open edit batch" }).ClickAsync();
         await Expect(edna.Page.GetByText("Say why history is being corrected")).ToBeVisibleAsync();
         await Expect(edna.Page).ToHaveURLAsync(new Regex("/edits$"));
@@ -112,10 +113,10 @@ public sealed class EditBatchTests(BrowserFixture browser, ITestOutputHelper out
 
     private static async Task FillDateAsync(ILocator field, string date)
     {
-        // An editable MudDatePicker reads the typed text when the field is committed.
+        // A native date field: Playwright sets its value; leaving the field commits it.
         await field.FillAsync(date);
-        await field.PressAsync("Enter");
         await field.PressAsync("Tab");
+        await Expect(field).ToHaveValueAsync(date);
     }
 
     private async Task<BrowserUser> PersonAsync(string name)

@@ -1,4 +1,3 @@
-using System.Data;
 using System.Runtime.CompilerServices;
 using CovidEntry.App.Data;
 using CovidEntry.Domain.Exports;
@@ -83,7 +82,8 @@ public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFacto
             command.Parameters.AddWithValue("asOf", moment.UtcDateTime);
         }
 
-        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+        // Rows are small: reading each whole (not sequential access) lets the null checks stay synchronous.
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         (DateOnly Date, string State)? current = null;
         var values = new Dictionary<string, long?>();
         Dictionary<string, MissingReason>? missing = null;
@@ -91,8 +91,8 @@ public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFacto
         {
             var key = (reader.GetFieldValue<DateOnly>(0), reader.GetString(1));
             var metric = reader.GetString(2);
-            long? value = await reader.IsDBNullAsync(3, cancellationToken) ? null : reader.GetInt64(3);
-            string? reason = await reader.IsDBNullAsync(4, cancellationToken) ? null : reader.GetString(4);
+            long? value = reader.IsDBNull(3) ? null : reader.GetInt64(3);
+            string? reason = value is null && !reader.IsDBNull(4) ? reader.GetString(4) : null;
             if (current is { } open && open != key)
             {
                 yield return new V1DailyRow(open.Date, open.State, values, missing);
