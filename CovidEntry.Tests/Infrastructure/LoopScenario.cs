@@ -38,7 +38,8 @@ public sealed class LoopScenario(TestDatabase database)
     public async Task<Guid> EntryIdAsync(Guid shiftId, string code) =>
         (await database.Get<ShiftService>().GetAsync(shiftId))!.Entries.Single(e => e.Code == code).EntryId;
 
-    public async Task<SubmitOutcome> SubmitAsync(Guid entryId, int pass, string userId, IReadOnlyDictionary<string, string> texts)
+    public async Task<SubmitOutcome> SubmitAsync(Guid entryId, int pass, string userId, IReadOnlyDictionary<string, string> texts,
+        string? publicNote = null, string? privateNote = null)
     {
         var service = database.Get<EntryService>();
         var view = await service.GetPassFormAsync(entryId, pass, userId);
@@ -48,6 +49,8 @@ public sealed class LoopScenario(TestDatabase database)
             input.Text = texts.GetValueOrDefault(input.Key);
         }
 
+        form.PublicNote = publicNote;
+        form.PrivateNote = privateNote;
         return await service.SubmitAsync(entryId, pass, userId, form);
     }
 

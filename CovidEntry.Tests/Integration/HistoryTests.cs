@@ -15,7 +15,7 @@ public class HistoryTests : LoopTest
     {
         var shiftId = await Loop.OpenShiftAsync(Day, "AK");
         var entryId = await Loop.EntryIdAsync(shiftId, "AK");
-        await Loop.SubmitAsync(entryId, 1, Loop.Vera, new Dictionary<string, string> { ["death"] = "98" });
+        await Loop.SubmitAsync(entryId, 1, Loop.Vera, new Dictionary<string, string> { ["death"] = "98" }, "Dashboard moved", "Vera called the hotline");
         await Loop.SubmitAsync(entryId, 2, Loop.Cole, new Dictionary<string, string> { ["death"] = "89" });
         await Database.Get<ReconcileService>().ReconcileAsync(entryId, "death", new ReconcileForm { Choice = ResolutionSource.FirstPass, Reason = "pass 2 swapped digits" }, Loop.OtherLead);
         await Database.Get<ShiftService>().BeginReviewAsync(shiftId);
@@ -25,12 +25,16 @@ public class HistoryTests : LoopTest
         await edits.SetCellAsync(editId, Day, "death", "99", Loop.OtherLead);
         await edits.PublishAsync(editId, Loop.Lead);
 
-        var timeline = (await Database.Get<HistoryService>().TimelineAsync("AK", Day, "death"))!;
+        var timeline = (await Database.Get<HistoryService>().TimelineAsync("AK", Day, "death", withPrivateNotes: true))!;
+        var forVolunteers = (await Database.Get<HistoryService>().TimelineAsync("AK", Day, "death", withPrivateNotes: false))!;
 
         Assert.Equal(("Alaska", "Deaths (confirmed + probable)"), (timeline.JurisdictionName, timeline.MetricLabel));
         var (first, second) = (timeline.Versions[0], timeline.Versions[1]);
         Assert.Equal((1, 98L, BatchKind.Daily, "Lena Lead"), (first.VersionNumber, first.Value!.Value, first.BatchKind, first.ApprovedBy));
         Assert.Equal([("Vera Volunteer", (long?)98), ("Cole Checker", 89)], first.Passes.Select(p => (p.Author, p.Value)));
+        Assert.Equal("Vera called the hotline", first.Passes[0].PrivateNote);
+        Assert.Null(forVolunteers.Versions[0].Passes[0].PrivateNote);
+        Assert.Equal("Dashboard moved", forVolunteers.Versions[0].Passes[0].PublicNote);
         Assert.Equal((ResolutionSource.FirstPass, "pass 2 swapped digits", "Omar Lead"), (first.Resolution!.Source, first.Resolution.Reason, first.Resolution.ResolvedBy));
         Assert.Equal((2, 99L, BatchKind.Edit, "AK audit added one death", "https://dhss.alaska.gov/"), (second.VersionNumber, second.Value!.Value, second.BatchKind, second.BatchNote, second.BatchLink));
         Assert.Empty(second.Passes);

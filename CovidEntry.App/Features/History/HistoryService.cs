@@ -57,7 +57,8 @@ public sealed class HistoryService(IDbContextFactory<CovidEntryDbContext> dbFact
         return new HistoryGrid(metrics, days);
     }
 
-    public async Task<CellTimeline?> TimelineAsync(string code, DateOnly date, string metricKey, CancellationToken cancellationToken = default)
+    /// <param name="withPrivateNotes">Private notes are for leads and admins only.</param>
+    public async Task<CellTimeline?> TimelineAsync(string code, DateOnly date, string metricKey, bool withPrivateNotes, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var jurisdiction = await db.Jurisdictions.AsNoTracking().SingleOrDefaultAsync(j => j.Code == code, cancellationToken);
@@ -91,7 +92,8 @@ public sealed class HistoryService(IDbContextFactory<CovidEntryDbContext> dbFact
             var batch = batches[v.BatchId];
             var entry = entries.GetValueOrDefault(v.BatchId);
             var passes = entry?.Passes.OrderBy(p => p.Number)
-                .Select(p => new TimelinePass(p.Number, Name(p.UserId), p.ValuesByMetric().GetValueOrDefault(metricKey), p.PublicNote, p.PrivateNote, p.SourceUpdatedAtUtc))
+                .Select(p => new TimelinePass(p.Number, Name(p.UserId), p.ValuesByMetric().GetValueOrDefault(metricKey), p.PublicNote,
+                    withPrivateNotes ? p.PrivateNote : null, p.SourceUpdatedAtUtc))
                 .ToList() ?? [];
             var resolved = entry?.ResolvedValues.SingleOrDefault(r => r.MetricKey == metricKey);
             return new TimelineVersion(v.VersionNumber, v.Reading, v.PublishedAtUtc, v.LagDays, v.BatchId, batch.Kind, batch.Note, batch.Link,
