@@ -8,7 +8,7 @@ using static Microsoft.Playwright.Assertions;
 namespace CovidEntry.Tests.Browser;
 
 [Collection(BrowserCollection.Name)]
-public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper output) : IAsyncLifetime
+public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper output) : BrowserTest(browser, output)
 {
     private const string DataDate = "2020-11-14";
 
@@ -16,34 +16,10 @@ public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper outp
     // this number reaching Cole's browser could only mean pass 1 leaked into pass 2.
     private const long VeraAkNegative = 7_654_321;
 
-    private readonly List<BrowserUser> _people = [];
-
-    public Task InitializeAsync()
-    {
-        SetDefaultExpectTimeout(15_000);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var person in _people)
-        {
-            await person.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task ThreePeopleRunTheWholeLoopFromInviteToPublicCsv()
     {
-        try
-        {
-            await RunLoopAsync();
-        }
-        catch
-        {
-            await ExplainFailureAsync();
-            throw;
-        }
+        await RunAsync(RunLoopAsync);
     }
 
     private async Task RunLoopAsync()
@@ -139,13 +115,6 @@ public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper outp
         Assert.Equal("3288", Cell(rows[1], "death"));
         Assert.Equal("1374", Cell(rows[1], "hospitalizedCurrently"));
         Assert.Equal("", Cell(rows[1], "recovered"));
-    }
-
-    private async Task<BrowserUser> PersonAsync(string name)
-    {
-        var person = await browser.NewUserAsync(name);
-        _people.Add(person);
-        return person;
     }
 
     private static async Task<string> InviteAsync(BrowserUser admin, string email, string displayName, bool volunteer, bool shiftLead)
@@ -281,31 +250,10 @@ public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper outp
 
     private async Task<string> AnonymousDailyCsvAsync()
     {
-        await using var anonymous = await browser.Browser.NewContextAsync();
-        var response = await anonymous.APIRequest.GetAsync($"{browser.BaseUrl}/api/v1/states/daily.csv");
+        await using var anonymous = await Browser.Browser.NewContextAsync();
+        var response = await anonymous.APIRequest.GetAsync($"{Browser.BaseUrl}/api/v1/states/daily.csv");
         Assert.Equal(200, response.Status);
         Assert.StartsWith("text/csv", response.Headers["content-type"]);
         return await response.TextAsync();
-    }
-
-    private async Task ExplainFailureAsync()
-    {
-        foreach (var person in _people)
-        {
-            var file = Path.Combine(Path.GetTempPath(), $"covidentry-browser-{person.Name}.png");
-            try
-            {
-                await person.Page.ScreenshotAsync(new() { Path = file, FullPage = true });
-                output.WriteLine($"{person.Name} was at {person.Page.Url}; screenshot: {file}");
-                await File.WriteAllTextAsync(file + ".html", await person.Page.ContentAsync());
-            }
-            catch (PlaywrightException ex)
-            {
-                output.WriteLine($"{person.Name}: no screenshot ({ex.Message})");
-            }
-        }
-
-        output.WriteLine("App output:");
-        output.WriteLine(browser.AppOutput);
     }
 }

@@ -9,39 +9,15 @@ using static Microsoft.Playwright.Assertions;
 namespace CovidEntry.Tests.Browser;
 
 [Collection(BrowserCollection.Name)]
-public sealed class DataPageTests(BrowserFixture browser, ITestOutputHelper output) : IAsyncLifetime
+public sealed class DataPageTests(BrowserFixture browser, ITestOutputHelper output) : BrowserTest(browser, output)
 {
-    private readonly List<BrowserUser> _people = [];
-
-    public Task InitializeAsync()
-    {
-        SetDefaultExpectTimeout(30_000);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var person in _people)
-        {
-            await person.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task AnAdminMakesASnapshotAndThePublicDownloadsItsCheckedFilesFromTheDataPage()
     {
-        try
-        {
-            await RunAsync();
-        }
-        catch
-        {
-            output.WriteLine(browser.AppOutput);
-            throw;
-        }
+        await RunAsync(ScenarioAsync);
     }
 
-    private async Task RunAsync()
+    private async Task ScenarioAsync()
     {
         // Something published that no other browser test looks at: New York's first days of the CTP sample.
         await ImportNewYorkAsync();
@@ -77,18 +53,11 @@ public sealed class DataPageTests(BrowserFixture browser, ITestOutputHelper outp
         var lines = File.ReadAllLines(CtpSample.HistoryFile);
         var newYork = lines.Skip(1).Where(l => l.Contains(",\"NY\",") && string.CompareOrdinal(l, "\"2020-11-04\"") < 0);
         var content = string.Join('\n', lines.Take(1).Concat(newYork));
-        await using var app = TestApp.Build(browser.ConnectionString);
+        await using var app = TestApp.Build(Browser.ConnectionString);
         using var scope = app.Services.CreateScope();
         await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(content));
         var report = await scope.ServiceProvider.GetRequiredService<CtpImportService>().ImportAsync(stream, "ny.csv", CtpImportService.CommandLineUser);
         Assert.True(report.Imported, string.Join("\n", ImportReportText.Lines(report)));
         Assert.Equal(3, report.Rows);
-    }
-
-    private async Task<BrowserUser> PersonAsync(string name)
-    {
-        var person = await browser.NewUserAsync(name);
-        _people.Add(person);
-        return person;
     }
 }

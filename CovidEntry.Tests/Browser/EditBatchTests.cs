@@ -7,41 +7,17 @@ using static Microsoft.Playwright.Assertions;
 namespace CovidEntry.Tests.Browser;
 
 [Collection(BrowserCollection.Name)]
-public sealed class EditBatchTests(BrowserFixture browser, ITestOutputHelper output) : IAsyncLifetime
+public sealed class EditBatchTests(BrowserFixture browser, ITestOutputHelper output) : BrowserTest(browser, output)
 {
-    private readonly List<BrowserUser> _people = [];
-
-    public Task InitializeAsync()
-    {
-        SetDefaultExpectTimeout(15_000);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var person in _people)
-        {
-            await person.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task ALeadCorrectsHistoryAndOnlyASecondPersonCanPublishIt()
     {
-        try
-        {
-            await RunAsync();
-        }
-        catch
-        {
-            output.WriteLine(browser.AppOutput);
-            throw;
-        }
+        await RunAsync(ScenarioAsync);
     }
 
-    private async Task RunAsync()
+    private async Task ScenarioAsync()
     {
-        var leadEmail = await browser.CreatePersonAsync("Edna Editor", Roles.ShiftLead);
+        var leadEmail = await Browser.CreatePersonAsync("Edna Editor", Roles.ShiftLead);
         var edna = await PersonAsync("Edna");
         await edna.SignInAsync(leadEmail, BrowserFixture.AdminPassword);
         await edna.OpenAsync("edits");
@@ -103,8 +79,8 @@ public sealed class EditBatchTests(BrowserFixture browser, ITestOutputHelper out
         await ada.OpenAsync("history/WY?asOf=2020-01-01T00:00Z");
         await Expect(ada.Page.Locator("#history-empty")).ToContainTextAsync("Nothing was published for WY by then.");
 
-        await using var anonymous = await browser.Browser.NewContextAsync();
-        var csv = await (await anonymous.APIRequest.GetAsync($"{browser.BaseUrl}/api/v1/states/wy/daily.csv")).TextAsync();
+        await using var anonymous = await Browser.Browser.NewContextAsync();
+        var csv = await (await anonymous.APIRequest.GetAsync($"{Browser.BaseUrl}/api/v1/states/wy/daily.csv")).TextAsync();
         var lines = csv.Split('\n');
         var columns = lines[0].Split(',').Select(c => c.Trim('"')).ToList();
         var row = Assert.Single(lines.Skip(1)).Split(',');
@@ -117,12 +93,5 @@ public sealed class EditBatchTests(BrowserFixture browser, ITestOutputHelper out
         await field.FillAsync(date);
         await field.PressAsync("Tab");
         await Expect(field).ToHaveValueAsync(date);
-    }
-
-    private async Task<BrowserUser> PersonAsync(string name)
-    {
-        var person = await browser.NewUserAsync(name);
-        _people.Add(person);
-        return person;
     }
 }

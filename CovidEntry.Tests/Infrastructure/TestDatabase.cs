@@ -37,6 +37,16 @@ public sealed class TestDatabase : IAsyncLifetime
 
     public async Task<CovidEntryDbContext> DbAsync() => await DbFactory.CreateDbContextAsync();
 
+    /// <summary>Imports a file in CTP's history format through the app's import, as ./run.sh import-ctp does.</summary>
+    public async Task<CovidEntry.App.Features.Imports.ImportReport> ImportCtpAsync(string content, string fileName = "sample.csv")
+    {
+        await using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(content));
+        var report = await Get<CovidEntry.App.Features.Imports.CtpImportService>().ImportAsync(
+            stream, fileName, CovidEntry.App.Features.Imports.CtpImportService.CommandLineUser);
+        Assert.True(report.Imported, string.Join("\n", CovidEntry.App.Features.Imports.ImportReportText.Lines(report)));
+        return report;
+    }
+
     public async Task<string> CreateUserAsync(string displayName, params string[] roles)
     {
         using var scope = Services.CreateScope();

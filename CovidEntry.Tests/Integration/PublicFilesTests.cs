@@ -26,7 +26,7 @@ public class PublicFilesTests : IAsyncLifetime
     [Fact]
     public async Task TheStatesDailyCsvGivesBackCtpsFileCellForCell()
     {
-        await ImportAsync(File.ReadAllText(CtpSample.HistoryFile));
+        await _database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
 
         var exported = (await _api.Http.GetStringAsync("/api/v1/states/daily.csv")).Split('\n');
 
@@ -58,7 +58,7 @@ public class PublicFilesTests : IAsyncLifetime
     [Fact]
     public async Task OneStatesFileTheCurrentFileTheJsonAndTheUsFileAgreeWithTheStatesFile()
     {
-        await ImportAsync(File.ReadAllText(CtpSample.HistoryFile));
+        await _database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
         var all = (await _api.Http.GetStringAsync("/api/v1/states/daily.csv")).Split('\n');
 
         var ny = (await _api.Http.GetStringAsync("/api/v1/states/ny/daily.csv")).Split('\n');
@@ -83,7 +83,7 @@ public class PublicFilesTests : IAsyncLifetime
     {
         var original = File.ReadAllText(CtpSample.HistoryFile);
         var beforeAnything = DateTimeOffset.UtcNow;
-        await ImportAsync(original);
+        await _database.ImportCtpAsync(original);
         var afterFirstImport = DateTimeOffset.UtcNow;
         var firstExport = await _api.Http.GetStringAsync("/api/v1/states/daily.csv");
         var lines = original.Split('\n');
@@ -93,7 +93,7 @@ public class PublicFilesTests : IAsyncLifetime
         var firstDeath = cells[death];
         cells[death] = (long.Parse(firstDeath) + 10).ToString();
         lines[1] = string.Join(',', cells);
-        await ImportAsync(string.Join('\n', lines));
+        await _database.ImportCtpAsync(string.Join('\n', lines));
 
         string Death(string csv) => csv.Split('\n')[1].Split(',')[death];
         var then = await _api.Http.GetStringAsync($"/api/v1/states/daily.csv?asOf={Uri.EscapeDataString(afterFirstImport.ToString("O"))}");
@@ -110,7 +110,7 @@ public class PublicFilesTests : IAsyncLifetime
     [Fact]
     public async Task TheV2FileOfAJurisdictionCarriesItsValuesWithChangesAndAveragesFromCtpsIncreases()
     {
-        await ImportAsync(File.ReadAllText(CtpSample.HistoryFile));
+        await _database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
         var ny = CtpSample.HistoryRows().Where(r => r["state"] == "NY").ToList();
 
         using var json = JsonDocument.Parse(await _api.Http.GetStringAsync("/api/v2/states/ny/daily.json"));
@@ -133,7 +133,7 @@ public class PublicFilesTests : IAsyncLifetime
     public async Task AnUnchangedFileIsAnswered304AndAPublishChangesItsTag()
     {
         var text = File.ReadAllText(CtpSample.HistoryFile);
-        await ImportAsync(text);
+        await _database.ImportCtpAsync(text);
         using var first = await _api.Http.GetAsync("/api/v1/states/daily.csv");
         var tag = first.Headers.ETag!;
 
@@ -141,7 +141,7 @@ public class PublicFilesTests : IAsyncLifetime
         using var otherFile = await SendAsync("/api/v1/us/daily.json", tag);
         var lines = text.Split('\n');
         lines[1] = lines[1].Replace(",\"AK\",", ",\"AK\",1", StringComparison.Ordinal); // AK's deaths gain a leading 1
-        await ImportAsync(string.Join('\n', lines));
+        await _database.ImportCtpAsync(string.Join('\n', lines));
         using var afterPublish = await SendAsync("/api/v1/states/daily.csv", tag);
 
         Assert.Equal("public, no-cache", first.Headers.CacheControl!.ToString());
@@ -213,12 +213,5 @@ public class PublicFilesTests : IAsyncLifetime
         Assert.Equal(56, json.RootElement.GetArrayLength());
         var ny = json.RootElement.EnumerateArray().Single(e => e.GetProperty("state").GetString() == "NY");
         Assert.Equal(("New York", "36", "totalTestEncountersViral"), (ny.GetProperty("name").GetString(), ny.GetProperty("fips").GetString(), ny.GetProperty("covidTrackingProjectPreferredTotalTestField").GetString()));
-    }
-
-    private async Task ImportAsync(string content)
-    {
-        await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(content));
-        var report = await _database.Get<CtpImportService>().ImportAsync(stream, "sample.csv", CtpImportService.CommandLineUser);
-        Assert.True(report.Imported, string.Join("\n", ImportReportText.Lines(report)));
     }
 }

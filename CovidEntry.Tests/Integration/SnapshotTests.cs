@@ -30,7 +30,7 @@ public class SnapshotTests : LoopTest
     [Fact]
     public async Task ASnapshotIsPublishedWithChecksummedFilesAndRegeneratingItGivesTheSameBytes()
     {
-        await ImportAsync(File.ReadAllText(CtpSample.HistoryFile));
+        await Database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
 
         var outcome = await MakeAsync();
         await PublishNewDayAsync();
@@ -57,7 +57,7 @@ public class SnapshotTests : LoopTest
     [Fact]
     public async Task TheManifestAndDownloadsArePublicImmutableAndTheLatestLinkFollowsNewSnapshots()
     {
-        await ImportAsync(File.ReadAllText(CtpSample.HistoryFile));
+        await Database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
         var first = (await MakeAsync()).SnapshotId!.Value;
 
         using var manifest = JsonDocument.Parse(await _api.Http.GetStringAsync($"/data/snapshots/{first}/manifest.json"));
@@ -83,7 +83,7 @@ public class SnapshotTests : LoopTest
     [Fact]
     public async Task TheChangelogListsAddedRowsAndChangedCellsOldToNew()
     {
-        await ImportAsync(File.ReadAllText(CtpSample.HistoryFile));
+        await Database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
         await MakeAsync();
         var edits = Database.Get<EditService>();
         var editId = await edits.OpenAsync(new NewEditForm { JurisdictionCode = "WY", From = Day.ToDateTime(TimeOnly.MinValue), To = Day.ToDateTime(TimeOnly.MinValue), Note = "WY added late deaths" }, Loop.Lead);
@@ -106,7 +106,7 @@ public class SnapshotTests : LoopTest
     public async Task ACumulativeValueLoweredOutsideAnEditBatchKeepsTheSnapshotFromThePublic()
     {
         var text = File.ReadAllText(CtpSample.HistoryFile);
-        await ImportAsync(text);
+        await Database.ImportCtpAsync(text);
         var first = (await MakeAsync()).SnapshotId!.Value;
         var lines = text.Split('\n');
         var header = lines[0].Split(',').ToList();
@@ -114,7 +114,7 @@ public class SnapshotTests : LoopTest
         var cells = lines[1].Split(',');
         cells[positive] = (long.Parse(cells[positive]) - 100).ToString();
         lines[1] = string.Join(',', cells);
-        await ImportAsync(string.Join('\n', lines));
+        await Database.ImportCtpAsync(string.Join('\n', lines));
 
         var refused = await MakeAsync();
 
@@ -132,7 +132,7 @@ public class SnapshotTests : LoopTest
     [Fact]
     public async Task OnlyOneSnapshotIsMadeAtATimeAcrossInstances()
     {
-        await ImportAsync(File.ReadAllText(CtpSample.HistoryFile));
+        await Database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
         await using var otherInstance = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Pooling = false }.ConnectionString);
         await otherInstance.OpenAsync();
         await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({SnapshotService.SnapshotLockKey})", otherInstance))
@@ -156,7 +156,7 @@ public class SnapshotTests : LoopTest
     [Fact]
     public async Task TheDatabaseRefusesToChangeAFinishedSnapshotOrItsFiles()
     {
-        await ImportAsync(File.ReadAllText(CtpSample.HistoryFile));
+        await Database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
         await MakeAsync();
         await using var db = await Database.DbAsync();
 
@@ -177,12 +177,5 @@ public class SnapshotTests : LoopTest
         var ak = CtpSample.HistoryRows().Single(r => r["state"] == "AK" && r["date"] == "2020-11-14");
         var values = new Dictionary<string, string> { ["positive"] = (long.Parse(ak["positive"]) + 50).ToString(), ["death"] = ak["death"] };
         await Database.Get<App.Features.Publish.PublishService>().PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(Day.AddDays(1), values, "AK"), Loop.Lead);
-    }
-
-    private async Task ImportAsync(string content)
-    {
-        await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(content));
-        var report = await Database.Get<CtpImportService>().ImportAsync(stream, "sample.csv", CtpImportService.CommandLineUser);
-        Assert.True(report.Imported, string.Join("\n", ImportReportText.Lines(report)));
     }
 }

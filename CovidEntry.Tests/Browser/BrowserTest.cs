@@ -1,0 +1,73 @@
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace CovidEntry.Tests.Browser;
+
+/// <summary>
+/// Base of the browser tests: the people a test opens browsers for, closed afterwards, and on a
+/// failure each person's screenshot and page plus the app's output, to see what went wrong.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public abstract class BrowserTest(BrowserFixture browser, ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly List<BrowserUser> _people = [];
+
+    protected BrowserFixture Browser { get; } = browser;
+
+    public virtual Task InitializeAsync()
+    {
+        SetDefaultExpectTimeout(30_000);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var person in _people)
+        {
+            await person.DisposeAsync();
+        }
+    }
+
+    /// <summary>Runs a scenario; if it fails, leaves what is needed to understand why.</summary>
+    protected async Task RunAsync(Func<Task> scenario)
+    {
+        try
+        {
+            await scenario();
+        }
+        catch
+        {
+            await ExplainFailureAsync();
+            throw;
+        }
+    }
+
+    protected async Task<BrowserUser> PersonAsync(string name)
+    {
+        var person = await Browser.NewUserAsync(name);
+        _people.Add(person);
+        return person;
+    }
+
+    private async Task ExplainFailureAsync()
+    {
+        foreach (var person in _people)
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"covidentry-browser-{GetType().Name}-{person.Name}.png");
+            try
+            {
+                await person.Page.ScreenshotAsync(new() { Path = file, FullPage = true });
+                output.WriteLine($"{person.Name} was at {person.Page.Url}; screenshot: {file}");
+                await File.WriteAllTextAsync(file + ".html", await person.Page.ContentAsync());
+            }
+            catch (PlaywrightException ex)
+            {
+                output.WriteLine($"{person.Name}: no screenshot ({ex.Message})");
+            }
+        }
+
+        output.WriteLine("App output:");
+        output.WriteLine(Browser.AppOutput);
+    }
+}
