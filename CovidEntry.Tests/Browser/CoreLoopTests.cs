@@ -146,11 +146,11 @@ public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper outp
         var page = lead.Page;
         await lead.OpenAsync("shifts/new");
         await page.GetByLabel("Shift name").FillAsync($"{DataDate} evening");
-        // An editable MudDatePicker reads the typed text when the field is committed, not per keystroke.
-        var date = page.GetByRole(AriaRole.Textbox, new() { Name = "Data date", Exact = true });
+        // A native date field: Playwright sets its value; leaving the field commits it.
+        var date = page.GetByLabel("Data date", new() { Exact = true });
         await date.FillAsync(DataDate);
-        await date.PressAsync("Enter");
         await date.PressAsync("Tab");
+        await Expect(date).ToHaveValueAsync(DataDate);
         foreach (var code in codes)
         {
             await page.GetByRole(AriaRole.Checkbox, new() { Name = $"{code} · " }).CheckAsync();
