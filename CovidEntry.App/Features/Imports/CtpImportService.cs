@@ -53,8 +53,10 @@ public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFa
         var catalog = await db.Metrics.AsNoTracking().ToDictionaryAsync(m => m.V1Column, m => m.Key, cancellationToken);
         var rules = await db.Jurisdictions.AsNoTracking().ToDictionaryAsync(j => j.Code, j => j.TotalTestResultsField, cancellationToken);
         var file = new CtpHistoryFile(catalog, rules);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
 
         await ReadAsync(content, file, progress, cancellationToken);
+        var readTime = watch.Elapsed;
         if (file.HasProblems)
         {
             logger.LogWarning("Import of {FileName} by {UserId} refused: {Count} problems", fileName, userId, file.Problems.Count);
@@ -74,9 +76,13 @@ public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFa
         await db.SaveChangesAsync(cancellationToken);
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var copyStart = watch.Elapsed;
         var cells = await CopyCellsAsync(connection, file, progress, cancellationToken);
+        var writeStart = watch.Elapsed;
         var versions = await WriteVersionsAsync(connection, batch.Id, userId, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Import {FileName} timings: read and check {Read:0.0} s, derived columns {Compare:0.0} s, COPY {Copy:0.0} s, versions and latest table {Write:0.0} s",
+            fileName, readTime.TotalSeconds, (copyStart - readTime).TotalSeconds, (writeStart - copyStart).TotalSeconds, (watch.Elapsed - writeStart).TotalSeconds);
 
         progress?.Report(new ImportProgress(ImportStage.Done, file.RowCount, cells));
         logger.LogInformation("Import {BatchId} of {FileName} by {UserId}: {Rows} rows, {Cells} cells, {Versions} new versions, {Disagreements} derived disagreements",
