@@ -9,11 +9,20 @@ public sealed record UserSummary(string Id, string DisplayName, string Email);
 /// <summary>Display names for the ids stored on shifts, passes and versions.</summary>
 public sealed class UserDirectory(IDbContextFactory<CovidEntryDbContext> dbFactory)
 {
+    /// <summary>Who writes for <c>./run.sh import-ctp</c>: the person at the server's shell, not an account.</summary>
+    public const string CommandLineUser = "command-line";
+
     public async Task<IReadOnlyDictionary<string, string>> NamesAsync(IEnumerable<string?> ids, CancellationToken cancellationToken = default)
     {
         var wanted = ids.OfType<string>().Distinct().ToList();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Users.Where(u => wanted.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
+        var names = await db.Users.Where(u => wanted.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
+        if (wanted.Contains(CommandLineUser))
+        {
+            names[CommandLineUser] = "command line import";
+        }
+
+        return names;
     }
 
     public async Task<IReadOnlyList<UserSummary>> InRoleAsync(string role, CancellationToken cancellationToken = default)

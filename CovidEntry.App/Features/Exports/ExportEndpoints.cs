@@ -27,8 +27,8 @@ public static class ExportEndpoints
         app.MapApiDocs();
         var v1 = app.MapGroup("/api/v1").AllowAnonymous().AddEndpointFilter<PublicCaching>().WithTags("v1 files (CTP-compatible)");
 
-        v1.MapGet("/states/daily.{format}", (string format, [FromQuery] string? asOf, PublishedRows rows, CancellationToken ct) =>
-                StatesDaily(format, asOf, null, rows, ct))
+        v1.MapGet("/states/daily.{format}", async (string format, [FromQuery] string? asOf, PublishedRows rows, CancellationToken ct) =>
+                StatesDaily(format, asOf, null, await rows.CatalogAsync(ct), rows, ct))
             .WithName("StatesDaily")
             .WithSummary("Every published jurisdiction-day, newest date first then state A→Z, in the columns of CTP's all-states-history file.");
 
@@ -37,7 +37,7 @@ public static class ExportEndpoints
                 var catalog = await rows.CatalogAsync(ct);
                 var state = code.ToUpperInvariant();
                 return catalog.TotalTestsRuleByState.ContainsKey(state)
-                    ? await StatesDaily(format, asOf, state, rows, ct)
+                    ? StatesDaily(format, asOf, state, catalog, rows, ct)
                     : Results.Problem($"There is no jurisdiction \"{code}\". Use a two-letter code such as NY.", statusCode: 404);
             })
             .WithName("StateDaily")
@@ -85,14 +85,13 @@ public static class ExportEndpoints
         return Json(stream => V2Daily.WriteAsync(stream, jurisdiction, fields, moment, days, ct));
     }
 
-    private static async Task<IResult> StatesDaily(string format, string? asOf, string? state, PublishedRows rows, CancellationToken ct)
+    private static IResult StatesDaily(string format, string? asOf, string? state, ExportCatalog catalog, PublishedRows rows, CancellationToken ct)
     {
         if (Refuse(format, asOf, out var moment) is { } refusal)
         {
             return refusal;
         }
 
-        var catalog = await rows.CatalogAsync(ct);
         var columns = catalog.StatesDailyColumns;
         var daily = rows.DerivedAsync(catalog, moment, state, ct);
         return format == "csv"

@@ -1,6 +1,5 @@
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Exports;
-using CovidEntry.App.Features.Imports;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain.Batches;
 using CovidEntry.Domain.Entries;
@@ -80,12 +79,7 @@ public sealed class HistoryService(IDbContextFactory<CovidEntryDbContext> dbFact
             versions.Select(v => v.PublishedByUserId)
                 .Concat(entries.Values.SelectMany(e => e.Passes.Select(p => p.UserId)))
                 .Concat(entries.Values.SelectMany(e => e.ResolvedValues.Select(r => r.ResolvedByUserId))), cancellationToken);
-        string Name(string? id) => id switch
-        {
-            null => "—",
-            CtpImportService.CommandLineUser => "command line import",
-            _ => names.GetValueOrDefault(id, "?"),
-        };
+        string Name(string? id) => id is null ? "—" : names.GetValueOrDefault(id, "?");
 
         var timeline = versions.Select(v =>
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Publish;
+using CovidEntry.App.Shared;
 using CovidEntry.Domain.Batches;
 using CovidEntry.Domain.Imports;
 using CsvHelper;
@@ -42,7 +43,7 @@ public sealed record ImportReport(
 public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFactory, TimeProvider clock, ILogger<CtpImportService> logger)
 {
     /// <summary>The user id recorded for imports started from <c>./run.sh import-ctp</c>.</summary>
-    public const string CommandLineUser = "command-line";
+    public const string CommandLineUser = UserDirectory.CommandLineUser;
 
     private const int ProgressEvery = 5_000;
 
@@ -94,13 +95,11 @@ public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFa
     {
         using var reader = new StreamReader(content);
         using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null, MissingFieldFound = null });
-        if (!await csv.ReadAsync() || !csv.ReadHeader() || !file.ReadHeader(csv.HeaderRecord!))
-        {
-            if (csv.HeaderRecord is null)
-            {
-                file.ReadHeader([]);
-            }
 
+        // An empty file has no header: checking an empty one reports every column as missing.
+        var header = await csv.ReadAsync() && csv.ReadHeader() ? csv.HeaderRecord! : [];
+        if (!file.ReadHeader(header))
+        {
             return;
         }
 
