@@ -68,6 +68,12 @@ public sealed class Snapshot
 
     public Guid? PreviousSnapshotId { get; private set; }
 
+    /// <summary>Jurisdiction-days new since the previous snapshot (the changelog's count).</summary>
+    public int RowsAdded { get; private set; }
+
+    /// <summary>Published values changed since the previous snapshot (the changelog's count).</summary>
+    public int CellsChanged { get; private set; }
+
     public IReadOnlyList<SnapshotFile> Files => _files;
 
     public static Snapshot Start(string trigger, string? requestedByUserId, long lastVersionId, Guid? lastBatchId, DateTime nowUtc) =>
@@ -80,12 +86,15 @@ public sealed class Snapshot
     }
 
     /// <summary>Publishes the snapshot with its files, or refuses it when any check found a problem.</summary>
-    public void Finish(IReadOnlyList<SnapshotFile> files, string changelog, Guid? previousSnapshotId, IReadOnlyList<string> problems, DateTime nowUtc)
+    public void Finish(IReadOnlyList<SnapshotFile> files, string changelog, int rowsAdded, int cellsChanged, Guid? previousSnapshotId,
+        IReadOnlyList<string> problems, DateTime nowUtc)
     {
         EnsureMaking();
         FinishedAtUtc = nowUtc;
         PreviousSnapshotId = previousSnapshotId;
         Changelog = changelog;
+        RowsAdded = rowsAdded;
+        CellsChanged = cellsChanged;
         if (problems.Count > 0)
         {
             State = SnapshotState.Refused;

@@ -46,7 +46,7 @@ public class SnapshotChecksTests
     public void AFinishedSnapshotNeverChanges()
     {
         var snapshot = Snapshot.Start("on demand", "ada", 10, null, DateTime.UtcNow);
-        snapshot.Finish([new SnapshotFile("a.csv", "text/csv", 1, [1, 2, 3])], "{}", null, [], DateTime.UtcNow);
+        snapshot.Finish([new SnapshotFile("a.csv", "text/csv", 1, [1, 2, 3])], "{}", 0, 0, null, [], DateTime.UtcNow);
 
         Assert.Equal(SnapshotState.Published, snapshot.State);
         Assert.Equal("039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81", snapshot.Files[0].Sha256);

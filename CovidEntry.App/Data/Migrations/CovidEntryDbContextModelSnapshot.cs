@@ -511,6 +511,9 @@ namespace CovidEntry.App.Data.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("CellsChanged")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Changelog")
                         .HasColumnType("text");
 
@@ -543,6 +546,9 @@ namespace CovidEntry.App.Data.Migrations
                         .ValueGeneratedOnAddOrUpdate()
                         .HasColumnType("xid")
                         .HasColumnName("xmin");
+
+                    b.Property<int>("RowsAdded")
+                        .HasColumnType("integer");
 
                     b.Property<DateTime>("StartedAtUtc")
                         .HasColumnType("timestamp with time zone");

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using CovidEntry.App.Data;
 using CovidEntry.Domain.Snapshots;
@@ -27,25 +26,27 @@ public sealed record SnapshotDownload(string ContentType, byte[] Content, string
 /// <summary>Reads snapshots: what the public sees (published only) and what the admin sees (all).</summary>
 public sealed class SnapshotQueries(IDbContextFactory<CovidEntryDbContext> dbFactory)
 {
-    public async Task<IReadOnlyList<SnapshotSummary>> ListAsync(bool publishedOnly, int take = 100, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<SnapshotSummary>> ListAsync(bool publishedOnly, int take = 100, CancellationToken cancellationToken = default) =>
+        SummariesAsync(s => !publishedOnly || s.State == SnapshotState.Published, take, cancellationToken);
+
+    /// <summary>One published snapshot, or null.</summary>
+    public async Task<SnapshotSummary?> PublishedAsync(Guid snapshotId, CancellationToken cancellationToken = default) =>
+        (await SummariesAsync(s => s.Id == snapshotId && s.State == SnapshotState.Published, 1, cancellationToken)).SingleOrDefault();
+
+    private async Task<IReadOnlyList<SnapshotSummary>> SummariesAsync(System.Linq.Expressions.Expression<Func<Snapshot, bool>> which, int take, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var snapshots = await db.Snapshots.AsNoTracking()
-            .Where(s => !publishedOnly || s.State == SnapshotState.Published)
+        var snapshots = await db.Snapshots.AsNoTracking().Where(which)
             .OrderByDescending(s => s.StartedAtUtc).Take(take)
-            .Select(s => new { s.Id, s.State, s.Trigger, s.StartedAtUtc, s.FinishedAtUtc, s.LastVersionId, s.LastBatchId, s.Progress, s.Problems, s.Changelog })
+            .Select(s => new { s.Id, s.State, s.Trigger, s.StartedAtUtc, s.FinishedAtUtc, s.LastVersionId, s.LastBatchId, s.Progress, s.Problems, s.RowsAdded, s.CellsChanged })
             .ToListAsync(cancellationToken);
         var ids = snapshots.Select(s => s.Id).ToList();
         var files = (await db.SnapshotFiles.AsNoTracking().Where(f => ids.Contains(f.SnapshotId)).OrderBy(f => f.Id)
                 .Select(f => new { f.SnapshotId, Info = new SnapshotFileInfo(f.Name, f.ContentType, f.Size, f.Rows, f.Sha256) })
                 .ToListAsync(cancellationToken))
             .ToLookup(f => f.SnapshotId, f => f.Info);
-        return snapshots.Select(s =>
-        {
-            var (rowsAdded, cellsChanged) = Counts(s.Changelog);
-            return new SnapshotSummary(s.Id, s.State, s.Trigger, s.StartedAtUtc, s.FinishedAtUtc, s.LastVersionId, s.LastBatchId,
-                s.Progress, s.Problems, rowsAdded, cellsChanged, files[s.Id].ToList());
-        }).ToList();
+        return snapshots.Select(s => new SnapshotSummary(s.Id, s.State, s.Trigger, s.StartedAtUtc, s.FinishedAtUtc, s.LastVersionId, s.LastBatchId,
+            s.Progress, s.Problems, s.RowsAdded, s.CellsChanged, files[s.Id].ToList())).ToList();
     }
 
     public async Task<SnapshotSummary?> MakingAsync(CancellationToken cancellationToken = default)
@@ -77,7 +78,7 @@ public sealed class SnapshotQueries(IDbContextFactory<CovidEntryDbContext> dbFac
     /// <summary>The manifest of a published snapshot: its files with sizes, row counts and SHA-256 sums.</summary>
     public async Task<string?> ManifestAsync(Guid snapshotId, CancellationToken cancellationToken = default)
     {
-        var snapshot = (await ListAsync(publishedOnly: true, take: int.MaxValue, cancellationToken)).SingleOrDefault(s => s.Id == snapshotId);
+        var snapshot = await PublishedAsync(snapshotId, cancellationToken);
         if (snapshot is null)
         {
             return null;
@@ -97,16 +98,5 @@ public sealed class SnapshotQueries(IDbContextFactory<CovidEntryDbContext> dbFac
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Snapshots.Where(s => s.Id == snapshotId && s.State == SnapshotState.Published).Select(s => s.Changelog).SingleOrDefaultAsync(cancellationToken);
-    }
-
-    private static (int RowsAdded, int CellsChanged) Counts(string? changelog)
-    {
-        if (changelog is null)
-        {
-            return (0, 0);
-        }
-
-        using var json = JsonDocument.Parse(Encoding.UTF8.GetBytes(changelog));
-        return (json.RootElement.GetProperty("rows_added").GetInt32(), json.RootElement.GetProperty("cells_changed").GetInt32());
     }
 }

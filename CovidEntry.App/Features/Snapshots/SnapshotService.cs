@@ -66,19 +66,21 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
         var columns = catalog.StatesDailyColumns;
         var files = new List<SnapshotFile>();
 
-        await progress("Writing the states daily CSV");
-        files.Add(await TextFileAsync(StatesDailyCsv, "text/csv", V1DailyCsv.Header(columns),
-            rows.DerivedAsync(catalog, null, upToVersionId, null, cancellationToken), row => V1DailyCsv.Line(columns, row), progress, cancellationToken));
-
-        await progress("Writing the states daily JSON");
-        files.Add(await JsonFileAsync("states-daily.json",
-            (stream, count) => V1Json.WriteStatesAsync(stream, columns, Count(rows.DerivedAsync(catalog, null, upToVersionId, null, cancellationToken), count), cancellationToken)));
+        // One read of the history writes both states daily files; one more gives the US rows
+        // (a row a date, few enough to keep) for both US files.
+        await progress("Writing the states daily files");
+        var states = await StatesDailyFilesAsync(columns, rows.DerivedAsync(catalog, null, upToVersionId, null, cancellationToken), progress, cancellationToken);
+        files.AddRange(states);
 
         await progress("Writing the US daily files");
-        files.Add(await TextFileAsync("us-daily.csv", "text/csv", UsDaily.Header(),
-            UsDaily.FromStates(rows.DerivedAsync(catalog, null, upToVersionId, null, cancellationToken), cancellationToken), UsDaily.Line, null, cancellationToken));
-        files.Add(await JsonFileAsync("us-daily.json",
-            (stream, count) => V1Json.WriteUsAsync(stream, Count(UsDaily.FromStates(rows.DerivedAsync(catalog, null, upToVersionId, null, cancellationToken), cancellationToken), count), cancellationToken)));
+        var us = await UsDaily.FromStates(rows.DerivedAsync(catalog, null, upToVersionId, null, cancellationToken), cancellationToken).ToListAsync(cancellationToken);
+        files.Add(new SnapshotFile("us-daily.csv", "text/csv", us.Count,
+            Encoding.UTF8.GetBytes(string.Join('\n', us.Select(UsDaily.Line).Prepend(UsDaily.Header())))));
+        using (var json = new MemoryStream())
+        {
+            await V1Json.WriteUsAsync(json, us.ToAsyncEnumerable(), cancellationToken);
+            files.Add(new SnapshotFile("us-daily.json", "application/json", us.Count, json.ToArray()));
+        }
 
         await progress("Writing the states info files");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -139,7 +141,8 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
 
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var tracked = await db.Snapshots.SingleAsync(s => s.Id == snapshot.Id, cancellationToken);
-            tracked.Finish(files, Changelog(previous?.Id, changes), previous?.Id, problems, clock.GetUtcNow().UtcDateTime);
+            var (changelog, rowsAdded, cellsChanged) = Changelog(previous?.Id, changes);
+            tracked.Finish(files, changelog, rowsAdded, cellsChanged, previous?.Id, problems, clock.GetUtcNow().UtcDateTime);
             await db.SaveChangesAsync(cancellationToken);
             logger.LogInformation("Snapshot {SnapshotId} {State}: {Problems}", tracked.Id, tracked.State, tracked.Problems ?? "all checks passed");
             return new SnapshotOutcome(tracked.Id, tracked.State, tracked.State == SnapshotState.Published
@@ -243,7 +246,7 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
         return new Changes(cells, decreases);
     }
 
-    private static string Changelog(Guid? previousSnapshotId, Changes changes)
+    private static (string Json, int RowsAdded, int CellsChanged) Changelog(Guid? previousSnapshotId, Changes changes)
     {
         var addedRows = changes.Cells.Where(c => !c.RowExisted).Select(c => (c.Date, c.State)).Distinct().ToList();
         var changedCells = changes.Cells.Where(c => c.RowExisted).ToList();
@@ -289,7 +292,7 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
             json.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(stream.ToArray());
+        return (Encoding.UTF8.GetString(stream.ToArray()), addedRows.Count, changedCells.Count);
 
         static void WriteNumber(Utf8JsonWriter json, string name, long? value)
         {
@@ -304,47 +307,39 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
         }
     }
 
-    private static async Task<SnapshotFile> TextFileAsync<T>(string name, string contentType, string header, IAsyncEnumerable<T> items,
-        Func<T, string> line, Func<string, Task>? progress, CancellationToken cancellationToken)
+    /// <summary>The states daily CSV and JSON from one pass over the rows: the JSON writer reads them, the CSV is written on the way.</summary>
+    private static async Task<SnapshotFile[]> StatesDailyFilesAsync(IReadOnlyList<string> columns, IAsyncEnumerable<V1DailyRow> rows,
+        Func<string, Task> progress, CancellationToken cancellationToken)
     {
-        using var stream = new MemoryStream();
+        using var csv = new MemoryStream();
+        using var json = new MemoryStream();
         long count = 0;
-        await using (var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true))
+        await using (var writer = new StreamWriter(csv, new UTF8Encoding(false), leaveOpen: true))
         {
-            await writer.WriteAsync(header);
-            await foreach (var item in items.WithCancellation(cancellationToken))
+            await writer.WriteAsync(V1DailyCsv.Header(columns));
+
+            async IAsyncEnumerable<V1DailyRow> AlsoToCsv()
             {
-                await writer.WriteAsync('\n');
-                await writer.WriteAsync(line(item));
-                if (++count % 20_000 == 0 && progress is not null)
+                await foreach (var row in rows.WithCancellation(cancellationToken))
                 {
-                    await progress($"Writing {name}: {count:#,0} rows");
+                    await writer.WriteAsync('\n');
+                    await writer.WriteAsync(V1DailyCsv.Line(columns, row));
+                    if (++count % 20_000 == 0)
+                    {
+                        await progress($"Writing the states daily files: {count:#,0} rows");
+                    }
+
+                    yield return row;
                 }
             }
+
+            await V1Json.WriteStatesAsync(json, columns, AlsoToCsv(), cancellationToken);
         }
 
-        return new SnapshotFile(name, contentType, count, stream.ToArray());
-    }
-
-    private static async Task<SnapshotFile> JsonFileAsync(string name, Func<Stream, StrongBox<long>, Task> write)
-    {
-        using var stream = new MemoryStream();
-        var count = new StrongBox<long>();
-        await write(stream, count);
-        return new SnapshotFile(name, "application/json", count.Value, stream.ToArray());
-    }
-
-    private static async IAsyncEnumerable<T> Count<T>(IAsyncEnumerable<T> items, StrongBox<long> count)
-    {
-        await foreach (var item in items)
-        {
-            count.Value++;
-            yield return item;
-        }
-    }
-
-    private sealed class StrongBox<T>
-    {
-        public T Value { get; set; } = default!;
+        return
+        [
+            new SnapshotFile(StatesDailyCsv, "text/csv", count, csv.ToArray()),
+            new SnapshotFile("states-daily.json", "application/json", count, json.ToArray()),
+        ];
     }
 }
