@@ -4,26 +4,12 @@ using CovidEntry.App.Features.Publish;
 namespace CovidEntry.Tests.Integration;
 
 /// <summary>The public daily CSV over real HTTP, on what the publish transaction wrote.</summary>
-public class DailyCsvTests : LoopTest
+public class DailyCsvTests : PublicApiTest
 {
-    private PublicApi _api = null!;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        _api = await PublicApi.StartAsync(Database.ConnectionString);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        await base.DisposeAsync();
-    }
-
     [Fact]
     public async Task WithNothingPublishedTheFileIsTheHeaderAlone()
     {
-        var csv = await _api.Http.GetStringAsync("/api/v1/states/daily.csv");
+        var csv = await Http.GetStringAsync("/api/v1/states/daily.csv");
 
         Assert.StartsWith("\"date\",\"state\",\"death\",", csv);
         Assert.DoesNotContain('\n', csv);
@@ -38,7 +24,7 @@ public class DailyCsvTests : LoopTest
         await publisher.PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(new DateOnly(2020, 11, 13), older, "AL", "AK"), Loop.Lead);
         await publisher.PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(new DateOnly(2020, 11, 14), newer, "AK", "AL"), Loop.Lead);
 
-        using var response = await _api.Http.GetAsync("/api/v1/states/daily.csv");
+        using var response = await Http.GetAsync("/api/v1/states/daily.csv");
         var csv = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -61,7 +47,7 @@ public class DailyCsvTests : LoopTest
     [Fact]
     public async Task HealthzAnswersWhenTheDatabaseIsReachable()
     {
-        using var response = await _api.Http.GetAsync("/healthz");
+        using var response = await Http.GetAsync("/healthz");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }

@@ -11,22 +11,8 @@ using Npgsql;
 
 namespace CovidEntry.Tests.Integration;
 
-public class SnapshotTests : LoopTest
+public class SnapshotTests : PublicApiTest
 {
-    private PublicApi _api = null!;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        _api = await PublicApi.StartAsync(Database.ConnectionString);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        await base.DisposeAsync();
-    }
-
     [Fact]
     public async Task ASnapshotIsPublishedWithChecksummedFilesAndRegeneratingItGivesTheSameBytes()
     {
@@ -44,13 +30,13 @@ public class SnapshotTests : LoopTest
         var regenerated = await Database.Get<SnapshotService>().GenerateFilesAsync(snapshot.LastVersionId, _ => Task.CompletedTask);
         foreach (var file in snapshot.Files)
         {
-            var download = await _api.Http.GetByteArrayAsync($"/data/snapshots/{snapshot.Id}/{file.Name}");
+            var download = await Http.GetByteArrayAsync($"/data/snapshots/{snapshot.Id}/{file.Name}");
             Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData(download)));
             Assert.Equal(file.Size, download.Length);
             Assert.Equal(download, regenerated.Single(r => r.Name == file.Name).Content);
         }
 
-        var live = await _api.Http.GetStringAsync("/api/v1/states/daily.csv");
+        var live = await Http.GetStringAsync("/api/v1/states/daily.csv");
         Assert.NotEqual(live, Encoding.UTF8.GetString(regenerated[0].Content));
     }
 
@@ -60,13 +46,13 @@ public class SnapshotTests : LoopTest
         await Database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
         var first = (await MakeAsync()).SnapshotId!.Value;
 
-        using var manifest = JsonDocument.Parse(await _api.Http.GetStringAsync($"/data/snapshots/{first}/manifest.json"));
-        using var file = await _api.Http.GetAsync($"/data/snapshots/{first}/us-daily.csv");
-        using var latest = await _api.Http.GetAsync("/data/snapshots/latest/us-daily.csv");
+        using var manifest = JsonDocument.Parse(await Http.GetStringAsync($"/data/snapshots/{first}/manifest.json"));
+        using var file = await Http.GetAsync($"/data/snapshots/{first}/us-daily.csv");
+        using var latest = await Http.GetAsync("/data/snapshots/latest/us-daily.csv");
         var nothingNew = await MakeAsync();
         await PublishNewDayAsync();
         var second = (await MakeAsync()).SnapshotId!.Value;
-        using var latestAfter = await _api.Http.GetAsync("/data/snapshots/latest/manifest.json");
+        using var latestAfter = await Http.GetAsync("/data/snapshots/latest/manifest.json");
 
         var files = manifest.RootElement.GetProperty("files").EnumerateArray().ToList();
         Assert.Equal(6, files.Count);
@@ -125,7 +111,7 @@ public class SnapshotTests : LoopTest
         Assert.Equal([SnapshotState.Refused, SnapshotState.Published], all.Select(s => s.State));
         Assert.Empty(all[0].Files);
         Assert.Equal(first, await Queries.LatestPublishedAsync());
-        using var notPublic = await _api.Http.GetAsync($"/data/snapshots/{all[0].Id}/manifest.json");
+        using var notPublic = await Http.GetAsync($"/data/snapshots/{all[0].Id}/manifest.json");
         Assert.Equal(HttpStatusCode.NotFound, notPublic.StatusCode);
     }
 
