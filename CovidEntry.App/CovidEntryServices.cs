@@ -8,6 +8,7 @@ using CovidEntry.App.Features.Edits;
 using CovidEntry.App.Features.Exports;
 using CovidEntry.App.Features.Imports;
 using CovidEntry.App.Features.Publish;
+using CovidEntry.App.Features.Quality;
 using CovidEntry.App.Features.Reconcile;
 using CovidEntry.App.Features.Review;
 using CovidEntry.App.Features.Shifts;
@@ -26,6 +27,7 @@ public static class CovidEntryServices
         builder.AddShared();
         builder.AddAdmin();
         builder.AddShifts();
+        builder.AddQuality();
         builder.AddEntry();
         builder.AddReconcile();
         builder.AddReview();

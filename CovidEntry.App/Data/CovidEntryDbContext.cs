@@ -3,6 +3,7 @@ using CovidEntry.Domain.Entries;
 using CovidEntry.Domain.History;
 using CovidEntry.Domain.Jurisdictions;
 using CovidEntry.Domain.Metrics;
+using CovidEntry.Domain.Quality;
 using CovidEntry.Domain.Shifts;
 using CovidEntry.Domain.Snapshots;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -22,6 +23,8 @@ public class CovidEntryDbContext(DbContextOptions<CovidEntryDbContext> options)
     public DbSet<Shift> Shifts => Set<Shift>();
     public DbSet<Batch> Batches => Set<Batch>();
     public DbSet<Entry> Entries => Set<Entry>();
+    public DbSet<PassDraft> PassDrafts => Set<PassDraft>();
+    public DbSet<Suppression> Suppressions => Set<Suppression>();
     public DbSet<ValueVersion> ValueVersions => Set<ValueVersion>();
     public DbSet<LatestValue> LatestValues => Set<LatestValue>();
     public DbSet<Snapshot> Snapshots => Set<Snapshot>();

@@ -1,3 +1,5 @@
+using CovidEntry.Domain.Quality;
+
 namespace CovidEntry.Domain.Entries;
 
 public enum EntryStatus
@@ -96,7 +98,16 @@ public sealed class Entry
     }
 
     public void SubmitPass(int passNumber, string userId, IReadOnlyDictionary<string, long?> values,
-        DateTime? sourceUpdatedAtUtc, string? publicNote, string? privateNote, DateTime nowUtc)
+        DateTime? sourceUpdatedAtUtc, string? publicNote, string? privateNote, DateTime nowUtc) =>
+        SubmitPass(passNumber, userId, values, sourceUpdatedAtUtc, publicNote, privateNote, [], new Dictionary<string, WarningAnswer>(), nowUtc);
+
+    /// <summary>
+    /// Submits a pass whose values raised <paramref name="warnings"/>: each needs an answer (a
+    /// reason code, and a note when the reason is "other"), kept with the pass.
+    /// </summary>
+    public void SubmitPass(int passNumber, string userId, IReadOnlyDictionary<string, long?> values,
+        DateTime? sourceUpdatedAtUtc, string? publicNote, string? privateNote,
+        IReadOnlyList<QcWarning> warnings, IReadOnlyDictionary<string, WarningAnswer> answers, DateTime nowUtc)
     {
         if (HolderOf(passNumber) != userId)
         {
@@ -123,7 +134,8 @@ public sealed class Entry
             throw new DomainException("The source's last-updated time must be given in UTC.");
         }
 
-        _passes.Add(new Pass(passNumber, userId, values, sourceUpdatedAtUtc, Blank(publicNote), Blank(privateNote), nowUtc));
+        var answered = warnings.Select(w => new PassWarning(w, AnswerTo(w, answers))).ToList();
+        _passes.Add(new Pass(passNumber, userId, values, sourceUpdatedAtUtc, Blank(publicNote), Blank(privateNote), answered, nowUtc));
 
         if (FirstPass is { } first && SecondPass is { } second)
         {
@@ -208,6 +220,26 @@ public sealed class Entry
         }
 
         Status = mismatched.Count == 0 ? EntryStatus.Verified : EntryStatus.Mismatch;
+    }
+
+    private static WarningAnswer AnswerTo(QcWarning warning, IReadOnlyDictionary<string, WarningAnswer> answers)
+    {
+        if (!answers.TryGetValue(warning.Key, out var answer))
+        {
+            throw new DomainException($"Give a reason for each warning before submitting: {warning.Message}");
+        }
+
+        if (answer.Reason == WarningReason.Other && string.IsNullOrWhiteSpace(answer.Note))
+        {
+            throw new DomainException($"You chose \"other\" for a warning: say what in its note. ({warning.Message})");
+        }
+
+        if (answer.Note?.Length > WarningAnswer.NoteMaxLength)
+        {
+            throw new DomainException($"A warning's note can be at most {WarningAnswer.NoteMaxLength:#,0} characters.");
+        }
+
+        return answer;
     }
 
     private void SetHolder(int passNumber, string? userId)

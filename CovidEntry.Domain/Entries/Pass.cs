@@ -1,3 +1,5 @@
+using CovidEntry.Domain.Quality;
+
 namespace CovidEntry.Domain.Entries;
 
 /// <summary>One person's complete set of values for an entry.</summary>
@@ -11,9 +13,12 @@ public sealed class Pass
     {
     }
 
+    private readonly List<PassWarning> _warnings = [];
+
     internal Pass(int number, string userId, IReadOnlyDictionary<string, long?> values, DateTime? sourceUpdatedAtUtc,
-        string? publicNote, string? privateNote, DateTime submittedAtUtc)
+        string? publicNote, string? privateNote, IEnumerable<PassWarning> warnings, DateTime submittedAtUtc)
     {
+        _warnings.AddRange(warnings);
         Number = number;
         UserId = userId;
         SourceUpdatedAtUtc = sourceUpdatedAtUtc;
@@ -35,7 +40,33 @@ public sealed class Pass
     public string? PrivateNote { get; private set; }
     public IReadOnlyList<PassValue> Values => _values;
 
+    /// <summary>The warnings the values raised, each with the reason the volunteer gave.</summary>
+    public IReadOnlyList<PassWarning> Warnings => _warnings;
+
     public IReadOnlyDictionary<string, long?> ValuesByMetric() => _values.ToDictionary(v => v.MetricKey, v => v.Value);
+}
+
+/// <summary>A warning raised by a submitted pass, with the volunteer's reason code and note.</summary>
+public sealed class PassWarning
+{
+    private PassWarning()
+    {
+    }
+
+    public PassWarning(QcWarning warning, WarningAnswer answer)
+    {
+        Rule = warning.Rule;
+        Field = warning.Field;
+        Message = warning.Message;
+        Reason = answer.Reason;
+        Note = string.IsNullOrWhiteSpace(answer.Note) ? null : answer.Note.Trim();
+    }
+
+    public QcRule Rule { get; private set; }
+    public string Field { get; private set; } = "";
+    public string Message { get; private set; } = "";
+    public WarningReason Reason { get; private set; }
+    public string? Note { get; private set; }
 }
 
 public sealed class PassValue

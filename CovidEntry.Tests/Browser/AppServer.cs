@@ -41,7 +41,7 @@ public sealed partial class AppServer : IAsyncDisposable
         }
     }
 
-    public static async Task<AppServer> StartAsync(string connectionString)
+    public static async Task<AppServer> StartAsync(string connectionString, int port = 0)
     {
         var directory = RepoPaths.AppOutput(Configuration);
         var dll = Path.Combine(directory, "CovidEntry.App.dll");
@@ -59,7 +59,7 @@ public sealed partial class AppServer : IAsyncDisposable
         };
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["ConnectionStrings__Default"] = connectionString;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Snapshots__Enabled"] = "false";

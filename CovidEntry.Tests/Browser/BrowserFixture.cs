@@ -1,5 +1,6 @@
 using CovidEntry.App.Data;
 using CovidEntry.Domain.People;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -62,6 +63,20 @@ public sealed class BrowserFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// Stops the app the way a crash or a deploy does and starts it again on the same address,
+    /// so open pages find it where they left it (after their circuits are gone).
+    /// </summary>
+    public async Task RestartAppAsync()
+    {
+        var port = new Uri(BaseUrl).Port;
+        await _app!.DisposeAsync();
+        _app = await AppServer.StartAsync(ConnectionString, port);
+    }
+
+    /// <summary>The app's own services on its database, to arrange what a browser test starts from.</summary>
+    public WebApplication Services() => TestApp.Build(ConnectionString);
 
     /// <summary>A browser context of its own (own cookies, own sign-in) for one person.</summary>
     public async Task<BrowserUser> NewUserAsync(string name)

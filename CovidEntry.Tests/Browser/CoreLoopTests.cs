@@ -53,7 +53,7 @@ public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper outp
         await StartPassAsync(vera, "AL", 1);
         await FillAsync(vera, new() { ["positive"] = "215,679", ["negative"] = "1,292,134", ["death"] = "3,288.5", ["hospitalizedCurrently"] = "1,374" });
         await vera.Page.GetByRole(AriaRole.Button, new() { Name = "Submit pass 1" }).ClickAsync();
-        await Expect(vera.Page.Locator("#submit-error")).ToContainTextAsync("Nothing was saved");
+        await Expect(vera.Page.Locator("#submit-error")).ToContainTextAsync("Nothing was submitted");
         await Expect(FieldMessage(vera, "death")).ToHaveTextAsync("Enter a whole number: decimals are not allowed.");
         await Accessibility.AssertAccessibleAsync(vera, "pass entry page with a field in error");
         await lena.OpenAsync(shiftPath);

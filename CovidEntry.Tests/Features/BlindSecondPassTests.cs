@@ -1,7 +1,10 @@
 using System.Security.Claims;
 using Bunit;
 using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Quality;
 using CovidEntry.App.Shared;
+using CovidEntry.Domain.Quality;
+using Microsoft.Extensions.Options;
 using CovidEntry.Domain.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -43,6 +46,9 @@ public class BlindSecondPassTests : MudBunitContext, IAsyncLifetime
         form.PublicNote = "Dashboard moved to a new page (marker-public-1)";
         form.PrivateNote = "Called the hotline (marker-private-1)";
         form.SourceUpdatedAt = "2020-11-14T17:45";
+
+        // Read years later, the source time is stale: the first pass says why, as the form asks.
+        form.Answers["SourceStale:source"] = new WarningAnswerInput { Reason = WarningReason.ConfirmedOnSource };
         await service.SubmitAsync(_entryId, 1, _loop.Vera, form);
 
         Services.AddSingleton(_database.DbFactory);
@@ -51,6 +57,9 @@ public class BlindSecondPassTests : MudBunitContext, IAsyncLifetime
         Services.AddSingleton<EntryFormValidator>();
         Services.AddSingleton<MetricInputValidator>();
         Services.AddScoped<EntryService>();
+        Services.AddScoped<DraftService>();
+        Services.AddScoped<QualityService>();
+        Services.AddSingleton(Options.Create(new QcSettings()));
         Services.AddScoped<CurrentUser>();
     }
 

@@ -80,6 +80,37 @@ public class EntryFormTests : MudBunitContext
         Assert.Equal(["Cases", "Outcomes", "Hospitalization", "Source and notes"], legends);
     }
 
+    [Fact]
+    public async Task ASpreadsheetRowPastedIntoAFieldFillsItAndTheFieldsAfterItInCatalogOrder()
+    {
+        var model = EntryFormModel.For(Metrics);
+        var changes = 0;
+        var form = Render<EntryForm>(p => p.Add(f => f.Model, model).Add(f => f.Changed, () => changes++));
+
+        await form.InvokeAsync(() => form.Instance.PasteRowAsync("death", "1,234\t 56 \t78\t90\r\n"));
+
+        Assert.Equal([null, "1,234", "56"], model.Values.Select(v => v.Text));
+        form.WaitForAssertion(() => Assert.Equal("56", Field(form, "hospitalizedCurrently").GetAttribute("value")));
+        Assert.Contains("Pasted 2 values, from Deaths (confirmed + probable) on; 2 more did not fit", form.Find("[data-testid=paste-message]").TextContent);
+        Assert.Equal(1, changes);
+    }
+
+    [Fact]
+    public void EachFieldShowsThePreviousPublishedValueAndOnceTypedTheChangeFromIt()
+    {
+        var previous = new PreviousDay(new DateOnly(2020, 11, 13), new Dictionary<string, long?> { ["positive"] = 1000, ["death"] = null });
+        var form = Render<EntryForm>(p => p.Add(f => f.Model, EntryFormModel.For(Metrics)).Add(f => f.Previous, previous));
+
+        Assert.Equal("positive · was 1,000", Helper(form, "positive"));
+        Field(form, "positive").Input("1,056");
+
+        form.WaitForAssertion(() => Assert.Equal("positive · was 1,000 · +56 (+5.6%)", Helper(form, "positive")));
+        Assert.Equal("death", Helper(form, "death"));
+    }
+
+    private static string Helper(IRenderedComponent<EntryForm> form, string metricKey) =>
+        Field(form, metricKey).Closest(".mud-input-control")!.QuerySelector(".mud-input-helper-text")!.TextContent.Trim();
+
     private static IElement Field(IRenderedComponent<EntryForm> form, string metricKey) =>
         form.Find($"input[data-metric='{metricKey}']");
 

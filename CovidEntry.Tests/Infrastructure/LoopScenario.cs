@@ -1,6 +1,7 @@
 using CovidEntry.App.Features.Entry;
 using CovidEntry.App.Features.Shifts;
 using CovidEntry.Domain.People;
+using CovidEntry.Domain.Quality;
 using Microsoft.EntityFrameworkCore;
 
 namespace CovidEntry.Tests.Infrastructure;
@@ -39,7 +40,7 @@ public sealed class LoopScenario(TestDatabase database)
         (await database.Get<ShiftService>().GetAsync(shiftId))!.Entries.Single(e => e.Code == code).EntryId;
 
     public async Task<SubmitOutcome> SubmitAsync(Guid entryId, int pass, string userId, IReadOnlyDictionary<string, string> texts,
-        string? publicNote = null, string? privateNote = null)
+        string? publicNote = null, string? privateNote = null, IReadOnlyDictionary<string, WarningAnswer>? answers = null)
     {
         var service = database.Get<EntryService>();
         var view = await service.GetPassFormAsync(entryId, pass, userId);
@@ -51,6 +52,11 @@ public sealed class LoopScenario(TestDatabase database)
 
         form.PublicNote = publicNote;
         form.PrivateNote = privateNote;
+        foreach (var (key, answer) in answers ?? new Dictionary<string, WarningAnswer>())
+        {
+            form.Answers[key] = new WarningAnswerInput { Reason = answer.Reason, Note = answer.Note };
+        }
+
         return await service.SubmitAsync(entryId, pass, userId, form);
     }
 

@@ -1,6 +1,7 @@
 using CovidEntry.Domain.Batches;
 using CovidEntry.Domain.Entries;
 using CovidEntry.Domain.Jurisdictions;
+using CovidEntry.Domain.Quality;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -101,5 +102,18 @@ public sealed class PassConfiguration : IEntityTypeConfiguration<Pass>
             value.ToTable(t => t.HasCheckConstraint("CK_PassValues_Value", "\"Value\" IS NULL OR \"Value\" >= 0"));
         });
         builder.Navigation(p => p.Values).UsePropertyAccessMode(PropertyAccessMode.Field);
+
+        builder.OwnsMany(p => p.Warnings, warning =>
+        {
+            warning.ToTable("PassWarnings");
+            warning.WithOwner().HasForeignKey("PassId");
+            warning.HasKey("PassId", nameof(PassWarning.Rule), nameof(PassWarning.Field));
+            warning.Property(w => w.Rule).HasConversion<string>().HasMaxLength(32);
+            warning.Property(w => w.Field).HasMaxLength(CovidEntry.Domain.Metrics.Metric.KeyMaxLength);
+            warning.Property(w => w.Message).HasMaxLength(1000);
+            warning.Property(w => w.Reason).HasConversion<string>().HasMaxLength(32);
+            warning.Property(w => w.Note).HasMaxLength(WarningAnswer.NoteMaxLength);
+        });
+        builder.Navigation(p => p.Warnings).UsePropertyAccessMode(PropertyAccessMode.Field);
     }
 }

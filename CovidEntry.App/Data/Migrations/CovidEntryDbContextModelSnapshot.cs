@@ -249,6 +249,60 @@ namespace CovidEntry.App.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("CovidEntry.Domain.Entries.PassDraft", b =>
+                {
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("PassNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FocusedField")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("PrivateNote")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("PublicNote")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("SavedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SourceUpdatedAt")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("_answers")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("Answers");
+
+                    b.Property<string>("_texts")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("Texts");
+
+                    b.HasKey("EntryId", "PassNumber", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("PassDrafts", t =>
+                        {
+                            t.HasCheckConstraint("CK_PassDrafts_PassNumber", "\"PassNumber\" IN (1, 2)");
+                        });
+                });
+
             modelBuilder.Entity("CovidEntry.Domain.History.LatestValue", b =>
                 {
                     b.Property<string>("JurisdictionCode")
@@ -458,6 +512,50 @@ namespace CovidEntry.App.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("Metrics");
+                });
+
+            modelBuilder.Entity("CovidEntry.Domain.Quality.Suppression", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedByUserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("JurisdictionCode")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character(2)")
+                        .IsFixedLength();
+
+                    b.Property<string>("MetricKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateOnly>("UntilDate")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedByUserId");
+
+                    b.HasIndex("JurisdictionCode", "UntilDate");
+
+                    b.ToTable("Suppressions");
                 });
 
             modelBuilder.Entity("CovidEntry.Domain.Shifts.Shift", b =>
@@ -938,7 +1036,59 @@ namespace CovidEntry.App.Data.Migrations
                                 .HasForeignKey("PassId");
                         });
 
+                    b.OwnsMany("CovidEntry.Domain.Entries.PassWarning", "Warnings", b1 =>
+                        {
+                            b1.Property<Guid>("PassId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<string>("Rule")
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)");
+
+                            b1.Property<string>("Field")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<string>("Message")
+                                .IsRequired()
+                                .HasMaxLength(1000)
+                                .HasColumnType("character varying(1000)");
+
+                            b1.Property<string>("Note")
+                                .HasMaxLength(1000)
+                                .HasColumnType("character varying(1000)");
+
+                            b1.Property<string>("Reason")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)");
+
+                            b1.HasKey("PassId", "Rule", "Field");
+
+                            b1.ToTable("PassWarnings", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("PassId");
+                        });
+
                     b.Navigation("Values");
+
+                    b.Navigation("Warnings");
+                });
+
+            modelBuilder.Entity("CovidEntry.Domain.Entries.PassDraft", b =>
+                {
+                    b.HasOne("CovidEntry.Domain.Entries.Entry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("CovidEntry.App.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CovidEntry.Domain.History.LatestValue", b =>
@@ -983,6 +1133,21 @@ namespace CovidEntry.App.Data.Migrations
                         .WithMany("Sources")
                         .HasForeignKey("JurisdictionCode")
                         .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("CovidEntry.Domain.Quality.Suppression", b =>
+                {
+                    b.HasOne("CovidEntry.App.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedByUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CovidEntry.Domain.Jurisdictions.Jurisdiction", null)
+                        .WithMany()
+                        .HasForeignKey("JurisdictionCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CovidEntry.Domain.Shifts.Shift", b =>

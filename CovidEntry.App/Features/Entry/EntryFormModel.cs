@@ -2,6 +2,7 @@ using System.Globalization;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain.Entries;
 using CovidEntry.Domain.Metrics;
+using CovidEntry.Domain.Quality;
 using FluentValidation;
 
 namespace CovidEntry.App.Features.Entry;
@@ -15,8 +16,18 @@ public sealed class MetricInput
     public string? Text { get; set; }
 }
 
+/// <summary>A volunteer's answer to a warning as the form holds it (a reason may not be picked yet).</summary>
+public sealed class WarningAnswerInput
+{
+    public WarningReason? Reason { get; set; }
+    public string? Note { get; set; }
+}
+
 public sealed class EntryFormModel
 {
+    /// <summary>Answers to warnings, by warning key; kept when a warning goes away and comes back.</summary>
+    public Dictionary<string, WarningAnswerInput> Answers { get; init; } = [];
+
     public List<MetricInput> Values { get; init; } = [];
 
     /// <summary>The source's "last updated" time as typed (an HTML datetime-local value, read as UTC).</summary>
@@ -29,6 +40,54 @@ public sealed class EntryFormModel
     {
         Values = metrics.Select(m => new MetricInput { Key = m.Key, Label = m.Label, Group = m.Group }).ToList(),
     };
+
+    /// <summary>Everything typed so far, as typed, for the draft.</summary>
+    public DraftContent ToDraft(string? focusedField) => new(
+        Values.Where(v => !string.IsNullOrEmpty(v.Text)).ToDictionary(v => v.Key, v => v.Text!),
+        SourceUpdatedAt,
+        PublicNote,
+        PrivateNote,
+        focusedField,
+        GivenAnswers());
+
+    /// <summary>The answers that have a reason picked.</summary>
+    public IReadOnlyDictionary<string, WarningAnswer> GivenAnswers() =>
+        Answers.Where(a => a.Value.Reason is not null).ToDictionary(a => a.Key, a => new WarningAnswer(a.Value.Reason!.Value, a.Value.Note));
+
+    /// <summary>The values that parse, for the checks; a field still in error counts as empty.</summary>
+    public IReadOnlyDictionary<string, long?> ValuesSoFar() =>
+        Values.ToDictionary(v => v.Key, v => MetricValueParser.Parse(v.Text).Value);
+
+    /// <summary>The source time if it reads as one, for the checks.</summary>
+    public DateTime? SourceUpdatedSoFar()
+    {
+        try
+        {
+            return ParseUtc(SourceUpdatedAt);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Puts a saved draft back into the form (fields no longer in the catalog are dropped).</summary>
+    public void Resume(DraftContent draft)
+    {
+        foreach (var input in Values)
+        {
+            input.Text = draft.Texts.GetValueOrDefault(input.Key);
+        }
+
+        SourceUpdatedAt = draft.SourceUpdatedAt;
+        PublicNote = draft.PublicNote;
+        PrivateNote = draft.PrivateNote;
+        Answers.Clear();
+        foreach (var (key, answer) in draft.Answers ?? new Dictionary<string, WarningAnswer>())
+        {
+            Answers[key] = new WarningAnswerInput { Reason = answer.Reason, Note = answer.Note };
+        }
+    }
 
     public IReadOnlyDictionary<string, long?> ParsedValues() =>
         Values.ToDictionary(v => v.Key, v => MetricValueParser.Parse(v.Text).Value);

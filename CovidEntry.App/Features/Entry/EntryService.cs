@@ -1,6 +1,8 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Quality;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain;
+using CovidEntry.Domain.Entries;
 using CovidEntry.Domain.Metrics;
 using CovidEntry.Domain.Shifts;
 using Microsoft.EntityFrameworkCore;
@@ -33,7 +35,16 @@ public sealed record PassForm(
     bool AcceptsPasses,
     IReadOnlyList<SourceLink> Sources,
     IReadOnlyList<MetricField> Metrics,
-    OwnSubmission? Submitted);
+    OwnSubmission? Submitted,
+    DraftView? Draft,
+    PreviousDay? Previous,
+    QcContext Quality);
+
+/// <summary>The person's own saved draft of this pass, to resume from.</summary>
+public sealed record DraftView(DraftContent Content, int Revision, DateTime SavedAtUtc);
+
+/// <summary>The newest published day before the entry's date, shown beside each field.</summary>
+public sealed record PreviousDay(DateOnly DataDate, IReadOnlyDictionary<string, long?> Values);
 
 public sealed record OwnSubmission(DateTime SubmittedAtUtc, IReadOnlyDictionary<string, long?> Values, DateTime? SourceUpdatedAtUtc, string? PublicNote, string? PrivateNote);
 
@@ -41,6 +52,7 @@ public sealed record SubmitOutcome(string Message);
 
 public sealed class EntryService(
     IDbContextFactory<CovidEntryDbContext> dbFactory,
+    QualityService quality,
     EntryFormValidator validator,
     TimeProvider clock,
     ILogger<EntryService> logger)
@@ -117,6 +129,10 @@ public sealed class EntryService(
         var jurisdiction = await db.Jurisdictions.AsNoTracking().Include(j => j.Sources).SingleAsync(j => j.Code == entry.JurisdictionCode, cancellationToken);
         var metrics = await ActiveMetricsAsync(db, cancellationToken);
         var own = entry.Passes.SingleOrDefault(p => p.Number == passNumber && p.UserId == userId);
+        var draft = own is null
+            ? await db.PassDrafts.AsNoTracking().SingleOrDefaultAsync(d => d.EntryId == entryId && d.PassNumber == passNumber && d.UserId == userId, cancellationToken)
+            : null;
+        var checks = await quality.ContextAsync(entry.JurisdictionCode, entry.DataDate, cancellationToken);
         return new PassForm(
             entry.Id,
             passNumber,
@@ -127,7 +143,10 @@ public sealed class EntryService(
             shift.AcceptsPasses,
             jurisdiction.Sources.OrderBy(s => s.Position).Select(s => new SourceLink(s.Label, s.Url)).ToList(),
             metrics,
-            own is null ? null : new OwnSubmission(own.SubmittedAtUtc, own.ValuesByMetric(), own.SourceUpdatedAtUtc, own.PublicNote, own.PrivateNote));
+            own is null ? null : new OwnSubmission(own.SubmittedAtUtc, own.ValuesByMetric(), own.SourceUpdatedAtUtc, own.PublicNote, own.PrivateNote),
+            draft is null ? null : new DraftView(draft.Content, draft.Revision, draft.SavedAtUtc),
+            checks.Previous is { } previous ? new PreviousDay(previous.DataDate, previous.Values) : null,
+            checks);
     }
 
     public async Task<SubmitOutcome> SubmitAsync(Guid entryId, int passNumber, string userId, EntryFormModel form, CancellationToken cancellationToken = default)
@@ -151,7 +170,16 @@ public sealed class EntryService(
         }
 
         var complete = metrics.ToDictionary(m => m.Key, m => values.GetValueOrDefault(m.Key));
-        entry.SubmitPass(passNumber, userId, complete, form.ParsedSourceUpdatedAtUtc(), form.PublicNote, form.PrivateNote, clock.GetUtcNow().UtcDateTime);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var sourceUpdated = form.ParsedSourceUpdatedAtUtc();
+
+        // The checks run again here, on what is published now: the form's own run may be minutes old.
+        var warnings = (await quality.ContextAsync(entry.JurisdictionCode, entry.DataDate, cancellationToken)).Check(complete, sourceUpdated, now);
+        entry.SubmitPass(passNumber, userId, complete, sourceUpdated, form.PublicNote, form.PrivateNote, warnings, form.GivenAnswers(), now);
+
+        // The pass now holds the values: the draft has done its work and goes in the same transaction.
+        await db.PassDrafts.Where(d => d.EntryId == entryId && d.PassNumber == passNumber && d.UserId == userId)
+            .ForEachAsync(d => db.PassDrafts.Remove(d), cancellationToken);
         await db.SaveOrExplainAsync(cancellationToken);
         logger.LogInformation("Pass {PassNumber} of entry {EntryId} submitted by {UserId}; entry is {Status}", passNumber, entryId, userId, entry.Status);
 
@@ -174,5 +202,6 @@ public sealed class EntryService(
 
     private static async Task<IReadOnlyList<MetricField>> ActiveMetricsAsync(CovidEntryDbContext db, CancellationToken cancellationToken) =>
         await db.Metrics.AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.DisplayOrder)
-            .Select(m => new MetricField(m.Key, m.Label, m.Group)).ToListAsync(cancellationToken);
+            
+            .Select(m => new MetricField(m.Key, m.Label, m.Group, m.Kind)).ToListAsync(cancellationToken);
 }

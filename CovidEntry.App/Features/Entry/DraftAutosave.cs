@@ -1,0 +1,127 @@
+using CovidEntry.Domain;
+using CovidEntry.Domain.Entries;
+
+namespace CovidEntry.App.Features.Entry;
+
+/// <summary>Where the draft of the open pass stands, for the line under the form.</summary>
+public enum DraftState
+{
+    Unchanged,
+    Pending,
+    Saved,
+    Failed,
+}
+
+/// <summary>
+/// Saves the pass being typed a moment after the last change (debounced), one save at a time,
+/// each starting from the revision the previous one left. Lives as long as the page.
+/// </summary>
+public sealed class DraftAutosave(DraftService drafts, Guid entryId, int passNumber, string userId, int revision, ILogger logger) : IAsyncDisposable
+{
+    /// <summary>Quiet time after the last keystroke before saving: well inside the one second a draft may lag.</summary>
+    public static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(300);
+
+    private readonly SemaphoreSlim _one = new(1, 1);
+    private CancellationTokenSource? _waiting;
+    private DraftContent? _content;
+
+    public int Revision { get; private set; } = revision;
+    public DraftState State { get; private set; } = DraftState.Unchanged;
+    public DateTime? SavedAtUtc { get; private set; }
+    public string? Error { get; private set; }
+
+    /// <summary>True when the last save was refused because another window saved first.</summary>
+    public bool Overtaken { get; private set; }
+
+    /// <summary>Called after each save or failure, on whatever thread finished it.</summary>
+    public Func<Task>? AfterSave { get; set; }
+
+    /// <summary>Schedules a save of <paramref name="content"/> (taken at the change) when the typing pauses.</summary>
+    public void Changed(DraftContent content)
+    {
+        if (Overtaken)
+        {
+            return;
+        }
+
+        _content = content;
+        State = DraftState.Pending;
+        _waiting?.Cancel();
+        _waiting = new CancellationTokenSource();
+        _ = SaveAfterPauseAsync(_waiting.Token);
+    }
+
+    /// <summary>Saves now whatever is pending (before a submit, or when the page closes).</summary>
+    public async Task FlushAsync()
+    {
+        if (State != DraftState.Pending)
+        {
+            return;
+        }
+
+        _waiting?.Cancel();
+        await SaveAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // The circuit is closing (tab closed, connection gone for good): what was typed in the
+        // last moment is still on the server, so it is saved rather than lost.
+        AfterSave = null;
+        await FlushAsync();
+        _waiting?.Dispose();
+    }
+
+    private async Task SaveAfterPauseAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(Delay, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        await SaveAsync();
+    }
+
+    private async Task SaveAsync()
+    {
+        await _one.WaitAsync();
+        try
+        {
+            if (State != DraftState.Pending || _content is null)
+            {
+                return;
+            }
+
+            var saved = await drafts.SaveAsync(entryId, passNumber, userId, _content, Revision);
+            Revision = saved.Revision;
+            SavedAtUtc = saved.SavedAtUtc;
+            Error = null;
+            State = DraftState.Saved;
+        }
+        catch (DomainException ex)
+        {
+            Overtaken = ex.Message == DraftService.Overtaken;
+            Error = ex.Message;
+            State = DraftState.Failed;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Saving the draft of pass {PassNumber} of entry {EntryId} for {UserId} failed", passNumber, entryId, userId);
+            Error = "The draft could not be saved because of an error on our side; keep this page open and it will try again with your next change.";
+            State = DraftState.Failed;
+        }
+        finally
+        {
+            _one.Release();
+        }
+
+        if (AfterSave is { } after)
+        {
+            await after();
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using CovidEntry.Domain.Quality;
+
+namespace CovidEntry.App.Features.Quality;
+
+public static class QualityExtensions
+{
+    public static void AddQuality(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<QcSettings>(builder.Configuration.GetSection("Quality"));
+        builder.Services.AddScoped<QualityService>();
+        builder.Services.AddScoped<SuppressionService>();
+        builder.Services.AddSingleton<SuppressionFormValidator>();
+    }
+}

@@ -1,0 +1,48 @@
+using CovidEntry.App.Data;
+using CovidEntry.Domain.Metrics;
+using CovidEntry.Domain.Quality;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CovidEntry.App.Features.Quality;
+
+/// <summary>
+/// Everything the warning checks need about one jurisdiction and date, loaded once, so a form
+/// can re-check on every keystroke without going back to the database.
+/// </summary>
+public sealed record QcContext(
+    string JurisdictionCode,
+    DateOnly DataDate,
+    IReadOnlyList<PublishedDay> Recent,
+    IReadOnlyDictionary<string, MetricKind> Kinds,
+    IReadOnlyList<Suppression> Suppressions,
+    QcSettings Settings)
+{
+    /// <summary>The newest published day before the entry's date, if any.</summary>
+    public PublishedDay? Previous => Recent.Where(d => d.DataDate < DataDate).MaxBy(d => d.DataDate);
+
+    public IReadOnlyList<QcWarning> Check(IReadOnlyDictionary<string, long?> values, DateTime? sourceUpdatedAtUtc, DateTime nowUtc) =>
+        QcRules.Evaluate(new QcInput(JurisdictionCode, DataDate, values, Kinds, Recent, sourceUpdatedAtUtc, nowUtc), Settings, Suppressions);
+}
+
+public sealed class QualityService(IDbContextFactory<CovidEntryDbContext> dbFactory, IOptions<QcSettings> settings)
+{
+    /// <summary>How many published days back the checks look (the spike average needs eight).</summary>
+    private const int DaysBack = 10;
+
+    public async Task<QcContext> ContextAsync(string code, DateOnly dataDate, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var dates = await db.LatestValues.Where(v => v.JurisdictionCode == code && v.DataDate < dataDate)
+            .Select(v => v.DataDate).Distinct().OrderByDescending(d => d).Take(DaysBack).ToListAsync(cancellationToken);
+        var rows = await db.LatestValues.AsNoTracking().Where(v => v.JurisdictionCode == code && dates.Contains(v.DataDate))
+            .Select(v => new { v.DataDate, v.MetricKey, v.Value }).ToListAsync(cancellationToken);
+        var recent = rows.GroupBy(r => r.DataDate)
+            .Select(day => new PublishedDay(day.Key, day.ToDictionary(r => r.MetricKey, r => r.Value)))
+            .OrderByDescending(d => d.DataDate).ToList();
+        var kinds = await db.Metrics.AsNoTracking().ToDictionaryAsync(m => m.Key, m => m.Kind, cancellationToken);
+        var suppressions = await db.Suppressions.AsNoTracking()
+            .Where(s => s.JurisdictionCode == code && s.UntilDate >= dataDate).ToListAsync(cancellationToken);
+        return new QcContext(code, dataDate, recent, kinds, suppressions, settings.Value);
+    }
+}

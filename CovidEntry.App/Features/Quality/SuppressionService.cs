@@ -1,0 +1,57 @@
+using CovidEntry.App.Data;
+using CovidEntry.App.Shared;
+using CovidEntry.Domain;
+using CovidEntry.Domain.Quality;
+using Microsoft.EntityFrameworkCore;
+
+namespace CovidEntry.App.Features.Quality;
+
+public sealed record SuppressionRow(Guid Id, string JurisdictionCode, string? MetricKey, QcRule Rule, DateOnly UntilDate, string Reason, string CreatedBy, DateTime CreatedAtUtc);
+
+/// <summary>The one shared list of muted warnings, kept by leads.</summary>
+public sealed class SuppressionService(
+    IDbContextFactory<CovidEntryDbContext> dbFactory,
+    SuppressionFormValidator validator,
+    UserDirectory users,
+    TimeProvider clock,
+    ILogger<SuppressionService> logger)
+{
+    /// <summary>Suppressions still in force on or after <paramref name="fromDate"/>, newest first.</summary>
+    public async Task<IReadOnlyList<SuppressionRow>> ListAsync(DateOnly fromDate, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Suppressions.AsNoTracking().Where(s => s.UntilDate >= fromDate)
+            .OrderBy(s => s.JurisdictionCode).ThenBy(s => s.UntilDate).ToListAsync(cancellationToken);
+        var names = await users.NamesAsync(rows.Select(r => r.CreatedByUserId), cancellationToken);
+        return rows.Select(s => new SuppressionRow(s.Id, s.JurisdictionCode, s.MetricKey, s.Rule, s.UntilDate, s.Reason,
+            names.GetValueOrDefault(s.CreatedByUserId, "?"), s.CreatedAtUtc)).ToList();
+    }
+
+    public async Task<Guid> AddAsync(SuppressionForm form, string leadUserId, CancellationToken cancellationToken = default)
+    {
+        var validation = await validator.ValidateAsync(form, cancellationToken);
+        if (!validation.IsValid)
+        {
+            throw new DomainException(string.Join(" ", validation.Errors.Select(e => e.ErrorMessage).Distinct()));
+        }
+
+        var suppression = new Suppression(form.JurisdictionCode!, form.MetricKey, form.Rule!.Value, DateOnly.FromDateTime(form.UntilDate!.Value),
+            form.Reason, leadUserId, clock.GetUtcNow().UtcDateTime);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.Suppressions.Add(suppression);
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Suppression {SuppressionId} of {Rule} for {Jurisdiction} {Metric} until {UntilDate} added by {UserId}",
+            suppression.Id, suppression.Rule, suppression.JurisdictionCode, suppression.MetricKey ?? "(all)", suppression.UntilDate, leadUserId);
+        return suppression.Id;
+    }
+
+    public async Task RemoveAsync(Guid id, string leadUserId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var suppression = await db.Suppressions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken)
+            ?? throw new DomainException("That suppression was already removed.");
+        db.Suppressions.Remove(suppression);
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Suppression {SuppressionId} removed by {UserId}", id, leadUserId);
+    }
+}

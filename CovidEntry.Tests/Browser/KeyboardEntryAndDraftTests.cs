@@ -1,0 +1,114 @@
+using CovidEntry.App.Data;
+using CovidEntry.App.Features.Shifts;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace CovidEntry.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public sealed class KeyboardEntryAndDraftTests(BrowserFixture browser, ITestOutputHelper output) : BrowserTest(browser, output)
+{
+    [Fact]
+    public async Task AVolunteerEntersByKeyboardAndPasteAndLosesNothingToAReloadOrAnAppRestart()
+    {
+        await RunAsync(ScenarioAsync);
+    }
+
+    private async Task ScenarioAsync()
+    {
+        var email = await Browser.CreatePersonAsync("Kim Keys");
+        var passPath = await AssignFirstPassAsync(email, "VT", new DateOnly(2020, 11, 20));
+        var kim = await PersonAsync("Kim");
+        await kim.SignInAsync(email, BrowserFixture.AdminPassword);
+        await OpenPassAsync(kim, passPath);
+        var page = kim.Page;
+
+        // Enter moves to the next field in catalog order.
+        var positive = Field(page, "positive");
+        await positive.FocusAsync();
+        await positive.PressSequentiallyAsync("12,345");
+        await positive.PressAsync("Enter");
+        await Expect(Field(page, "positiveCasesViral")).ToBeFocusedAsync();
+
+        // A row copied from a spreadsheet fills that field and the ones after it.
+        await PasteAsync(Field(page, "positiveCasesViral"), "11,000\t98,765\t1,345");
+        await Expect(Field(page, "positiveCasesViral")).ToHaveValueAsync("11,000");
+        await Expect(Field(page, "negative")).ToHaveValueAsync("98,765");
+        await Expect(Field(page, "totalTestsViral")).ToHaveValueAsync("1,345");
+        await Expect(page.GetByTestId("paste-message")).ToContainTextAsync("Pasted 3 values");
+
+        await Field(page, "death").FillAsync("432");
+        await Expect(page.GetByTestId("draft-status")).ToContainTextAsync("Draft saved at", new() { Timeout = 5_000 });
+        await Accessibility.AssertAccessibleAsync(kim, "pass form with a saved draft");
+
+        // A reload resumes the draft, with the cursor where it was.
+        await OpenPassAsync(kim, passPath);
+        await Expect(page.GetByTestId("draft-resumed")).ToBeVisibleAsync();
+        await Expect(Field(page, "positive")).ToHaveValueAsync("12,345");
+        await Expect(Field(page, "negative")).ToHaveValueAsync("98,765");
+        await Expect(Field(page, "death")).ToHaveValueAsync("432");
+        await Expect(Field(page, "death")).ToBeFocusedAsync();
+
+        // So does a restart of the app.
+        await Browser.RestartAppAsync();
+        await OpenPassAsync(kim, passPath);
+        await Expect(Field(page, "totalTestsViral")).ToHaveValueAsync("1,345");
+        await Expect(Field(page, "death")).ToHaveValueAsync("432");
+
+        // A part larger than its whole warns; the pass goes in only with a reason for it.
+        await Field(page, "positiveCasesViral").FillAsync("13,000");
+        var warning = page.GetByTestId("warning-PartExceedsWhole:positiveCasesViral");
+        await Expect(warning).ToContainTextAsync("positiveCasesViral (13,000) is larger than positive (12,345)");
+        await Field(page, "death").PressAsync("Control+Enter");
+        await Expect(page.Locator("#submit-error")).ToContainTextAsync("Give a reason for each warning above");
+        await Expect(warning).ToContainTextAsync("Pick a reason.");
+        await Accessibility.AssertAccessibleAsync(kim, "pass form with an unanswered warning");
+        await warning.GetByRole(AriaRole.Combobox).ClickAsync();
+        await page.Locator(".mud-popover-open").GetByRole(AriaRole.Option, new() { Name = "Checked again: the source says so" }).ClickAsync();
+        await Expect(warning.GetByRole(AriaRole.Combobox)).ToContainTextAsync("Checked again");
+
+        // Ctrl+Enter submits from any field.
+        await Field(page, "death").PressAsync("Control+Enter");
+        await Expect(page.Locator("#submit-outcome")).ToHaveTextAsync("Submitted. Waiting for the other pass.");
+        await Expect(Field(page, "death")).ToHaveValueAsync("432");
+    }
+
+    /// <summary>Opens the pass and waits until its keyboard shortcuts are attached.</summary>
+    private static async Task OpenPassAsync(BrowserUser person, string path)
+    {
+        await person.OpenAsync(path);
+        await Expect(person.Page.Locator("[data-testid='entry-form'][data-keyboard='ready']")).ToHaveCountAsync(1);
+    }
+
+    private static ILocator Field(IPage page, string metric) => page.Locator($"input[data-metric='{metric}']");
+
+    /// <summary>What the browser does when a volunteer pastes cells copied from a spreadsheet.</summary>
+    private static Task PasteAsync(ILocator field, string text) =>
+        field.EvaluateAsync(
+            """
+            (field, text) => {
+                field.focus();
+                const data = new DataTransfer();
+                data.setData("text/plain", text);
+                field.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+            }
+            """,
+            text);
+
+    private async Task<string> AssignFirstPassAsync(string volunteerEmail, string code, DateOnly date)
+    {
+        await using var app = Browser.Services();
+        using var scope = app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var lead = (await users.FindByEmailAsync(BrowserFixture.AdminEmail))!;
+        var volunteer = (await users.FindByEmailAsync(volunteerEmail))!;
+        var shifts = scope.ServiceProvider.GetRequiredService<ShiftService>();
+        var shiftId = await shifts.OpenAsync(new NewShiftForm { Label = "keyboard shift", DataDate = date.ToDateTime(TimeOnly.MinValue), Jurisdictions = [code] }, lead.Id);
+        var entry = (await shifts.GetAsync(shiftId))!.Entries.Single();
+        await shifts.AssignAsync(shiftId, entry.EntryId, 1, volunteer.Id, lead.Id);
+        return $"entries/{entry.EntryId}/pass/1";
+    }
+}
