@@ -7,6 +7,7 @@ using CovidEntry.App.Features.History;
 using CovidEntry.App.Features.Edits;
 using CovidEntry.App.Features.Exports;
 using CovidEntry.App.Features.Imports;
+using CovidEntry.App.Features.Jurisdictions;
 using CovidEntry.App.Features.Publish;
 using CovidEntry.App.Features.Quality;
 using CovidEntry.App.Features.Reconcile;
@@ -27,6 +28,7 @@ public static class CovidEntryServices
         builder.AddShared();
         builder.AddAdmin();
         builder.AddShifts();
+        builder.AddJurisdictions();
         builder.AddQuality();
         builder.AddEntry();
         builder.AddReconcile();

@@ -64,8 +64,19 @@ public sealed class Entry
     public int? PassHeldBy(string userId) =>
         FirstPassUserId == userId ? 1 : SecondPassUserId == userId ? 2 : null;
 
-    /// <summary>A lead assigns (or clears, with null) who does a pass.</summary>
-    public void Assign(int passNumber, string? userId)
+    /// <summary>When the holder of a pass took it (by claim or assignment); null when nobody holds it.</summary>
+    public DateTime? ClaimedAtUtc(int passNumber) => passNumber switch
+    {
+        1 => FirstPassClaimedAtUtc,
+        2 => SecondPassClaimedAtUtc,
+        _ => throw new DomainException("An entry has pass 1 and pass 2 only."),
+    };
+
+    public DateTime? FirstPassClaimedAtUtc { get; private set; }
+    public DateTime? SecondPassClaimedAtUtc { get; private set; }
+
+    /// <summary>A lead assigns (or clears, with null) who does a pass; this also takes a pass over from its holder.</summary>
+    public void Assign(int passNumber, string? userId, DateTime? nowUtc = null)
     {
         if (HasSubmitted(passNumber))
         {
@@ -77,24 +88,44 @@ public sealed class Entry
             throw new DomainException($"The same person cannot do both passes of {JurisdictionCode}: pick someone else for pass {passNumber}.");
         }
 
-        SetHolder(passNumber, userId);
+        SetHolder(passNumber, userId, userId is null ? null : nowUtc ?? DateTime.UtcNow);
     }
 
-    /// <summary>A volunteer takes an unassigned pass for themselves.</summary>
-    public void Claim(int passNumber, string userId)
+    /// <summary>
+    /// A volunteer takes a pass for themselves. A pass someone else holds is theirs alone, unless
+    /// its claim went idle (<paramref name="expiry"/>): then it is free to take.
+    /// </summary>
+    public void Claim(int passNumber, string userId, DateTime? nowUtc = null, ClaimExpiry? expiry = null)
     {
+        var now = nowUtc ?? DateTime.UtcNow;
         var holder = HolderOf(passNumber);
         if (holder == userId)
         {
             return;
         }
 
-        if (holder is not null)
+        if (holder is not null && !(expiry is not null && !HasSubmitted(passNumber) && expiry.IsIdle(ClaimedAtUtc(passNumber), now)))
         {
             throw new DomainException($"Pass {passNumber} of {JurisdictionCode} is already taken by someone else.");
         }
 
-        Assign(passNumber, userId);
+        Assign(passNumber, userId, now);
+    }
+
+    /// <summary>The holder gives a pass back to the queue (their draft stays theirs).</summary>
+    public void Release(int passNumber, string userId)
+    {
+        if (HolderOf(passNumber) != userId)
+        {
+            throw new DomainException($"You do not hold pass {passNumber} of {JurisdictionCode}, so there is nothing to release.");
+        }
+
+        if (HasSubmitted(passNumber))
+        {
+            throw new DomainException($"Pass {passNumber} of {JurisdictionCode} is submitted; it cannot be released.");
+        }
+
+        SetHolder(passNumber, null, null);
     }
 
     public void SubmitPass(int passNumber, string userId, IReadOnlyDictionary<string, long?> values,
@@ -242,15 +273,17 @@ public sealed class Entry
         return answer;
     }
 
-    private void SetHolder(int passNumber, string? userId)
+    private void SetHolder(int passNumber, string? userId, DateTime? claimedAtUtc)
     {
         if (passNumber == 1)
         {
             FirstPassUserId = userId;
+            FirstPassClaimedAtUtc = claimedAtUtc;
         }
         else
         {
             SecondPassUserId = userId;
+            SecondPassClaimedAtUtc = claimedAtUtc;
         }
     }
 

@@ -47,6 +47,16 @@ public sealed class Jurisdiction
 
     public IReadOnlyList<JurisdictionSource> Sources => _sources;
 
+    /// <summary>The time of day (UTC) the jurisdiction usually updates its numbers; null when unknown.</summary>
+    public TimeOnly? ExpectedUpdateUtc { get; private set; }
+
+    /// <summary>When someone (later: the screenshot capture) last saw the sources change.</summary>
+    public DateTime? SourceChangedAtUtc { get; private set; }
+
+    public void ScheduleUpdates(TimeOnly? expectedUpdateUtc) => ExpectedUpdateUtc = expectedUpdateUtc;
+
+    public void MarkSourceChanged(DateTime nowUtc) => SourceChangedAtUtc = nowUtc;
+
     public void AddSource(string label, string url)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))

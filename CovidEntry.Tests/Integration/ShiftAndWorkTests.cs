@@ -11,18 +11,18 @@ public class ShiftAndWorkTests : LoopTest
     {
         var shifts = Database.Get<ShiftService>();
         var shiftId = await shifts.OpenAsync(new NewShiftForm { Label = "unassigned", DataDate = Day.ToDateTime(TimeOnly.MinValue), Jurisdictions = ["WY"] }, Loop.Lead);
-        var work = Database.Get<EntryService>();
+        var work = Database.Get<QueueService>();
 
-        var offered = Assert.Single(await work.MyWorkAsync(Loop.Vera));
+        var offered = Assert.Single(await work.ForAsync(Loop.Vera));
         Assert.Equal(("WY", 1, WorkItemState.Claimable), (offered.Code, offered.PassNumber, offered.State));
         await work.ClaimAsync(offered.EntryId, 1, Loop.Vera);
 
-        var mine = Assert.Single(await work.MyWorkAsync(Loop.Vera));
+        var mine = Assert.Single(await work.ForAsync(Loop.Vera));
         Assert.Equal((1, WorkItemState.Assigned), (mine.PassNumber, mine.State));
         var both = await Assert.ThrowsAsync<DomainException>(() => work.ClaimAsync(offered.EntryId, 2, Loop.Vera));
         Assert.Contains("cannot do both passes", both.Message);
 
-        var forCole = Assert.Single(await work.MyWorkAsync(Loop.Cole));
+        var forCole = Assert.Single(await work.ForAsync(Loop.Cole));
         Assert.Equal((2, WorkItemState.Claimable), (forCole.PassNumber, forCole.State));
         var detail = (await shifts.GetAsync(shiftId))!.Entries.Single();
         Assert.Equal((Loop.Vera, (string?)null), (detail.FirstPassUserId, detail.SecondPassUserId));

@@ -170,6 +170,9 @@ namespace CovidEntry.App.Data.Migrations
                     b.Property<DateOnly>("DataDate")
                         .HasColumnType("date");
 
+                    b.Property<DateTime?>("FirstPassClaimedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("FirstPassUserId")
                         .HasColumnType("text");
 
@@ -184,6 +187,9 @@ namespace CovidEntry.App.Data.Migrations
                         .ValueGeneratedOnAddOrUpdate()
                         .HasColumnType("xid")
                         .HasColumnName("xmin");
+
+                    b.Property<DateTime?>("SecondPassClaimedAtUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("SecondPassUserId")
                         .HasColumnType("text");
@@ -412,6 +418,9 @@ namespace CovidEntry.App.Data.Migrations
                         .HasColumnType("character(2)")
                         .IsFixedLength();
 
+                    b.Property<TimeOnly?>("ExpectedUpdateUtc")
+                        .HasColumnType("time without time zone");
+
                     b.Property<string>("Fips")
                         .IsRequired()
                         .HasMaxLength(2)
@@ -427,6 +436,9 @@ namespace CovidEntry.App.Data.Migrations
 
                     b.Property<long?>("Population")
                         .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("SourceChangedAtUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("TotalTestResultsField")
                         .IsRequired()

@@ -6,6 +6,8 @@ public static class EntryExtensions
     {
         builder.Services.AddScoped<EntryService>();
         builder.Services.AddScoped<DraftService>();
+        builder.Services.AddScoped<QueueService>();
+        builder.Services.Configure<ClaimSettings>(builder.Configuration.GetSection("Claims"));
         builder.Services.AddSingleton<EntryFormValidator>();
         builder.Services.AddSingleton<MetricInputValidator>();
     }

@@ -9,16 +9,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CovidEntry.App.Features.Entry;
 
-public enum WorkItemState
-{
-    Assigned,
-    Claimable,
-    Submitted,
-}
-
-public sealed record WorkItem(Guid EntryId, string ShiftLabel, DateOnly DataDate, string Code, string Name, int PassNumber, WorkItemState State);
-
-
 public sealed record SourceLink(string Label, string Url);
 
 /// <summary>
@@ -57,66 +47,6 @@ public sealed class EntryService(
     TimeProvider clock,
     ILogger<EntryService> logger)
 {
-    public async Task<IReadOnlyList<WorkItem>> MyWorkAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = await (from shift in db.Shifts
-                          join entry in db.Entries on shift.BatchId equals entry.BatchId
-                          join jurisdiction in db.Jurisdictions on entry.JurisdictionCode equals jurisdiction.Code
-                          where shift.State == ShiftState.Open
-                                && (entry.FirstPassUserId == null || entry.SecondPassUserId == null
-                                    || entry.FirstPassUserId == userId || entry.SecondPassUserId == userId)
-                          orderby shift.DataDate descending, entry.JurisdictionCode
-                          select new
-                          {
-                              entry.Id,
-                              shift.Label,
-                              entry.DataDate,
-                              entry.JurisdictionCode,
-                              jurisdiction.Name,
-                              entry.FirstPassUserId,
-                              entry.SecondPassUserId,
-                              Submitted1 = entry.Passes.Any(p => p.Number == 1),
-                              Submitted2 = entry.Passes.Any(p => p.Number == 2),
-                          }).ToListAsync(cancellationToken);
-
-        var items = new List<WorkItem>();
-        foreach (var row in rows)
-        {
-            WorkItem Item(int pass, WorkItemState state) => new(row.Id, row.Label, row.DataDate, row.JurisdictionCode, row.Name, pass, state);
-            var holdsFirst = row.FirstPassUserId == userId;
-            var holdsSecond = row.SecondPassUserId == userId;
-            if (holdsFirst)
-            {
-                items.Add(Item(1, row.Submitted1 ? WorkItemState.Submitted : WorkItemState.Assigned));
-            }
-            else if (holdsSecond)
-            {
-                items.Add(Item(2, row.Submitted2 ? WorkItemState.Submitted : WorkItemState.Assigned));
-            }
-            else if (row.FirstPassUserId is null)
-            {
-                items.Add(Item(1, WorkItemState.Claimable));
-            }
-            else if (row.SecondPassUserId is null)
-            {
-                items.Add(Item(2, WorkItemState.Claimable));
-            }
-        }
-
-        return items;
-    }
-
-    public async Task ClaimAsync(Guid entryId, int passNumber, string userId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var (shift, entry) = await LoadAsync(db, entryId, cancellationToken);
-        shift.EnsureAcceptsPasses();
-        entry.Claim(passNumber, userId);
-        await db.SaveOrExplainAsync(cancellationToken);
-        logger.LogInformation("Pass {PassNumber} of entry {EntryId} claimed by {UserId}", passNumber, entryId, userId);
-    }
-
     public async Task<PassForm> GetPassFormAsync(Guid entryId, int passNumber, string userId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -191,7 +121,7 @@ public sealed class EntryService(
         });
     }
 
-    private static async Task<(Shift Shift, Domain.Entries.Entry Entry)> LoadAsync(CovidEntryDbContext db, Guid entryId, CancellationToken cancellationToken)
+    internal static async Task<(Shift Shift, Domain.Entries.Entry Entry)> LoadAsync(CovidEntryDbContext db, Guid entryId, CancellationToken cancellationToken)
     {
         var entry = await db.Entries.Include(e => e.Passes).SingleOrDefaultAsync(e => e.Id == entryId, cancellationToken)
             ?? throw new DomainException("That entry does not exist.");

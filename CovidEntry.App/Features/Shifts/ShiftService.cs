@@ -18,7 +18,9 @@ public sealed record ShiftEntryRow(
     string? SecondPassUserId,
     bool FirstPassSubmitted,
     bool SecondPassSubmitted,
-    EntryStatus Status);
+    EntryStatus Status,
+    DateTime? FirstPassClaimedAtUtc = null,
+    DateTime? SecondPassClaimedAtUtc = null);
 
 public sealed record ShiftDetail(Guid Id, string Label, DateOnly DataDate, ShiftState State, string LeadName, Guid BatchId, IReadOnlyList<ShiftEntryRow> Entries);
 
@@ -86,7 +88,9 @@ public sealed class ShiftService(IDbContextFactory<CovidEntryDbContext> dbFactor
                                  entry.SecondPassUserId,
                                  entry.Passes.Any(p => p.Number == 1),
                                  entry.Passes.Any(p => p.Number == 2),
-                                 entry.Status)).ToListAsync(cancellationToken);
+                                 entry.Status,
+                                 entry.FirstPassClaimedAtUtc,
+                                 entry.SecondPassClaimedAtUtc)).ToListAsync(cancellationToken);
         var names = await users.NamesAsync([shift.LeadUserId], cancellationToken);
         return new ShiftDetail(shift.Id, shift.Label, shift.DataDate, shift.State, names.GetValueOrDefault(shift.LeadUserId, "?"), shift.BatchId, entries);
     }
@@ -99,7 +103,7 @@ public sealed class ShiftService(IDbContextFactory<CovidEntryDbContext> dbFactor
         var entry = await db.Entries.Include(e => e.Passes)
             .SingleOrDefaultAsync(e => e.Id == entryId && e.BatchId == shift.BatchId, cancellationToken)
             ?? throw new DomainException("That entry is not part of this shift.");
-        entry.Assign(passNumber, userId);
+        entry.Assign(passNumber, userId, clock.GetUtcNow().UtcDateTime);
         await db.SaveOrExplainAsync(cancellationToken);
         logger.LogInformation("Pass {PassNumber} of entry {EntryId} assigned to {AssigneeId} by {UserId}", passNumber, entryId, userId, leadUserId);
     }
