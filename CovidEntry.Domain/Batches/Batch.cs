@@ -221,6 +221,12 @@ public sealed class Batch
             return $"Every entry must be verified before publishing. Not yet verified: {string.Join(", ", unverified)}.";
         }
 
+        var unapproved = _entries.Where(e => e.ApprovedByUserId is null).Select(e => e.JurisdictionCode).Order(StringComparer.Ordinal).ToList();
+        if (unapproved.Count > 0)
+        {
+            return $"Every entry must be approved before publishing. Not yet approved: {string.Join(", ", unapproved)}.";
+        }
+
         var ownPasses = _entries.Where(e => e.Passes.Any(p => p.UserId == userId)).Select(e => e.JurisdictionCode).ToList();
         if (ownPasses.Count > 0)
         {
@@ -228,6 +234,24 @@ public sealed class Batch
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Approves every verified entry that raised no warning and that the lead did not enter;
+    /// entries with warnings are approved one by one, after their reasons are read.
+    /// </summary>
+    public IReadOnlyList<string> ApproveAllWithoutWarnings(string leadUserId, DateTime nowUtc)
+    {
+        EnsureOpen();
+        var approvable = _entries
+            .Where(e => e.Status == EntryStatus.Verified && e.ApprovedByUserId is null && !e.HasWarnings && !e.DidAnyPass(leadUserId))
+            .ToList();
+        foreach (var entry in approvable)
+        {
+            entry.Approve(leadUserId, nowUtc);
+        }
+
+        return approvable.Select(e => e.JurisdictionCode).Order(StringComparer.Ordinal).ToList();
     }
 
     public void MarkPublished(string userId, DateTime nowUtc)

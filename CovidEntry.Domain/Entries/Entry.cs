@@ -22,6 +22,7 @@ public sealed class Entry
 {
     private readonly List<Pass> _passes = [];
     private readonly List<ResolvedValue> _resolvedValues = [];
+    private readonly List<ReturnedPass> _returnedPasses = [];
 
     private Entry()
     {
@@ -45,6 +46,17 @@ public sealed class Entry
     public IReadOnlyList<Pass> Passes => _passes;
     public IReadOnlyList<ResolvedValue> ResolvedValues => _resolvedValues;
 
+    /// <summary>Passes a lead sent back, oldest first, with their values and the lead's comment.</summary>
+    public IReadOnlyList<ReturnedPass> ReturnedPasses => _returnedPasses;
+
+    /// <summary>The lead who approved the verified entry for publishing; null until then.</summary>
+    public string? ApprovedByUserId { get; private set; }
+
+    public DateTime? ApprovedAtUtc { get; private set; }
+
+    /// <summary>True when a pass raised warnings (their reasons need a lead's eye before approval).</summary>
+    public bool HasWarnings => _passes.Any(p => p.Warnings.Count > 0);
+
     public Pass? FirstPass => _passes.SingleOrDefault(p => p.Number == 1);
     public Pass? SecondPass => _passes.SingleOrDefault(p => p.Number == 2);
 
@@ -58,7 +70,55 @@ public sealed class Entry
     public bool HasSubmitted(int passNumber) => _passes.Any(p => p.Number == passNumber);
 
     public bool DidAnyPass(string userId) =>
-        FirstPassUserId == userId || SecondPassUserId == userId || _passes.Any(p => p.UserId == userId);
+        FirstPassUserId == userId || SecondPassUserId == userId || _passes.Any(p => p.UserId == userId) || _returnedPasses.Any(p => p.UserId == userId);
+
+    /// <summary>A lead approves a verified entry for publishing; the person who entered a pass cannot.</summary>
+    public void Approve(string leadUserId, DateTime nowUtc)
+    {
+        if (Status != EntryStatus.Verified)
+        {
+            throw new DomainException($"{JurisdictionCode} is not verified yet, so it cannot be approved.");
+        }
+
+        if (DidAnyPass(leadUserId))
+        {
+            throw new DomainException($"You entered a pass of {JurisdictionCode}, so another lead must approve it.");
+        }
+
+        ApprovedByUserId ??= leadUserId;
+        ApprovedAtUtc ??= nowUtc;
+    }
+
+    /// <summary>
+    /// A lead sends a submitted pass back to its author with a comment: its values are kept as a
+    /// returned pass, the comparison and any reconciliation start over once it is in again.
+    /// </summary>
+    public void SendBack(int passNumber, string comment, string leadUserId, DateTime nowUtc)
+    {
+        if (DidAnyPass(leadUserId))
+        {
+            throw new DomainException($"You entered a pass of {JurisdictionCode}, so another lead must review it.");
+        }
+
+        var pass = _passes.SingleOrDefault(p => p.Number == passNumber)
+            ?? throw new DomainException($"Pass {passNumber} of {JurisdictionCode} is not submitted; there is nothing to send back.");
+        if (string.IsNullOrWhiteSpace(comment))
+        {
+            throw new DomainException("Say what to check again: the volunteer sees your comment on the pass.");
+        }
+
+        if (comment.Length > ReturnedPass.CommentMaxLength)
+        {
+            throw new DomainException($"A comment can be at most {ReturnedPass.CommentMaxLength:#,0} characters.");
+        }
+
+        _passes.Remove(pass);
+        _returnedPasses.Add(new ReturnedPass(pass, comment.Trim(), leadUserId, nowUtc));
+        _resolvedValues.Clear();
+        Status = EntryStatus.AwaitingPasses;
+        ApprovedByUserId = null;
+        ApprovedAtUtc = null;
+    }
 
     /// <summary>Which pass this user holds here, if any.</summary>
     public int? PassHeldBy(string userId) =>

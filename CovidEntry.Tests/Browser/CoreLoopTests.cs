@@ -87,6 +87,11 @@ public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper outp
         await lena.OpenAsync(shiftPath + "/review");
         await lena.Page.GetByRole(AriaRole.Button, new() { Name = "Send to review" }).ClickAsync();
         await Expect(lena.Page.Locator("#review-message")).ToContainTextAsync("The shift is in review");
+        await Expect(lena.Page.GetByTestId("review-AK").Locator("tr[data-metric='negative']")).ToContainTextAsync("Passes differed");
+        await Accessibility.AssertAccessibleAsync(lena, "review page ready to approve");
+        await lena.Page.GetByRole(AriaRole.Button, new() { Name = "Approve 2 entries without warnings" }).ClickAsync();
+        await Expect(lena.Page.Locator("#review-message")).ToHaveTextAsync("Approved 2 entries: AK, AL.");
+        await Expect(lena.Page.GetByTestId("review-AL").GetByTestId("approval")).ToHaveTextAsync("Approved by Lena Lead");
         await Accessibility.AssertAccessibleAsync(lena, "review page ready to publish");
         await lena.Page.GetByRole(AriaRole.Button, new() { Name = "Publish batch" }).ClickAsync();
         await Expect(lena.Page.Locator("#review-message")).ToContainTextAsync("Published:");

@@ -22,6 +22,7 @@ public class ShiftAndBatchTests
             entry.SubmitPass(2, "cole", Values(10), null, null, null, Now);
         }
 
+        batch.ApproveAllWithoutWarnings("omar", Now);
         return batch;
     }
 

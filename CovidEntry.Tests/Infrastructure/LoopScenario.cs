@@ -1,4 +1,5 @@
 using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Review;
 using CovidEntry.App.Features.Shifts;
 using CovidEntry.Domain.People;
 using CovidEntry.Domain.Quality;
@@ -75,7 +76,18 @@ public sealed class LoopScenario(TestDatabase database)
         var shiftId = await OpenShiftAsync(dataDate, codes);
         await VerifyAllAsync(shiftId, texts);
         await database.Get<ShiftService>().BeginReviewAsync(shiftId);
+        await ApproveAllAsync(shiftId);
         return shiftId;
+    }
+
+    /// <summary>The lead approves every entry of the shift, those with warnings included.</summary>
+    public async Task ApproveAllAsync(Guid shiftId)
+    {
+        var review = database.Get<ReviewService>();
+        foreach (var entry in (await database.Get<ShiftService>().GetAsync(shiftId))!.Entries)
+        {
+            await review.ApproveAsync(shiftId, entry.EntryId, Lead);
+        }
     }
 
     public async Task<int> VersionCountAsync()

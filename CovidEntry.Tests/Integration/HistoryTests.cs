@@ -19,6 +19,7 @@ public class HistoryTests : LoopTest
         await Loop.SubmitAsync(entryId, 2, Loop.Cole, new Dictionary<string, string> { ["death"] = "89" });
         await Database.Get<ReconcileService>().ReconcileAsync(entryId, "death", new ReconcileForm { Choice = ResolutionSource.FirstPass, Reason = "pass 2 swapped digits" }, Loop.OtherLead);
         await Database.Get<ShiftService>().BeginReviewAsync(shiftId);
+        await Loop.ApproveAllAsync(shiftId);
         await Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Lead);
         var edits = Database.Get<EditService>();
         var editId = await edits.OpenAsync(new NewEditForm { JurisdictionCode = "AK", From = Day.ToDateTime(TimeOnly.MinValue), To = Day.ToDateTime(TimeOnly.MinValue), Note = "AK audit added one death", Link = "https://dhss.alaska.gov/" }, Loop.OtherLead);

@@ -75,6 +75,22 @@ public sealed class EntryConfiguration : IEntityTypeConfiguration<Entry>
             resolved.Property(r => r.ResolvedByUserId).HasMaxLength(450);
         });
         builder.Navigation(e => e.ResolvedValues).UsePropertyAccessMode(PropertyAccessMode.Field);
+
+        builder.HasOne<ApplicationUser>().WithMany().HasForeignKey(e => e.ApprovedByUserId).OnDelete(DeleteBehavior.Restrict);
+        builder.Ignore(e => e.HasWarnings);
+        builder.OwnsMany(e => e.ReturnedPasses, returned =>
+        {
+            returned.ToTable("ReturnedPasses");
+            returned.WithOwner().HasForeignKey("EntryId");
+            returned.HasKey(r => r.Id);
+            returned.Property(r => r.Id).ValueGeneratedNever();
+            returned.Property(r => r.UserId).HasMaxLength(450);
+            returned.Property(r => r.ReturnedByUserId).HasMaxLength(450);
+            returned.Property(r => r.Comment).HasMaxLength(ReturnedPass.CommentMaxLength);
+            returned.Ignore(r => r.Values);
+            JsonColumn.Map(returned.Property<Dictionary<string, long?>>("_values"), "Values");
+        });
+        builder.Navigation(e => e.ReturnedPasses).UsePropertyAccessMode(PropertyAccessMode.Field);
     }
 }
 

@@ -1,9 +1,7 @@
-using System.Text.Json;
 using CovidEntry.Domain.Entries;
 using CovidEntry.Domain.Metrics;
 using CovidEntry.Domain.Quality;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CovidEntry.App.Data.Configurations;
@@ -19,29 +17,13 @@ public sealed class PassDraftConfiguration : IEntityTypeConfiguration<PassDraft>
         builder.Ignore(d => d.Texts);
         builder.Ignore(d => d.Content);
         builder.Ignore(d => d.Answers);
-        Json<Dictionary<string, string>>(builder, "_texts", "Texts");
-        Json<Dictionary<string, WarningAnswer>>(builder, "_answers", "Answers");
+        JsonColumn.Map(builder.Property<Dictionary<string, string>>("_texts"), "Texts");
+        JsonColumn.Map(builder.Property<Dictionary<string, WarningAnswer>>("_answers"), "Answers");
         builder.Property(d => d.SourceUpdatedAt).HasMaxLength(PassDraft.TextMaxLength);
         builder.Property(d => d.PublicNote).HasMaxLength(Pass.NoteMaxLength);
         builder.Property(d => d.PrivateNote).HasMaxLength(Pass.NoteMaxLength);
         builder.Property(d => d.FocusedField).HasMaxLength(Metric.KeyMaxLength);
         builder.Property(d => d.Revision).IsConcurrencyToken();
         builder.ToTable(t => t.HasCheckConstraint("CK_PassDrafts_PassNumber", "\"PassNumber\" IN (1, 2)"));
-    }
-
-    /// <summary>Maps a private dictionary field to a jsonb column, compared by content.</summary>
-    private static void Json<T>(EntityTypeBuilder<PassDraft> builder, string field, string column)
-        where T : class, new()
-    {
-        builder.Property<T>(field)
-            .HasColumnName(column)
-            .HasColumnType("jsonb")
-            .HasConversion(
-                value => JsonSerializer.Serialize(value, JsonSerializerOptions.Default),
-                json => JsonSerializer.Deserialize<T>(json, JsonSerializerOptions.Default) ?? new T(),
-                new ValueComparer<T>(
-                    (a, b) => JsonSerializer.Serialize(a, JsonSerializerOptions.Default) == JsonSerializer.Serialize(b, JsonSerializerOptions.Default),
-                    value => JsonSerializer.Serialize(value, JsonSerializerOptions.Default).GetHashCode(StringComparison.Ordinal),
-                    value => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, JsonSerializerOptions.Default), JsonSerializerOptions.Default)!));
     }
 }

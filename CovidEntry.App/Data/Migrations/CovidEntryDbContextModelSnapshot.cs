@@ -164,6 +164,12 @@ namespace CovidEntry.App.Data.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("ApprovedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ApprovedByUserId")
+                        .HasColumnType("text");
+
                     b.Property<Guid>("BatchId")
                         .HasColumnType("uuid");
 
@@ -200,6 +206,8 @@ namespace CovidEntry.App.Data.Migrations
                         .HasColumnType("character varying(32)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ApprovedByUserId");
 
                     b.HasIndex("FirstPassUserId");
 
@@ -951,6 +959,11 @@ namespace CovidEntry.App.Data.Migrations
 
             modelBuilder.Entity("CovidEntry.Domain.Entries.Entry", b =>
                 {
+                    b.HasOne("CovidEntry.App.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("ApprovedByUserId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("CovidEntry.Domain.Batches.Batch", null)
                         .WithMany("Entries")
                         .HasForeignKey("BatchId")
@@ -1009,7 +1022,56 @@ namespace CovidEntry.App.Data.Migrations
                                 .HasForeignKey("EntryId");
                         });
 
+                    b.OwnsMany("CovidEntry.Domain.Entries.ReturnedPass", "ReturnedPasses", b1 =>
+                        {
+                            b1.Property<Guid>("Id")
+                                .HasColumnType("uuid");
+
+                            b1.Property<string>("Comment")
+                                .IsRequired()
+                                .HasMaxLength(1000)
+                                .HasColumnType("character varying(1000)");
+
+                            b1.Property<Guid>("EntryId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<int>("Number")
+                                .HasColumnType("integer");
+
+                            b1.Property<DateTime>("ReturnedAtUtc")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<string>("ReturnedByUserId")
+                                .IsRequired()
+                                .HasMaxLength(450)
+                                .HasColumnType("character varying(450)");
+
+                            b1.Property<DateTime>("SubmittedAtUtc")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<string>("UserId")
+                                .IsRequired()
+                                .HasMaxLength(450)
+                                .HasColumnType("character varying(450)");
+
+                            b1.Property<string>("_values")
+                                .IsRequired()
+                                .HasColumnType("jsonb")
+                                .HasColumnName("Values");
+
+                            b1.HasKey("Id");
+
+                            b1.HasIndex("EntryId");
+
+                            b1.ToTable("ReturnedPasses", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("EntryId");
+                        });
+
                     b.Navigation("ResolvedValues");
+
+                    b.Navigation("ReturnedPasses");
                 });
 
             modelBuilder.Entity("CovidEntry.Domain.Entries.Pass", b =>

@@ -28,7 +28,11 @@ public sealed record PassForm(
     OwnSubmission? Submitted,
     DraftView? Draft,
     PreviousDay? Previous,
-    QcContext Quality);
+    QcContext Quality,
+    SentBack? SentBack = null);
+
+/// <summary>A lead sent this person's pass back: why, and when.</summary>
+public sealed record SentBack(string Comment, DateTime ReturnedAtUtc);
 
 /// <summary>The person's own saved draft of this pass, to resume from.</summary>
 public sealed record DraftView(DraftContent Content, int Revision, DateTime SavedAtUtc);
@@ -76,7 +80,10 @@ public sealed class EntryService(
             own is null ? null : new OwnSubmission(own.SubmittedAtUtc, own.ValuesByMetric(), own.SourceUpdatedAtUtc, own.PublicNote, own.PrivateNote),
             draft is null ? null : new DraftView(draft.Content, draft.Revision, draft.SavedAtUtc),
             checks.Previous is { } previous ? new PreviousDay(previous.DataDate, previous.Values) : null,
-            checks);
+            checks,
+            own is null && entry.ReturnedPasses.LastOrDefault(r => r.Number == passNumber && r.UserId == userId) is { } returned
+                ? new SentBack(returned.Comment, returned.ReturnedAtUtc)
+                : null);
     }
 
     public async Task<SubmitOutcome> SubmitAsync(Guid entryId, int passNumber, string userId, EntryFormModel form, CancellationToken cancellationToken = default)
