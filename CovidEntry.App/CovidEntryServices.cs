@@ -1,6 +1,7 @@
 using MudBlazor.Services;
 using CovidEntry.App.Components.Account;
 using CovidEntry.App.Features.Admin;
+using CovidEntry.App.Features.Alerts;
 using CovidEntry.App.Features.Entry;
 using CovidEntry.App.Features.Snapshots;
 using CovidEntry.App.Features.History;
@@ -28,6 +29,7 @@ public static class CovidEntryServices
         builder.AddShared();
         builder.AddAdmin();
         builder.AddShifts();
+        builder.AddAlerts();
         builder.AddJurisdictions();
         builder.AddQuality();
         builder.AddEntry();

@@ -25,6 +25,7 @@ public class CovidEntryDbContext(DbContextOptions<CovidEntryDbContext> options)
     public DbSet<Entry> Entries => Set<Entry>();
     public DbSet<PassDraft> PassDrafts => Set<PassDraft>();
     public DbSet<Suppression> Suppressions => Set<Suppression>();
+    public DbSet<Features.Alerts.WebhookMessage> WebhookMessages => Set<Features.Alerts.WebhookMessage>();
     public DbSet<ValueVersion> ValueVersions => Set<ValueVersion>();
     public DbSet<LatestValue> LatestValues => Set<LatestValue>();
     public DbSet<Snapshot> Snapshots => Set<Snapshot>();

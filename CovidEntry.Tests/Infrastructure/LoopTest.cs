@@ -8,7 +8,12 @@ public abstract class LoopTest : IAsyncLifetime
 {
     protected static readonly DateOnly Day = new(2020, 11, 14);
 
-    protected TestDatabase Database { get; } = new();
+    protected LoopTest(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        Database = new TestDatabase(settings);
+    }
+
+    protected TestDatabase Database { get; }
 
     protected LoopScenario Loop { get; private set; } = null!;
 

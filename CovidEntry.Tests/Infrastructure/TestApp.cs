@@ -10,7 +10,7 @@ namespace CovidEntry.Tests.Infrastructure;
 /// <summary>The app's own service wiring (AddData + AddCovidEntry) on a given database, without a web server.</summary>
 public static class TestApp
 {
-    public static WebApplication Build(string connectionString)
+    public static WebApplication Build(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -24,6 +24,11 @@ public static class TestApp
             // Tests make snapshots when they mean to, never because the clock reached 03:00.
             ["Snapshots:Enabled"] = "false",
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.Logging.ClearProviders();
         builder.AddData();
         builder.AddCovidEntry();

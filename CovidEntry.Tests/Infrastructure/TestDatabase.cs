@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CovidEntry.Tests.Infrastructure;
 
 /// <summary>A fresh, migrated and seeded database of its own, with the app's services on it.</summary>
-public sealed class TestDatabase : IAsyncLifetime
+public sealed class TestDatabase(IReadOnlyDictionary<string, string?>? settings = null) : IAsyncLifetime
 {
     private WebApplication? _app;
 
@@ -21,7 +21,7 @@ public sealed class TestDatabase : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestCluster.CreateDatabaseAsync("test");
-        _app = TestApp.Build(ConnectionString);
+        _app = TestApp.Build(ConnectionString, settings);
     }
 
     public async Task DisposeAsync()

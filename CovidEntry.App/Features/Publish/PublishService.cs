@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Alerts;
 using CovidEntry.Domain;
 using CovidEntry.Domain.Batches;
 using CovidEntry.Domain.History;
@@ -12,7 +13,7 @@ public sealed record PublishResult(int VersionsWritten, int CellsUnchanged);
 /// Publishes a batch in one transaction: the versions, the latest table and the batch (and its
 /// shift's) state are written together or not at all.
 /// </summary>
-public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFactory, TimeProvider clock, ILogger<PublishService> logger)
+public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFactory, AlertQueue alerts, TimeProvider clock, ILogger<PublishService> logger)
 {
     /// <summary>Serializes publishes across app instances, so the batch check and the latest table are never raced.</summary>
     public const long PublishLockKey = 0x0C0_71D_E417;
@@ -75,8 +76,13 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
 
         batch.MarkPublished(userId, now);
         shift?.MarkPublished();
+        var publisher = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).SingleOrDefaultAsync(cancellationToken) ?? userId;
+        alerts.Add(db, AlertQueue.Publish, batch.Kind == BatchKind.Daily
+            ? $":white_check_mark: Published {shift?.Label ?? "a daily batch"}: {codes.Count} jurisdictions, {versions.Count:#,0} new values, by {publisher}."
+            : $":pencil2: Published an edit batch for {batch.EditJurisdictionCode} ({batch.EditFrom:yyyy-MM-dd} to {batch.EditTo:yyyy-MM-dd}): {versions.Count:#,0} new values, by {publisher}. Note: {batch.Note}");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        alerts.Committed();
 
         logger.LogInformation("{Kind} batch {BatchId} published by {UserId}: {Versions} versions, {Unchanged} cells unchanged",
             batch.Kind, batch.Id, userId, versions.Count, values.Count - versions.Count);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Alerts;
 using CovidEntry.App.Features.Exports;
 using CovidEntry.Domain.Batches;
 using CovidEntry.Domain.Exports;
@@ -19,7 +20,7 @@ public sealed record SnapshotOutcome(Guid? SnapshotId, SnapshotState? State, str
 /// they become visible (fail closed), with a changelog against the previous snapshot. One app
 /// instance at a time makes them, under a PostgreSQL advisory lock.
 /// </summary>
-public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFactory, PublishedRows rows, TimeProvider clock, ILogger<SnapshotService> logger)
+public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFactory, PublishedRows rows, AlertQueue alerts, TimeProvider clock, ILogger<SnapshotService> logger)
 {
     public const long SnapshotLockKey = 0x5_4A95_4070;
     public const string Scheduled = "scheduled";
@@ -143,7 +144,13 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
             var tracked = await db.Snapshots.SingleAsync(s => s.Id == snapshot.Id, cancellationToken);
             var (changelog, rowsAdded, cellsChanged) = Changelog(previous?.Id, changes);
             tracked.Finish(files, changelog, rowsAdded, cellsChanged, previous?.Id, problems, clock.GetUtcNow().UtcDateTime);
+            if (tracked.State != SnapshotState.Published)
+            {
+                alerts.Add(db, AlertQueue.SnapshotFailed, $":x: Snapshot {tracked.Id} ({trigger}) was refused by its checks and is not public: {tracked.Problems}");
+            }
+
             await db.SaveChangesAsync(cancellationToken);
+            alerts.Committed();
             logger.LogInformation("Snapshot {SnapshotId} {State}: {Problems}", tracked.Id, tracked.State, tracked.Problems ?? "all checks passed");
             return new SnapshotOutcome(tracked.Id, tracked.State, tracked.State == SnapshotState.Published
                 ? $"Snapshot published: {files.Count} files, {statesFile.Rows:#,0} state-days."
@@ -155,7 +162,9 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
             await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
             var tracked = await db.Snapshots.SingleAsync(s => s.Id == snapshot.Id, CancellationToken.None);
             tracked.Fail($"Making the snapshot failed: {ex.Message}", clock.GetUtcNow().UtcDateTime);
+            alerts.Add(db, AlertQueue.SnapshotFailed, $":x: Making snapshot {tracked.Id} ({trigger}) failed; nothing was published. {ex.Message}");
             await db.SaveChangesAsync(CancellationToken.None);
+            alerts.Committed();
             return new SnapshotOutcome(snapshot.Id, SnapshotState.Failed, "Making the snapshot failed; nothing was published. The log has the details.");
         }
     }

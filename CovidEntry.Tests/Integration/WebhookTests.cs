@@ -1,0 +1,119 @@
+using System.Text.Json;
+using CovidEntry.App.Features.Alerts;
+using CovidEntry.App.Features.Jurisdictions;
+using CovidEntry.App.Features.Publish;
+using Microsoft.EntityFrameworkCore;
+
+namespace CovidEntry.Tests.Integration;
+
+/// <summary>Alerts posted to a webhook that a test listener on loopback plays.</summary>
+public sealed class WebhookTests : LoopTest
+{
+    private static readonly Dictionary<string, string> Values = new() { ["positive"] = "1,000" };
+    private readonly WebhookListener _hook;
+
+    public WebhookTests()
+        : this(new WebhookListener())
+    {
+    }
+
+    private WebhookTests(WebhookListener hook)
+        : base(new Dictionary<string, string?>
+        {
+            ["Alerts:WebhookUrl"] = hook.Url,
+            ["Alerts:FirstRetryDelay"] = "00:00:00.200",
+            ["Alerts:MaxAttempts"] = "3",
+        })
+    {
+        _hook = hook;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _hook.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task APublishPostsSlackCompatibleJsonToTheWebhook()
+    {
+        await Database.Get<PublishService>().PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(Day, Values, "AK", "AL"), Loop.Lead);
+
+        Assert.Equal(1, await Database.Get<WebhookSender>().SendDueAsync());
+
+        var body = JsonDocument.Parse(Assert.Single(_hook.Bodies)).RootElement;
+        Assert.Equal(":white_check_mark: Published 2020-11-14 evening: 2 jurisdictions, 2 new values, by Lena Lead.", body.GetProperty("text").GetString());
+        Assert.Equal(0, await Database.Get<WebhookSender>().SendDueAsync());
+    }
+
+    [Fact]
+    public async Task AFailedPostIsRetriedWithGrowingDelaysUntilItIsDelivered()
+    {
+        _hook.FailuresBeforeSuccess = 2;
+        await Database.Get<PublishService>().PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(Day, Values, "AK"), Loop.Lead);
+        var sender = Database.Get<WebhookSender>();
+
+        Assert.Equal(0, await sender.SendDueAsync());
+        var first = await MessageAsync();
+        Assert.Equal(0, await sender.SendDueAsync());
+        await Task.Delay(250);
+        Assert.Equal(0, await sender.SendDueAsync());
+        var second = await MessageAsync();
+        await Task.Delay(450);
+        Assert.Equal(1, await sender.SendDueAsync());
+
+        Assert.Equal(3, _hook.Bodies.Count);
+        Assert.Equal(1, first.Attempts);
+        Assert.Equal("The webhook answered 500 Internal Server Error.", first.LastError);
+        Assert.True(second.NextAttemptAtUtc - first.NextAttemptAtUtc >= TimeSpan.FromMilliseconds(400));
+        var done = await MessageAsync();
+        Assert.Equal((3, (string?)null), (done.Attempts, done.LastError));
+        Assert.NotNull(done.DeliveredAtUtc);
+    }
+
+    [Fact]
+    public async Task AnUnreachableWebhookNeverBlocksAPublishAndIsGivenUpAfterItsTries()
+    {
+        _hook.FailuresBeforeSuccess = int.MaxValue;
+        var shiftId = await Loop.VerifiedShiftInReviewAsync(Day, Values, "AK");
+
+        var result = await Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Lead);
+        Assert.Equal(1, result.VersionsWritten);
+
+        var sender = Database.Get<WebhookSender>();
+        for (var i = 0; i < 3; i++)
+        {
+            await sender.SendDueAsync();
+            await Task.Delay(TimeSpan.FromMilliseconds(250 * (1 << i)));
+        }
+
+        var message = await MessageAsync();
+        Assert.Equal(3, message.Attempts);
+        Assert.NotNull(message.GaveUpAtUtc);
+        Assert.Null(message.DeliveredAtUtc);
+        Assert.Equal(0, await sender.SendDueAsync());
+    }
+
+    [Fact]
+    public async Task AnOverdueJurisdictionIsAlertedOncePerDay()
+    {
+        await Database.Get<JurisdictionService>().ScheduleAsync("AK", new TimeOnly(0, 0), Loop.Lead);
+        var staleness = Database.Get<StalenessService>();
+
+        Assert.Equal(["AK"], await staleness.AlertOverdueAsync());
+        Assert.Empty(await staleness.AlertOverdueAsync());
+
+        await Database.Get<WebhookSender>().SendDueAsync();
+        var text = JsonDocument.Parse(Assert.Single(_hook.Bodies)).RootElement.GetProperty("text").GetString();
+        Assert.StartsWith(":hourglass: AK (Alaska) is overdue for ", text);
+        Assert.EndsWith("it usually updates at 00:00 UTC and is never published.", text);
+        var row = (await staleness.ListAsync(DateOnly.FromDateTime(DateTime.UtcNow))).Single(r => r.Code == "AK");
+        Assert.Equal(CovidEntry.Domain.Alerts.StaleState.Overdue, row.State);
+    }
+
+    private async Task<WebhookMessage> MessageAsync()
+    {
+        await using var db = await Database.DbAsync();
+        return await db.WebhookMessages.AsNoTracking().SingleAsync();
+    }
+}
