@@ -4,6 +4,7 @@ using CovidEntry.App.Features.Admin;
 using CovidEntry.App.Features.Alerts;
 using CovidEntry.App.Features.Entry;
 using CovidEntry.App.Features.Snapshots;
+using CovidEntry.App.Features.Stats;
 using CovidEntry.App.Features.History;
 using CovidEntry.App.Features.Edits;
 using CovidEntry.App.Features.Exports;
@@ -41,5 +42,6 @@ public static class CovidEntryServices
         builder.AddEdits();
         builder.AddHistory();
         builder.AddSnapshots();
+        builder.AddStats();
     }
 }

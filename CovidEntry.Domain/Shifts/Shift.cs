@@ -15,6 +15,7 @@ public enum ShiftState
 public sealed class Shift
 {
     public const int LabelMaxLength = 100;
+    public const int HandoffMaxLength = 4000;
 
     private Shift()
     {
@@ -47,6 +48,25 @@ public sealed class Shift
     public Guid BatchId { get; private set; }
     public ShiftState State { get; private set; }
     public DateTime OpenedAtUtc { get; private set; }
+    public DateTime? ClosedAtUtc { get; private set; }
+
+    /// <summary>What the next shift should know (a source that moved, a lead to follow up), written by this shift's lead.</summary>
+    public string? HandoffNote { get; private set; }
+
+    public void WriteHandoff(string? note)
+    {
+        if (State == ShiftState.Closed)
+        {
+            throw new DomainException("The shift is closed; its handoff note is final.");
+        }
+
+        if (note?.Length > HandoffMaxLength)
+        {
+            throw new DomainException($"A handoff note can be at most {HandoffMaxLength:#,0} characters.");
+        }
+
+        HandoffNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+    }
 
     public bool AcceptsPasses => State == ShiftState.Open;
 
@@ -82,10 +102,11 @@ public sealed class Shift
         State = ShiftState.Published;
     }
 
-    public void Close()
+    public void Close(DateTime? nowUtc = null)
     {
         EnsureIn(ShiftState.Published, "closed");
         State = ShiftState.Closed;
+        ClosedAtUtc = nowUtc ?? DateTime.UtcNow;
     }
 
     public static string Describe(ShiftState state) => state switch

@@ -75,6 +75,14 @@ public sealed class QueueAndClaimTests(BrowserFixture browser, ITestOutputHelper
         await Expect(quinn.Page.Locator("#suppression-message")).ToContainTextAsync("Muted: Confirmed + probable deaths ≠ deaths for ME through 2020-11-30.");
         await Expect(quinn.Page.Locator("#suppressions")).ToContainTextAsync("Maine reports probable deaths weekly");
         await Accessibility.AssertAccessibleAsync(quinn, "muted warnings page");
+
+        // The staleness view and the double-entry statistics are there for the lead, and readable.
+        await quinn.OpenAsync("staleness");
+        await Expect(quinn.Page.GetByTestId("stale-MD")).ToContainTextAsync("Not published; no usual update time set");
+        await Accessibility.AssertAccessibleAsync(quinn, "staleness page");
+        await quinn.OpenAsync("stats/double-entry");
+        await Expect(quinn.Page.GetByRole(AriaRole.Heading, new() { Name = "Double-entry statistics" })).ToBeVisibleAsync();
+        await Accessibility.AssertAccessibleAsync(quinn, "double-entry statistics page");
     }
 
     private static async Task ChooseAsync(IPage page, string select, string option)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CovidEntry.App.Features.Alerts;
 using CovidEntry.App.Features.Jurisdictions;
 using CovidEntry.App.Features.Publish;
+using CovidEntry.App.Features.Shifts;
 using Microsoft.EntityFrameworkCore;
 
 namespace CovidEntry.Tests.Integration;
@@ -92,6 +93,21 @@ public sealed class WebhookTests : LoopTest
         Assert.NotNull(message.GaveUpAtUtc);
         Assert.Null(message.DeliveredAtUtc);
         Assert.Equal(0, await sender.SendDueAsync());
+    }
+
+    [Fact]
+    public async Task ClosingAShiftPostsItsSummaryAndHandoff()
+    {
+        var shiftId = await Loop.VerifiedShiftInReviewAsync(Day, Values, "AK");
+        await Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Lead);
+        await Database.Get<ShiftService>().WriteHandoffAsync(shiftId, "AK dashboard is slow after 6 pm", Loop.Lead);
+
+        await Database.Get<ShiftService>().CloseAsync(shiftId);
+        await Database.Get<WebhookSender>().SendDueAsync();
+
+        var closed = JsonDocument.Parse(_hook.Bodies[^1]).RootElement.GetProperty("text").GetString();
+        Assert.StartsWith(":checkered_flag: Shift 2020-11-14 evening closed: 1 of 1 jurisdictions published, 1 new values;", closed);
+        Assert.EndsWith("Handoff: AK dashboard is slow after 6 pm", closed);
     }
 
     [Fact]

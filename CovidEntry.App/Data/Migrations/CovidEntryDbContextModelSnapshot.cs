@@ -638,8 +638,14 @@ namespace CovidEntry.App.Data.Migrations
                     b.Property<Guid>("BatchId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("ClosedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateOnly>("DataDate")
                         .HasColumnType("date");
+
+                    b.Property<string>("HandoffNote")
+                        .HasColumnType("text");
 
                     b.Property<string>("Label")
                         .IsRequired()

@@ -12,6 +12,7 @@ public sealed class AlertQueue(IOptions<AlertSettings> settings, WebhookSender s
     public const string Publish = "publish";
     public const string SnapshotFailed = "snapshot-failed";
     public const string Stale = "stale";
+    public const string ShiftClosed = "shift-closed";
 
     public bool Enabled => settings.Value.Enabled;
 

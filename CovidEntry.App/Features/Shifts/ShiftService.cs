@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Alerts;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain;
 using CovidEntry.Domain.Batches;
@@ -22,9 +23,25 @@ public sealed record ShiftEntryRow(
     DateTime? FirstPassClaimedAtUtc = null,
     DateTime? SecondPassClaimedAtUtc = null);
 
-public sealed record ShiftDetail(Guid Id, string Label, DateOnly DataDate, ShiftState State, string LeadName, Guid BatchId, IReadOnlyList<ShiftEntryRow> Entries);
+public sealed record ShiftDetail(Guid Id, string Label, DateOnly DataDate, ShiftState State, string LeadName, Guid BatchId, IReadOnlyList<ShiftEntryRow> Entries)
+{
+    public string? HandoffNote { get; init; }
 
-public sealed class ShiftService(IDbContextFactory<CovidEntryDbContext> dbFactory, UserDirectory users, TimeProvider clock, ILogger<ShiftService> logger)
+    /// <summary>The note the shift before this one left for it.</summary>
+    public Handoff? PreviousHandoff { get; init; }
+
+    public Coverage Coverage { get; init; } = new(0, 0, 0, 0, 0);
+
+    /// <summary>Once the batch is published: what the shift did.</summary>
+    public ShiftSummary? Summary { get; init; }
+}
+
+public sealed record Handoff(string ShiftLabel, string LeadName, DateTime OpenedAtUtc, string Note);
+
+/// <summary>The shift's progress: jurisdictions published for its date of those planned, and where the rest stand.</summary>
+public sealed record Coverage(int Planned, int PublishedForDate, int PassesIn, int Verified, int Approved);
+
+public sealed class ShiftService(IDbContextFactory<CovidEntryDbContext> dbFactory, UserDirectory users, AlertQueue alerts, TimeProvider clock, ILogger<ShiftService> logger)
 {
     public async Task<IReadOnlyList<ShiftRow>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -91,8 +108,51 @@ public sealed class ShiftService(IDbContextFactory<CovidEntryDbContext> dbFactor
                                  entry.Status,
                                  entry.FirstPassClaimedAtUtc,
                                  entry.SecondPassClaimedAtUtc)).ToListAsync(cancellationToken);
-        var names = await users.NamesAsync([shift.LeadUserId], cancellationToken);
-        return new ShiftDetail(shift.Id, shift.Label, shift.DataDate, shift.State, names.GetValueOrDefault(shift.LeadUserId, "?"), shift.BatchId, entries);
+        var previous = await db.Shifts.AsNoTracking()
+            .Where(s => s.OpenedAtUtc < shift.OpenedAtUtc && s.HandoffNote != null)
+            .OrderByDescending(s => s.OpenedAtUtc).FirstOrDefaultAsync(cancellationToken);
+        var names = await users.NamesAsync([shift.LeadUserId, previous?.LeadUserId], cancellationToken);
+        var codes = entries.Select(e => e.Code).ToList();
+        var publishedForDate = await db.LatestValues
+            .Where(v => codes.Contains(v.JurisdictionCode) && v.DataDate == shift.DataDate)
+            .Select(v => v.JurisdictionCode).Distinct().CountAsync(cancellationToken);
+        var approved = await db.Entries.CountAsync(e => e.BatchId == shift.BatchId && e.ApprovedByUserId != null, cancellationToken);
+        ShiftSummary? summary = null;
+        if (shift.State is ShiftState.Published or ShiftState.Closed)
+        {
+            summary = await SummaryAsync(db, shift, cancellationToken);
+        }
+
+        return new ShiftDetail(shift.Id, shift.Label, shift.DataDate, shift.State, names.GetValueOrDefault(shift.LeadUserId, "?"), shift.BatchId, entries)
+        {
+            HandoffNote = shift.HandoffNote,
+            PreviousHandoff = previous is null ? null : new Handoff(previous.Label, names.GetValueOrDefault(previous.LeadUserId, "?"), previous.OpenedAtUtc, previous.HandoffNote!),
+            Coverage = new Coverage(
+                entries.Count,
+                publishedForDate,
+                entries.Sum(e => (e.FirstPassSubmitted ? 1 : 0) + (e.SecondPassSubmitted ? 1 : 0)),
+                entries.Count(e => e.Status == EntryStatus.Verified),
+                approved),
+            Summary = summary,
+        };
+    }
+
+    public async Task WriteHandoffAsync(Guid shiftId, string? note, string leadUserId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var shift = await db.Shifts.SingleOrDefaultAsync(s => s.Id == shiftId, cancellationToken)
+            ?? throw new DomainException("That shift does not exist.");
+        shift.WriteHandoff(note);
+        await db.SaveOrExplainAsync(cancellationToken);
+        logger.LogInformation("Handoff note of shift {ShiftId} written by {UserId}", shiftId, leadUserId);
+    }
+
+    private static async Task<ShiftSummary> SummaryAsync(CovidEntryDbContext db, Shift shift, CancellationToken cancellationToken)
+    {
+        var batch = await db.Batches.AsNoTracking().AsSplitQuery().Include(b => b.Entries).ThenInclude(e => e.Passes)
+            .SingleAsync(b => b.Id == shift.BatchId, cancellationToken);
+        var values = await db.ValueVersions.CountAsync(v => v.BatchId == shift.BatchId, cancellationToken);
+        return ShiftSummary.Of(shift, batch, values);
     }
 
     public async Task AssignAsync(Guid shiftId, Guid entryId, int passNumber, string? userId, string leadUserId, CancellationToken cancellationToken = default)
@@ -114,8 +174,21 @@ public sealed class ShiftService(IDbContextFactory<CovidEntryDbContext> dbFactor
     public Task ReopenAsync(Guid shiftId, CancellationToken cancellationToken = default) =>
         ChangeStateAsync(shiftId, (shift, _) => shift.Reopen(), cancellationToken);
 
-    public Task CloseAsync(Guid shiftId, CancellationToken cancellationToken = default) =>
-        ChangeStateAsync(shiftId, (shift, _) => shift.Close(), cancellationToken);
+    /// <summary>Closes a published shift and posts its summary to the team's webhook.</summary>
+    public async Task<ShiftSummary> CloseAsync(Guid shiftId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var shift = await db.Shifts.SingleOrDefaultAsync(s => s.Id == shiftId, cancellationToken)
+            ?? throw new DomainException("That shift does not exist.");
+        shift.Close(clock.GetUtcNow().UtcDateTime);
+        var summary = await SummaryAsync(db, shift, cancellationToken);
+        alerts.Add(db, AlertQueue.ShiftClosed, ":checkered_flag: " + summary.Describe($"Shift {shift.Label} closed")
+            + (shift.HandoffNote is { } note ? $" Handoff: {note}" : ""));
+        await db.SaveOrExplainAsync(cancellationToken);
+        alerts.Committed();
+        logger.LogInformation("Shift {ShiftId} closed: {Summary}", shiftId, summary);
+        return summary;
+    }
 
     private async Task ChangeStateAsync(Guid shiftId, Action<Shift, Batch> change, CancellationToken cancellationToken)
     {
