@@ -2,6 +2,7 @@ using CovidEntry.App;
 using CovidEntry.App.Components;
 using CovidEntry.App.Components.Account;
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Diagnostics;
 using CovidEntry.App.Features.Exports;
 using CovidEntry.App.Features.Imports;
 using CovidEntry.App.Features.Snapshots;
@@ -39,6 +40,7 @@ app.MapAdditionalIdentityEndpoints();
 app.MapData();
 app.MapExports();
 app.MapSnapshots();
+app.MapDiagnostics();
 
 await app.PrepareDatabaseAsync(migrate: command.Verb == CommandLine.Migrate);
 switch (command.Verb)

@@ -1,4 +1,5 @@
 using CovidEntry.Domain.Batches;
+using CovidEntry.Domain.Quality;
 
 namespace CovidEntry.Domain.Snapshots;
 
@@ -175,7 +176,8 @@ public static class SnapshotChecks
         SnapshotFacts? previous,
         SnapshotFacts current,
         IReadOnlyList<string> expectedStatesDailyColumns,
-        IEnumerable<CumulativeDecrease> decreases)
+        IEnumerable<CumulativeDecrease> decreases,
+        IReadOnlyList<Suppression>? suppressions = null)
     {
         var problems = new List<string>();
         if (!current.StatesDailyColumns.SequenceEqual(expectedStatesDailyColumns))
@@ -197,8 +199,11 @@ public static class SnapshotChecks
             }
         }
 
-        // A published total may only go down through an edit batch, whose note says why.
-        foreach (var decrease in decreases.Where(d => d.Kind != BatchKind.Edit))
+        // A published total may only go down through an edit batch, whose note says why, or where
+        // leads muted the warning on the shared list (with their reason).
+        var muted = suppressions ?? [];
+        foreach (var decrease in decreases.Where(d => d.Kind != BatchKind.Edit
+                     && !muted.Any(s => s.Mutes(new QcWarning(QcRule.CumulativeDecrease, d.Metric, ""), d.State, d.Date))))
         {
             problems.Add($"{decrease.State} {decrease.Date:yyyy-MM-dd} {decrease.Metric} fell from {decrease.Before:#,0} to {decrease.Now:#,0} "
                 + $"in a {decrease.Kind.ToString().ToLowerInvariant()} batch ({decrease.BatchId}); only an edit batch, with its note, may lower a cumulative value.");

@@ -41,7 +41,7 @@ public sealed partial class AppServer : IAsyncDisposable
         }
     }
 
-    public static async Task<AppServer> StartAsync(string connectionString, int port = 0)
+    public static async Task<AppServer> StartAsync(string connectionString, int port = 0, IReadOnlyDictionary<string, string>? environment = null)
     {
         var directory = RepoPaths.AppOutput(Configuration);
         var dll = Path.Combine(directory, "CovidEntry.App.dll");
@@ -63,6 +63,10 @@ public sealed partial class AppServer : IAsyncDisposable
         start.Environment["ConnectionStrings__Default"] = connectionString;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Snapshots__Enabled"] = "false";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var server = new AppServer(new Process { StartInfo = start, EnableRaisingEvents = true });
         server._process.OutputDataReceived += (_, e) => server.Capture(e.Data, fromStandardOutput: true);

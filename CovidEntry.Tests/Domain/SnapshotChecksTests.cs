@@ -1,5 +1,6 @@
 using CovidEntry.Domain;
 using CovidEntry.Domain.Batches;
+using CovidEntry.Domain.Quality;
 using CovidEntry.Domain.Snapshots;
 
 namespace CovidEntry.Tests.Domain;
@@ -40,6 +41,19 @@ public class SnapshotChecksTests
 
         var problem = Assert.Single(problems);
         Assert.StartsWith("NY 2020-11-14 positive fell from 100 to 90 in a daily batch", problem);
+    }
+
+    [Fact]
+    public void ADecreaseLeadsMutedOnTheSharedListIsExplained()
+    {
+        var day = new DateOnly(2020, 11, 14);
+        var fromDaily = new CumulativeDecrease("NY", day, "positive", 100, 90, BatchKind.Daily, Guid.NewGuid());
+        Suppression Muted(string metric, DateOnly until) =>
+            new("NY", metric, QcRule.CumulativeDecrease, until, "NY removes duplicates", "lena", DateTime.UtcNow);
+
+        Assert.Empty(SnapshotChecks.Problems(Previous, new SnapshotFacts(Columns, 100), Columns, [fromDaily], [Muted("positive", day)]));
+        Assert.Single(SnapshotChecks.Problems(Previous, new SnapshotFacts(Columns, 100), Columns, [fromDaily], [Muted("death", day)]));
+        Assert.Single(SnapshotChecks.Problems(Previous, new SnapshotFacts(Columns, 100), Columns, [fromDaily], [Muted("positive", day.AddDays(-1))]));
     }
 
     [Fact]

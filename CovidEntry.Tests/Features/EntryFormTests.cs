@@ -85,7 +85,7 @@ public class EntryFormTests : MudBunitContext
     {
         var model = EntryFormModel.For(Metrics);
         var changes = 0;
-        var form = Render<EntryForm>(p => p.Add(f => f.Model, model).Add(f => f.Changed, () => changes++));
+        var form = Render<EntryForm>(p => p.Add(f => f.Model, model).Add(f => f.Changed, () => { changes++; return Task.CompletedTask; }));
 
         await form.InvokeAsync(() => form.Instance.PasteRowAsync("death", "1,234\t 56 \t78\t90\r\n"));
 

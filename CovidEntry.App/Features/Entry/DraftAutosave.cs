@@ -36,6 +36,9 @@ public sealed class DraftAutosave(DraftService drafts, Guid entryId, int passNum
     /// <summary>Called after each save or failure, on whatever thread finished it.</summary>
     public Func<Task>? AfterSave { get; set; }
 
+    /// <summary>Raised when <see cref="State"/> changes (not on every keystroke), on whatever thread changed it.</summary>
+    public event Action? StateChanged;
+
     /// <summary>Schedules a save of <paramref name="content"/> (taken at the change) when the typing pauses.</summary>
     public void Changed(DraftContent content)
     {
@@ -45,7 +48,7 @@ public sealed class DraftAutosave(DraftService drafts, Guid entryId, int passNum
         }
 
         _content = content;
-        State = DraftState.Pending;
+        SetState(DraftState.Pending);
         _waiting?.Cancel();
         _waiting = new CancellationTokenSource();
         _ = SaveAfterPauseAsync(_waiting.Token);
@@ -68,8 +71,19 @@ public sealed class DraftAutosave(DraftService drafts, Guid entryId, int passNum
         // The circuit is closing (tab closed, connection gone for good): what was typed in the
         // last moment is still on the server, so it is saved rather than lost.
         AfterSave = null;
+        StateChanged = null;
         await FlushAsync();
         _waiting?.Dispose();
+    }
+
+    private void SetState(DraftState state, bool always = false)
+    {
+        var changed = State != state;
+        State = state;
+        if (changed || always)
+        {
+            StateChanged?.Invoke();
+        }
     }
 
     private async Task SaveAfterPauseAsync(CancellationToken cancellationToken)
@@ -100,19 +114,19 @@ public sealed class DraftAutosave(DraftService drafts, Guid entryId, int passNum
             Revision = saved.Revision;
             SavedAtUtc = saved.SavedAtUtc;
             Error = null;
-            State = DraftState.Saved;
+            SetState(DraftState.Saved, always: true);
         }
         catch (DomainException ex)
         {
             Overtaken = ex.Message == DraftService.Overtaken;
             Error = ex.Message;
-            State = DraftState.Failed;
+            SetState(DraftState.Failed, always: true);
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Saving the draft of pass {PassNumber} of entry {EntryId} for {UserId} failed", passNumber, entryId, userId);
             Error = "The draft could not be saved because of an error on our side; keep this page open and it will try again with your next change.";
-            State = DraftState.Failed;
+            SetState(DraftState.Failed, always: true);
         }
         finally
         {

@@ -24,9 +24,9 @@ public sealed class DraftService(IDbContextFactory<CovidEntryDbContext> dbFactor
         CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await EnsureWritableAsync(db, entryId, passNumber, userId, cancellationToken);
 
-        var draft = await db.PassDrafts.SingleOrDefaultAsync(d => d.EntryId == entryId && d.PassNumber == passNumber && d.UserId == userId, cancellationToken);
+        // One round trip for both questions: may this person still write here, and what is saved so far.
+        var draft = await EnsureWritableAsync(db, entryId, passNumber, userId, cancellationToken);
         if (draft is null)
         {
             if (fromRevision != 0)
@@ -68,7 +68,8 @@ public sealed class DraftService(IDbContextFactory<CovidEntryDbContext> dbFactor
             .SingleOrDefaultAsync(d => d.EntryId == entryId && d.PassNumber == passNumber && d.UserId == userId, cancellationToken);
     }
 
-    private static async Task EnsureWritableAsync(CovidEntryDbContext db, Guid entryId, int passNumber, string userId, CancellationToken cancellationToken)
+    /// <summary>Refuses a save the person may no longer make; returns their draft (tracked) if there is one.</summary>
+    private static async Task<PassDraft?> EnsureWritableAsync(CovidEntryDbContext db, Guid entryId, int passNumber, string userId, CancellationToken cancellationToken)
     {
         var state = await (from entry in db.Entries
                            join shift in db.Shifts on entry.BatchId equals shift.BatchId
@@ -79,7 +80,8 @@ public sealed class DraftService(IDbContextFactory<CovidEntryDbContext> dbFactor
                                Holder = passNumber == 1 ? entry.FirstPassUserId : entry.SecondPassUserId,
                                Submitted = entry.Passes.Any(p => p.Number == passNumber),
                                shift.State,
-                           }).SingleOrDefaultAsync(cancellationToken)
+                               Draft = db.PassDrafts.FirstOrDefault(d => d.EntryId == entryId && d.PassNumber == passNumber && d.UserId == userId),
+                           }).AsTracking().SingleOrDefaultAsync(cancellationToken)
             ?? throw new DomainException("That entry does not exist.");
 
         if (state.Holder != userId)
@@ -96,5 +98,7 @@ public sealed class DraftService(IDbContextFactory<CovidEntryDbContext> dbFactor
         {
             throw new DomainException($"Not saved: the shift of {state.JurisdictionCode} no longer accepts passes.");
         }
+
+        return state.Draft;
     }
 }

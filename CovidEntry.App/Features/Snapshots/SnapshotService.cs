@@ -134,13 +134,16 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
             var changes = await ChangesAsync(previous?.LastVersionId ?? 0, snapshot.LastVersionId, cancellationToken);
             var statesFile = files.Single(f => f.Name == StatesDailyCsv);
             var catalog = await rows.CatalogAsync(cancellationToken);
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var suppressions = await db.Suppressions.AsNoTracking()
+                .Where(s => s.Rule == Domain.Quality.QcRule.CumulativeDecrease).ToListAsync(cancellationToken);
             var problems = SnapshotChecks.Problems(
                 previous?.Facts,
                 new SnapshotFacts(HeaderColumns(statesFile.Content), statesFile.Rows),
                 catalog.StatesDailyColumns,
-                changes.Decreases);
+                changes.Decreases,
+                suppressions);
 
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var tracked = await db.Snapshots.SingleAsync(s => s.Id == snapshot.Id, cancellationToken);
             var (changelog, rowsAdded, cellsChanged) = Changelog(previous?.Id, changes);
             tracked.Finish(files, changelog, rowsAdded, cellsChanged, previous?.Id, problems, clock.GetUtcNow().UtcDateTime);
