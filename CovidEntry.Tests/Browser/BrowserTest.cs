@@ -50,6 +50,14 @@ public abstract class BrowserTest(BrowserFixture browser, ITestOutputHelper outp
         return person;
     }
 
+    /// <summary>Fills a native date field: Playwright sets its value; leaving the field commits it.</summary>
+    protected static async Task FillDateAsync(ILocator field, string date)
+    {
+        await field.FillAsync(date);
+        await field.PressAsync("Tab");
+        await Expect(field).ToHaveValueAsync(date);
+    }
+
     private async Task ExplainFailureAsync()
     {
         foreach (var person in _people)

@@ -86,12 +86,4 @@ public sealed class EditBatchTests(BrowserFixture browser, ITestOutputHelper out
         var row = Assert.Single(lines.Skip(1)).Split(',');
         Assert.Equal(("\"2020-10-02\"", "\"WY\"", "1234"), (row[0], row[1], row[columns.IndexOf("death")]));
     }
-
-    private static async Task FillDateAsync(ILocator field, string date)
-    {
-        // A native date field: Playwright sets its value; leaving the field commits it.
-        await field.FillAsync(date);
-        await field.PressAsync("Tab");
-        await Expect(field).ToHaveValueAsync(date);
-    }
 }

@@ -69,8 +69,9 @@ public sealed class QueueAndClaimTests(BrowserFixture browser, ITestOutputHelper
         await ChooseAsync(quinn.Page, "Check", "Confirmed + probable deaths ≠ deaths");
         await quinn.Page.GetByRole(AriaRole.Button, new() { Name = "Mute" }).ClickAsync();
         await Expect(quinn.Page.GetByText("Say why this warning is muted")).ToBeVisibleAsync();
-        await quinn.Page.GetByLabel("Muted through data date").FillAsync("2020-11-30");
+        await FillDateAsync(quinn.Page.GetByLabel("Muted through data date"), "2020-11-30");
         await quinn.Page.GetByLabel("Why is it muted?").FillAsync("Maine reports probable deaths weekly");
+        await Expect(quinn.Page.GetByText("Say why this warning is muted")).ToHaveCountAsync(0);
         await quinn.Page.GetByRole(AriaRole.Button, new() { Name = "Mute" }).ClickAsync();
         await Expect(quinn.Page.Locator("#suppression-message")).ToContainTextAsync("Muted: Confirmed + probable deaths ≠ deaths for ME through 2020-11-30.");
         await Expect(quinn.Page.Locator("#suppressions")).ToContainTextAsync("Maine reports probable deaths weekly");

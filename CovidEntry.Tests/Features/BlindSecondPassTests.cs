@@ -51,16 +51,7 @@ public class BlindSecondPassTests : MudBunitContext, IAsyncLifetime
         form.Answers["SourceStale:source"] = new WarningAnswerInput { Reason = WarningReason.ConfirmedOnSource };
         await service.SubmitAsync(_entryId, 1, _loop.Vera, form);
 
-        Services.AddSingleton(_database.DbFactory);
-        Services.AddSingleton(TimeProvider.System);
-        Services.AddLogging();
-        Services.AddSingleton<EntryFormValidator>();
-        Services.AddSingleton<MetricInputValidator>();
-        Services.AddScoped<EntryService>();
-        Services.AddScoped<DraftService>();
-        Services.AddScoped<QualityService>();
-        Services.AddSingleton(Options.Create(new QcSettings()));
-        Services.AddScoped<CurrentUser>();
+        AddPassPageServices(_database);
     }
 
     async Task IAsyncLifetime.DisposeAsync()
@@ -112,10 +103,4 @@ public class BlindSecondPassTests : MudBunitContext, IAsyncLifetime
         Assert.Empty(page.FindAll("input[data-metric]"));
     }
 
-    private void SignIn(string userId)
-    {
-        var auth = AddAuthorization();
-        auth.SetAuthorized(userId);
-        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
-    }
 }

@@ -1,5 +1,11 @@
+using System.Security.Claims;
 using Bunit;
+using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Quality;
+using CovidEntry.App.Shared;
+using CovidEntry.Domain.Quality;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
 namespace CovidEntry.Tests.Features;
@@ -10,6 +16,31 @@ public abstract class MudBunitContext : BunitContext
     protected MudBunitContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
+
+        // Pages here load from a real database; on a busy two-core CI machine that can take more than a second.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(15);
         Services.AddMudServices();
+    }
+
+    /// <summary>The real services the pass page needs, on a test database.</summary>
+    protected void AddPassPageServices(TestDatabase database)
+    {
+        Services.AddSingleton(database.DbFactory);
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddLogging();
+        Services.AddSingleton<EntryFormValidator>();
+        Services.AddSingleton<MetricInputValidator>();
+        Services.AddScoped<EntryService>();
+        Services.AddScoped<DraftService>();
+        Services.AddScoped<QualityService>();
+        Services.AddSingleton(Options.Create(new QcSettings()));
+        Services.AddScoped<CurrentUser>();
+    }
+
+    protected void SignIn(string userId)
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized(userId);
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
     }
 }
