@@ -1,6 +1,7 @@
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Shifts;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -30,6 +31,10 @@ public sealed class KeyboardEntryAndDraftTests(BrowserFixture browser, ITestOutp
         var positive = Field(page, "positive");
         await positive.FocusAsync();
         await positive.PressSequentiallyAsync("12,345");
+
+        // Every keystroke stays: a render for an earlier one must never reset the field (it did once).
+        await Task.Delay(500);
+        await Expect(positive).ToHaveValueAsync("12,345", new() { Timeout = 1 });
         await positive.PressAsync("Enter");
         await Expect(Field(page, "positiveCasesViral")).ToBeFocusedAsync();
 
@@ -41,6 +46,7 @@ public sealed class KeyboardEntryAndDraftTests(BrowserFixture browser, ITestOutp
         await Expect(page.GetByTestId("paste-message")).ToContainTextAsync("Pasted 3 values");
 
         await Field(page, "death").FillAsync("432");
+        await DraftHoldsAsync(passPath, "death", "432");
         await Expect(page.GetByTestId("draft-status")).ToContainTextAsync("Draft saved at");
         await Accessibility.AssertAccessibleAsync(kim, "pass form with a saved draft");
 
@@ -74,6 +80,27 @@ public sealed class KeyboardEntryAndDraftTests(BrowserFixture browser, ITestOutp
         await Field(page, "death").PressAsync("Control+Enter");
         await Expect(page.Locator("#submit-outcome")).ToHaveTextAsync("Submitted. Waiting for the other pass.");
         await Expect(Field(page, "death")).ToHaveValueAsync("432");
+    }
+
+    /// <summary>Waits until the pass's draft in PostgreSQL holds the text for the field (the autosave is debounced).</summary>
+    private async Task DraftHoldsAsync(string passPath, string field, string text)
+    {
+        var entryId = Guid.Parse(passPath.Split('/')[1]);
+        await using var app = Browser.Services();
+        var drafts = app.Services.GetRequiredService<IDbContextFactory<CovidEntryDbContext>>();
+        for (var tries = 0; tries < 300; tries++)
+        {
+            await using var db = await drafts.CreateDbContextAsync();
+            var draft = await db.PassDrafts.SingleOrDefaultAsync(d => d.EntryId == entryId);
+            if (draft?.Texts.GetValueOrDefault(field) == text)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"The draft never held {field} = {text}.");
     }
 
     /// <summary>Opens the pass and waits until its keyboard shortcuts are attached.</summary>

@@ -139,4 +139,16 @@ public class QueueTests : LoopTest
         var claimedAt = DateTime.UtcNow - age;
         await db.Entries.Where(e => e.Id == entryId).ExecuteUpdateAsync(set => set.SetProperty(e => e.FirstPassClaimedAtUtc, claimedAt));
     }
+
+    [Fact]
+    public async Task TwoAdminsSettingAnUpdateTimeNeverOverwriteEachOtherSilently()
+    {
+        var jurisdictions = Database.Get<JurisdictionService>();
+        await jurisdictions.ScheduleAsync("AK", new TimeOnly(16, 0), Loop.Lead, startedFrom: null);
+
+        var late = await Assert.ThrowsAsync<DomainException>(() => jurisdictions.ScheduleAsync("AK", new TimeOnly(18, 0), Loop.OtherLead, startedFrom: null));
+
+        Assert.Contains("changed AK's update time to 16:00 meanwhile", late.Message);
+        Assert.Equal(new TimeOnly(16, 0), (await jurisdictions.ListAsync()).Single(j => j.Code == "AK").ExpectedUpdateUtc);
+    }
 }

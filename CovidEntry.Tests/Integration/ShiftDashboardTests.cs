@@ -42,4 +42,21 @@ public class ShiftDashboardTests : LoopTest
         var final = await Assert.ThrowsAsync<DomainException>(() => shifts.WriteHandoffAsync(first, "late words", Loop.Lead));
         Assert.Contains("closed", final.Message);
     }
+
+    [Fact]
+    public async Task TwoLeadsWritingTheHandoffNoteNeverOverwriteEachOtherSilently()
+    {
+        var shifts = Database.Get<ShiftService>();
+        var shiftId = await Loop.OpenShiftAsync(Day, "AK");
+
+        // Both opened the page while the note was empty; Lena saves first.
+        await shifts.WriteHandoffAsync(shiftId, "AK call back at 9", Loop.Lead, startedFrom: null);
+        var late = await Assert.ThrowsAsync<DomainException>(() => shifts.WriteHandoffAsync(shiftId, "AL slow", Loop.OtherLead, startedFrom: null));
+
+        Assert.Contains("Another lead changed the handoff note while you were writing", late.Message);
+        Assert.Contains("AK call back at 9", late.Message);
+        Assert.Equal("AK call back at 9", (await shifts.GetAsync(shiftId))!.HandoffNote);
+        await shifts.WriteHandoffAsync(shiftId, "AK call back at 9. AL slow", Loop.OtherLead, startedFrom: "AK call back at 9");
+        Assert.Equal("AK call back at 9. AL slow", (await shifts.GetAsync(shiftId))!.HandoffNote);
+    }
 }

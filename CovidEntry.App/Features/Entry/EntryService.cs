@@ -114,10 +114,16 @@ public sealed class EntryService(
         var warnings = (await quality.ContextAsync(entry.JurisdictionCode, entry.DataDate, cancellationToken)).Check(complete, sourceUpdated, now);
         entry.SubmitPass(passNumber, userId, complete, sourceUpdated, form.PublicNote, form.PrivateNote, warnings, form.GivenAnswers(), now);
 
-        // The pass now holds the values: the draft has done its work and goes in the same transaction.
-        await db.PassDrafts.Where(d => d.EntryId == entryId && d.PassNumber == passNumber && d.UserId == userId)
-            .ForEachAsync(d => db.PassDrafts.Remove(d), cancellationToken);
-        await db.SaveOrExplainAsync(cancellationToken);
+        // The pass now holds the values: the draft has done its work and goes in the same
+        // transaction, whatever revision an autosave from another window gave it meanwhile.
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await db.SaveOrExplainAsync(cancellationToken);
+            await db.PassDrafts.Where(d => d.EntryId == entryId && d.PassNumber == passNumber && d.UserId == userId)
+                .ExecuteDeleteAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         logger.LogInformation("Pass {PassNumber} of entry {EntryId} submitted by {UserId}; entry is {Status}", passNumber, entryId, userId, entry.Status);
 
         return new SubmitOutcome(entry.Status switch

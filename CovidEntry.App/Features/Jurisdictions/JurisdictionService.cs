@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Shared;
 using CovidEntry.Domain;
 using CovidEntry.Domain.Shifts;
 using Microsoft.EntityFrameworkCore;
@@ -26,11 +27,20 @@ public sealed class JurisdictionService(IDbContextFactory<CovidEntryDbContext> d
     }
 
     /// <summary>Sets (or clears, with null) the time of day a jurisdiction usually updates.</summary>
-    public async Task ScheduleAsync(string code, TimeOnly? expectedUpdateUtc, string adminUserId, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// <paramref name="startedFrom"/> is the time the admin saw: if another admin set a different one
+    /// meanwhile, nothing is overwritten and the admin is told.
+    /// </remarks>
+    public async Task ScheduleAsync(string code, TimeOnly? expectedUpdateUtc, string adminUserId, CancellationToken cancellationToken = default, Optional<TimeOnly?> startedFrom = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var jurisdiction = await db.Jurisdictions.SingleOrDefaultAsync(j => j.Code == code, cancellationToken)
             ?? throw new DomainException($"There is no jurisdiction {code}.");
+        if (startedFrom.HasValue && startedFrom.Value != jurisdiction.ExpectedUpdateUtc)
+        {
+            throw new DomainException($"Another admin changed {code}'s update time to {jurisdiction.ExpectedUpdateUtc?.ToString("HH:mm") ?? "none"} meanwhile, so yours was not saved. Check it and set it again.");
+        }
+
         jurisdiction.ScheduleUpdates(expectedUpdateUtc);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Expected update time of {Jurisdiction} set to {Time} by {UserId}", code, expectedUpdateUtc, adminUserId);

@@ -137,11 +137,21 @@ public sealed class ShiftService(IDbContextFactory<CovidEntryDbContext> dbFactor
         };
     }
 
-    public async Task WriteHandoffAsync(Guid shiftId, string? note, string leadUserId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Saves the handoff note. <paramref name="startedFrom"/> is the note the lead saw when they began
+    /// (omit it to overwrite on purpose): if another lead saved a different one meanwhile, nothing is
+    /// overwritten and the lead is told.
+    /// </summary>
+    public async Task WriteHandoffAsync(Guid shiftId, string? note, string leadUserId, CancellationToken cancellationToken = default, Optional<string?> startedFrom = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var shift = await db.Shifts.SingleOrDefaultAsync(s => s.Id == shiftId, cancellationToken)
             ?? throw new DomainException("That shift does not exist.");
+        if (startedFrom.HasValue && startedFrom.Value != shift.HandoffNote)
+        {
+            throw new DomainException($"Another lead changed the handoff note while you were writing, so yours was not saved. It now reads: “{shift.HandoffNote}”. Copy your words, reload, and merge them.");
+        }
+
         shift.WriteHandoff(note);
         await db.SaveOrExplainAsync(cancellationToken);
         logger.LogInformation("Handoff note of shift {ShiftId} written by {UserId}", shiftId, leadUserId);
