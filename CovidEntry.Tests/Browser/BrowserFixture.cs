@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Shifts;
 using CovidEntry.Domain.People;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Identity;
@@ -77,6 +78,27 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>The app's own services on its database, to arrange what a browser test starts from.</summary>
     public WebApplication Services() => TestApp.Build(ConnectionString);
+
+    /// <summary>Opens a shift as the admin, through the app's own service; pass 1 of each jurisdiction goes to <paramref name="firstPassEmail"/> if given.</summary>
+    public async Task<ShiftDetail> OpenShiftAsync(string label, DateOnly date, string[] codes, string? firstPassEmail = null)
+    {
+        await using var app = Services();
+        using var scope = app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var admin = (await users.FindByEmailAsync(AdminEmail))!;
+        var shifts = scope.ServiceProvider.GetRequiredService<ShiftService>();
+        var shiftId = await shifts.OpenAsync(new NewShiftForm { Label = label, DataDate = date.ToDateTime(TimeOnly.MinValue), Jurisdictions = codes }, admin.Id);
+        if (firstPassEmail is not null)
+        {
+            var volunteer = (await users.FindByEmailAsync(firstPassEmail))!;
+            foreach (var entry in (await shifts.GetAsync(shiftId))!.Entries)
+            {
+                await shifts.AssignAsync(shiftId, entry.EntryId, 1, volunteer.Id, admin.Id);
+            }
+        }
+
+        return (await shifts.GetAsync(shiftId))!;
+    }
 
     /// <summary>A browser context of its own (own cookies, own sign-in) for one person.</summary>
     public async Task<BrowserUser> NewUserAsync(string name)

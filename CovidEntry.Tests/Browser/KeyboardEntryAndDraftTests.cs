@@ -1,6 +1,4 @@
 using CovidEntry.App.Data;
-using CovidEntry.App.Features.Shifts;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -21,7 +19,8 @@ public sealed class KeyboardEntryAndDraftTests(BrowserFixture browser, ITestOutp
     private async Task ScenarioAsync()
     {
         var email = await Browser.CreatePersonAsync("Kim Keys");
-        var passPath = await AssignFirstPassAsync(email, "VT", new DateOnly(2020, 11, 20));
+        var shift = await Browser.OpenShiftAsync("keyboard shift", new DateOnly(2020, 11, 20), ["VT"], firstPassEmail: email);
+        var passPath = $"entries/{shift.Entries.Single().EntryId}/pass/1";
         var kim = await PersonAsync("Kim");
         await kim.SignInAsync(email, BrowserFixture.AdminPassword);
         await OpenPassAsync(kim, passPath);
@@ -124,18 +123,4 @@ public sealed class KeyboardEntryAndDraftTests(BrowserFixture browser, ITestOutp
             }
             """,
             text);
-
-    private async Task<string> AssignFirstPassAsync(string volunteerEmail, string code, DateOnly date)
-    {
-        await using var app = Browser.Services();
-        using var scope = app.Services.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var lead = (await users.FindByEmailAsync(BrowserFixture.AdminEmail))!;
-        var volunteer = (await users.FindByEmailAsync(volunteerEmail))!;
-        var shifts = scope.ServiceProvider.GetRequiredService<ShiftService>();
-        var shiftId = await shifts.OpenAsync(new NewShiftForm { Label = "keyboard shift", DataDate = date.ToDateTime(TimeOnly.MinValue), Jurisdictions = [code] }, lead.Id);
-        var entry = (await shifts.GetAsync(shiftId))!.Entries.Single();
-        await shifts.AssignAsync(shiftId, entry.EntryId, 1, volunteer.Id, lead.Id);
-        return $"entries/{entry.EntryId}/pass/1";
-    }
 }

@@ -1,9 +1,5 @@
 using System.Text.RegularExpressions;
-using CovidEntry.App.Data;
-using CovidEntry.App.Features.Shifts;
 using CovidEntry.Domain.People;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -24,7 +20,7 @@ public sealed class QueueAndClaimTests(BrowserFixture browser, ITestOutputHelper
         var leadEmail = await Browser.CreatePersonAsync("Quinn Lead", Roles.ShiftLead);
         var firstEmail = await Browser.CreatePersonAsync("Paula Pass");
         var secondEmail = await Browser.CreatePersonAsync("Rafa Rival");
-        await OpenShiftAsync(new DateOnly(2020, 11, 21), "ME", "MD");
+        await Browser.OpenShiftAsync("queue shift", new DateOnly(2020, 11, 21), ["ME", "MD"]);
 
         // A lead sees Maryland's page change and says so.
         var quinn = await PersonAsync("Quinn");
@@ -90,14 +86,5 @@ public sealed class QueueAndClaimTests(BrowserFixture browser, ITestOutputHelper
     {
         await page.GetByRole(AriaRole.Combobox, new() { Name = select }).ClickAsync();
         await page.Locator(".mud-popover-open").GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
-    }
-
-    private async Task OpenShiftAsync(DateOnly date, params string[] codes)
-    {
-        await using var app = Browser.Services();
-        using var scope = app.Services.CreateScope();
-        var admin = (await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(BrowserFixture.AdminEmail))!;
-        await scope.ServiceProvider.GetRequiredService<ShiftService>().OpenAsync(
-            new NewShiftForm { Label = "queue shift", DataDate = date.ToDateTime(TimeOnly.MinValue), Jurisdictions = codes }, admin.Id);
     }
 }

@@ -19,7 +19,6 @@ public class EntryFormTests : MudBunitContext
     public EntryFormTests()
     {
         Services.AddSingleton<EntryFormValidator>();
-        Services.AddSingleton<MetricInputValidator>();
     }
 
     [Theory]

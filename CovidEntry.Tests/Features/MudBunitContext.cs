@@ -29,7 +29,6 @@ public abstract class MudBunitContext : BunitContext
         Services.AddSingleton(TimeProvider.System);
         Services.AddLogging();
         Services.AddSingleton<EntryFormValidator>();
-        Services.AddSingleton<MetricInputValidator>();
         Services.AddScoped<EntryService>();
         Services.AddScoped<DraftService>();
         Services.AddScoped<QualityService>();

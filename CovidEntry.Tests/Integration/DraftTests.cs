@@ -95,7 +95,13 @@ public class DraftTests : LoopTest
         var drafts = Database.Get<DraftService>();
         var autosave = new DraftAutosave(drafts, entryId, 1, Loop.Vera, 0, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var saved = new TaskCompletionSource();
-        autosave.AfterSave = () => { saved.TrySetResult(); return Task.CompletedTask; };
+        autosave.StateChanged += () =>
+        {
+            if (autosave.State == DraftState.Saved)
+            {
+                saved.TrySetResult();
+            }
+        };
 
         autosave.Changed(Typed("1"));
         autosave.Changed(Typed("12"));

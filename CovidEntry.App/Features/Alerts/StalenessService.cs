@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Jurisdictions;
 using CovidEntry.Domain.Alerts;
 using Microsoft.EntityFrameworkCore;
 
@@ -60,19 +61,11 @@ public sealed class StalenessService(IDbContextFactory<CovidEntryDbContext> dbFa
     private async Task<IReadOnlyList<StalenessRow>> ListAsync(CovidEntryDbContext db, DateOnly day, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var rows = await db.Jurisdictions.AsNoTracking().OrderBy(j => j.Code).Select(j => new
+        return (await JurisdictionService.RowsAsync(db, cancellationToken)).Select(r =>
         {
-            j.Code,
-            j.Name,
-            j.ExpectedUpdateUtc,
-            LastDate = db.LatestValues.Where(v => v.JurisdictionCode == j.Code).Max(v => (DateOnly?)v.DataDate),
-            LastAt = db.LatestValues.Where(v => v.JurisdictionCode == j.Code).Max(v => (DateTime?)v.PublishedAtUtc),
-        }).ToListAsync(cancellationToken);
-        return rows.Select(r =>
-        {
-            var facts = new StalenessFacts(r.Code, day, r.ExpectedUpdateUtc, r.LastDate);
+            var facts = new StalenessFacts(r.Code, day, r.ExpectedUpdateUtc, r.LastPublishedDate);
             var state = Staleness.Of(facts, now);
-            return new StalenessRow(r.Code, r.Name, r.ExpectedUpdateUtc, r.LastDate, r.LastAt, state, Staleness.Describe(state, facts));
+            return new StalenessRow(r.Code, r.Name, r.ExpectedUpdateUtc, r.LastPublishedDate, r.LastPublishedAtUtc, state, Staleness.Describe(state, facts));
         }).ToList();
     }
 

@@ -33,9 +33,6 @@ public sealed class DraftAutosave(DraftService drafts, Guid entryId, int passNum
     /// <summary>True when the last save was refused because another window saved first.</summary>
     public bool Overtaken { get; private set; }
 
-    /// <summary>Called after each save or failure, on whatever thread finished it.</summary>
-    public Func<Task>? AfterSave { get; set; }
-
     /// <summary>Raised when <see cref="State"/> changes (not on every keystroke), on whatever thread changed it.</summary>
     public event Action? StateChanged;
 
@@ -70,7 +67,6 @@ public sealed class DraftAutosave(DraftService drafts, Guid entryId, int passNum
     {
         // The circuit is closing (tab closed, connection gone for good): what was typed in the
         // last moment is still on the server, so it is saved rather than lost.
-        AfterSave = null;
         StateChanged = null;
         await FlushAsync();
         _waiting?.Dispose();
@@ -131,11 +127,6 @@ public sealed class DraftAutosave(DraftService drafts, Guid entryId, int passNum
         finally
         {
             _one.Release();
-        }
-
-        if (AfterSave is { } after)
-        {
-            await after();
         }
     }
 }

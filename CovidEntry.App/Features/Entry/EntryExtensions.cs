@@ -9,6 +9,5 @@ public static class EntryExtensions
         builder.Services.AddScoped<QueueService>();
         builder.Services.Configure<ClaimSettings>(builder.Configuration.GetSection("Claims"));
         builder.Services.AddSingleton<EntryFormValidator>();
-        builder.Services.AddSingleton<MetricInputValidator>();
     }
 }

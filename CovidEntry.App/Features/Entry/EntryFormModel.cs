@@ -54,10 +54,6 @@ public sealed class EntryFormModel
     public IReadOnlyDictionary<string, WarningAnswer> GivenAnswers() =>
         Answers.Where(a => a.Value.Reason is not null).ToDictionary(a => a.Key, a => new WarningAnswer(a.Value.Reason!.Value, a.Value.Note));
 
-    /// <summary>The values that parse, for the checks; a field still in error counts as empty.</summary>
-    public IReadOnlyDictionary<string, long?> ValuesSoFar() =>
-        Values.ToDictionary(v => v.Key, v => MetricValueParser.Parse(v.Text).Value);
-
     /// <summary>The source time if it reads as one, for the checks.</summary>
     public DateTime? SourceUpdatedSoFar()
     {
@@ -89,6 +85,7 @@ public sealed class EntryFormModel
         }
     }
 
+    /// <summary>The values that parse; a field still in error counts as empty (the checks run on what is typed so far).</summary>
     public IReadOnlyDictionary<string, long?> ParsedValues() =>
         Values.ToDictionary(v => v.Key, v => MetricValueParser.Parse(v.Text).Value);
 
@@ -109,7 +106,7 @@ public sealed class EntryFormModel
     }
 }
 
-/// <summary>Validates one metric field; used by each field of the form as it is typed.</summary>
+/// <summary>Validates one metric field as typed (the form's validator applies it to every field).</summary>
 public sealed class MetricInputValidator : AbstractValidator<MetricInput>
 {
     public MetricInputValidator()
@@ -122,10 +119,6 @@ public sealed class MetricInputValidator : AbstractValidator<MetricInput>
             }
         });
     }
-
-    /// <summary>The messages for a value as typed, for the field's own Validation function.</summary>
-    public IEnumerable<string> Messages(string? text) =>
-        Validate(new MetricInput { Key = "", Label = "", Group = default, Text = text }).Errors.Select(e => e.ErrorMessage);
 }
 
 public sealed class EntryFormValidator : MudFluentValidator<EntryFormModel>

@@ -1,7 +1,6 @@
 using CovidEntry.App.Data;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain;
-using CovidEntry.Domain.Shifts;
 using Microsoft.EntityFrameworkCore;
 
 namespace CovidEntry.App.Features.Jurisdictions;
@@ -14,16 +13,24 @@ public sealed class JurisdictionService(IDbContextFactory<CovidEntryDbContext> d
     public async Task<IReadOnlyList<JurisdictionRow>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Jurisdictions.AsNoTracking().OrderBy(j => j.Code)
-            .Select(j => new JurisdictionRow(
-                j.Code,
-                j.Name,
-                j.Sources.Count,
-                j.ExpectedUpdateUtc,
-                j.SourceChangedAtUtc,
-                db.LatestValues.Where(v => v.JurisdictionCode == j.Code).Max(v => (DateTime?)v.PublishedAtUtc),
-                db.LatestValues.Where(v => v.JurisdictionCode == j.Code).Max(v => (DateOnly?)v.DataDate)))
+        return await RowsAsync(db, cancellationToken);
+    }
+
+    /// <summary>Every jurisdiction with its schedule and its last publish; the staleness view reads the same rows.</summary>
+    internal static async Task<List<JurisdictionRow>> RowsAsync(CovidEntryDbContext db, CancellationToken cancellationToken)
+    {
+        // One pass over the latest table for every jurisdiction's last publish.
+        var published = await db.LatestValues.GroupBy(v => v.JurisdictionCode)
+            .Select(g => new { Code = g.Key, At = g.Max(v => v.PublishedAtUtc), Date = g.Max(v => v.DataDate) })
+            .ToDictionaryAsync(p => p.Code, cancellationToken);
+        var jurisdictions = await db.Jurisdictions.AsNoTracking().OrderBy(j => j.Code)
+            .Select(j => new { j.Code, j.Name, Sources = j.Sources.Count, j.ExpectedUpdateUtc, j.SourceChangedAtUtc })
             .ToListAsync(cancellationToken);
+        return jurisdictions.Select(j =>
+        {
+            var last = published.GetValueOrDefault(j.Code);
+            return new JurisdictionRow(j.Code, j.Name, j.Sources, j.ExpectedUpdateUtc, j.SourceChangedAtUtc, last?.At, last?.Date);
+        }).ToList();
     }
 
     /// <summary>Sets (or clears, with null) the time of day a jurisdiction usually updates.</summary>
@@ -56,7 +63,4 @@ public sealed class JurisdictionService(IDbContextFactory<CovidEntryDbContext> d
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Sources of {Jurisdiction} marked changed by {UserId}", code, userId);
     }
-
-    public static Freshness FreshnessOf(JurisdictionRow row, DateOnly dataDate, DateTime nowUtc) =>
-        QueueOrder.Of(new QueueFacts(dataDate, row.ExpectedUpdateUtc, row.SourceChangedAtUtc, row.LastPublishedAtUtc), nowUtc);
 }

@@ -144,7 +144,7 @@ public sealed class ReviewService(IDbContextFactory<CovidEntryDbContext> dbFacto
 
     public async Task ApproveAsync(Guid shiftId, Guid entryId, string leadUserId, CancellationToken cancellationToken = default)
     {
-        await ChangeAsync(shiftId, leadUserId, (_, batch, now) => batch.Entry(entryId).Approve(leadUserId, now), cancellationToken);
+        await ChangeAsync(shiftId, (batch, now) => batch.Entry(entryId).Approve(leadUserId, now), cancellationToken);
         logger.LogInformation("Entry {EntryId} of shift {ShiftId} approved by {UserId}", entryId, shiftId, leadUserId);
     }
 
@@ -152,7 +152,7 @@ public sealed class ReviewService(IDbContextFactory<CovidEntryDbContext> dbFacto
     public async Task<IReadOnlyList<string>> ApproveAllWithoutWarningsAsync(Guid shiftId, string leadUserId, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<string> approved = [];
-        await ChangeAsync(shiftId, leadUserId, (_, batch, now) => approved = batch.ApproveAllWithoutWarnings(leadUserId, now), cancellationToken);
+        await ChangeAsync(shiftId, (batch, now) => approved = batch.ApproveAllWithoutWarnings(leadUserId, now), cancellationToken);
         logger.LogInformation("{Count} entries of shift {ShiftId} approved in bulk by {UserId}", approved.Count, shiftId, leadUserId);
         return approved;
     }
@@ -197,7 +197,7 @@ public sealed class ReviewService(IDbContextFactory<CovidEntryDbContext> dbFacto
         : entry.DidAnyPass(viewerUserId) ? "You entered a pass here; another lead approves it."
         : null;
 
-    private async Task ChangeAsync(Guid shiftId, string leadUserId, Action<Shift, Batch, DateTime> change, CancellationToken cancellationToken)
+    private async Task ChangeAsync(Guid shiftId, Action<Batch, DateTime> change, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (shift, batch) = await LoadAsync(db, shiftId, cancellationToken);
@@ -206,7 +206,7 @@ public sealed class ReviewService(IDbContextFactory<CovidEntryDbContext> dbFacto
             throw new DomainException($"The shift is {Shift.Describe(shift.State)}; there is nothing left to approve.");
         }
 
-        change(shift, batch, clock.GetUtcNow().UtcDateTime);
+        change(batch, clock.GetUtcNow().UtcDateTime);
         await db.SaveOrExplainAsync(cancellationToken);
     }
 

@@ -21,7 +21,8 @@ public sealed record ShiftEntryRow(
     bool SecondPassSubmitted,
     EntryStatus Status,
     DateTime? FirstPassClaimedAtUtc = null,
-    DateTime? SecondPassClaimedAtUtc = null);
+    DateTime? SecondPassClaimedAtUtc = null,
+    bool Approved = false);
 
 public sealed record ShiftDetail(Guid Id, string Label, DateOnly DataDate, ShiftState State, string LeadName, Guid BatchId, IReadOnlyList<ShiftEntryRow> Entries)
 {
@@ -107,7 +108,8 @@ public sealed class ShiftService(IDbContextFactory<CovidEntryDbContext> dbFactor
                                  entry.Passes.Any(p => p.Number == 2),
                                  entry.Status,
                                  entry.FirstPassClaimedAtUtc,
-                                 entry.SecondPassClaimedAtUtc)).ToListAsync(cancellationToken);
+                                 entry.SecondPassClaimedAtUtc,
+                                 entry.ApprovedByUserId != null)).ToListAsync(cancellationToken);
         var previous = await db.Shifts.AsNoTracking()
             .Where(s => s.OpenedAtUtc < shift.OpenedAtUtc && s.HandoffNote != null)
             .OrderByDescending(s => s.OpenedAtUtc).FirstOrDefaultAsync(cancellationToken);
@@ -116,7 +118,6 @@ public sealed class ShiftService(IDbContextFactory<CovidEntryDbContext> dbFactor
         var publishedForDate = await db.LatestValues
             .Where(v => codes.Contains(v.JurisdictionCode) && v.DataDate == shift.DataDate)
             .Select(v => v.JurisdictionCode).Distinct().CountAsync(cancellationToken);
-        var approved = await db.Entries.CountAsync(e => e.BatchId == shift.BatchId && e.ApprovedByUserId != null, cancellationToken);
         ShiftSummary? summary = null;
         if (shift.State is ShiftState.Published or ShiftState.Closed)
         {
@@ -132,7 +133,7 @@ public sealed class ShiftService(IDbContextFactory<CovidEntryDbContext> dbFactor
                 publishedForDate,
                 entries.Sum(e => (e.FirstPassSubmitted ? 1 : 0) + (e.SecondPassSubmitted ? 1 : 0)),
                 entries.Count(e => e.Status == EntryStatus.Verified),
-                approved),
+                entries.Count(e => e.Approved)),
             Summary = summary,
         };
     }
