@@ -1,0 +1,495 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Playwright;
+
+namespace CovidEntry.App.Features.Screenshots;
+
+/// <summary>
+/// Photographs web pages with one shared headless Chromium, started on first use and started
+/// again if it went away. Every capture gets a browser context of its own (no cookies, cache or
+/// storage carried over), so captures running at once do not see each other. It tries once:
+/// retrying, judging the shot and limiting how many run at once are the caller's business.
+/// </summary>
+public sealed partial class PageCapturer(IOptions<ScreenshotSettings> settings, ILogger<PageCapturer> logger) : IAsyncDisposable
+{
+    /// <summary>
+    /// Playwright's per-step timeouts end at the deadline and say which step was slow; this much
+    /// later the context is closed to free a step that has no timeout of its own (reading the
+    /// title of a page whose script never yields), and the capture fails as timed out.
+    /// </summary>
+    private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(500);
+
+    private const string HideScript =
+        "elements => { elements.forEach(element => element.style.setProperty('visibility', 'hidden', 'important')); return elements.length; }";
+
+    private readonly SemaphoreSlim _launchLock = new(1, 1);
+    private Task<Launched>? _launch;
+    private bool _disposed;
+
+    private enum Step
+    {
+        Starting,
+        Opening,
+        Loading,
+        Waiting,
+        Pausing,
+        FindingClickTarget,
+        Clicking,
+        Hiding,
+        FindingElement,
+        Shooting,
+    }
+
+    /// <summary>The running browser, so tests can make it go away.</summary>
+    internal IBrowser? RunningBrowser => _launch is { IsCompletedSuccessfully: true } launch ? launch.Result.Browser : null;
+
+    /// <summary>
+    /// Opens <paramref name="recipe"/>'s page in a fresh context and returns a PNG of the whole
+    /// page or of its element. <paramref name="timeout"/> covers everything, starting the browser
+    /// included. Throws <see cref="CaptureFailedException"/> when no shot was taken (an HTTP status
+    /// of 400 or more counts as a failure), and <see cref="OperationCanceledException"/> only when
+    /// <paramref name="cancellationToken"/> was cancelled.
+    /// </summary>
+    public async Task<PageShot> CaptureAsync(CaptureRecipe recipe, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        var attempt = new Attempt(recipe, timeout);
+        if (Problem(recipe) is { } problem)
+        {
+            throw attempt.Fail(problem);
+        }
+
+        using var expired = new CancellationTokenSource(timeout);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, expired.Token);
+        try
+        {
+            var browser = await StartedBrowserAsync(attempt, stop.Token);
+            attempt.Step = Step.Opening;
+            var context = await NewContextAsync(browser, recipe, stop.Token);
+            using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            abandon.CancelAfter((attempt.Remaining > TimeSpan.Zero ? attempt.Remaining : TimeSpan.Zero) + Grace);
+            var abandoning = abandon.Token.Register(() =>
+            {
+                attempt.Abandon();
+                _ = CloseQuietlyAsync(context);
+            });
+            try
+            {
+                return await ShootAsync(context, attempt, stop.Token);
+            }
+            finally
+            {
+                abandoning.Dispose();
+                if (!attempt.Abandoned)
+                {
+                    // An abandoned context is already closing: waiting for a hung page to close
+                    // would only stretch the capture past its timeout.
+                    await CloseQuietlyAsync(context);
+                }
+            }
+        }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or PlaywrightException or TimeoutException)
+        {
+            throw new OperationCanceledException("The capture was cancelled.", e, cancellationToken);
+        }
+        // Playwright reports its own timeouts as System.TimeoutException.
+        catch (Exception e) when (e is TimeoutException
+            || (expired.IsCancellationRequested && e is OperationCanceledException or PlaywrightException))
+        {
+            throw attempt.Fail(attempt.TimedOut(), e);
+        }
+        catch (PlaywrightException e)
+        {
+            throw attempt.Fail(attempt.Failed(e), e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task<Launched>? launch;
+        await _launchLock.WaitAsync();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            launch = _launch;
+            _launch = null;
+        }
+        finally
+        {
+            _launchLock.Release();
+        }
+
+        if (launch is null)
+        {
+            return;
+        }
+
+        Launched launched;
+        try
+        {
+            launched = await launch;
+        }
+        catch (Exception e)
+        {
+            // The capture that waited for this launch has already reported why it failed.
+            logger.LogDebug(e, "Chromium for screenshots never started, so there is nothing to close.");
+            return;
+        }
+
+        await ShutDownAsync(launched);
+    }
+
+    private static async Task<PageShot> ShootAsync(IBrowserContext context, Attempt attempt, CancellationToken stop)
+    {
+        var recipe = attempt.Recipe;
+        var page = await context.NewPageAsync();
+        attempt.Page = page;
+
+        attempt.Step = Step.Loading;
+        var response = await page.GotoAsync(recipe.Url, new PageGotoOptions
+        {
+            WaitUntil = WaitUntilState.Load,
+            Timeout = attempt.RemainingMilliseconds,
+        });
+        attempt.HttpStatus = response?.Status;
+        attempt.Title = await page.TitleAsync();
+        if (response is { Status: >= 400 })
+        {
+            throw attempt.Fail($"The page answered {response.Status} {ReasonPhrase(response)}.");
+        }
+
+        if (recipe.WaitForSelector is { Length: > 0 } awaited)
+        {
+            attempt.At(Step.Waiting, awaited);
+            await page.Locator(awaited).First.WaitForAsync(new LocatorWaitForOptions
+            {
+                State = WaitForSelectorState.Visible,
+                Timeout = attempt.RemainingMilliseconds,
+            });
+        }
+
+        if (recipe.WaitMilliseconds > 0)
+        {
+            attempt.Step = Step.Pausing;
+            await Task.Delay(recipe.WaitMilliseconds, stop);
+        }
+
+        foreach (var target in recipe.ClickSelectors)
+        {
+            // Found first, then clicked, so a failure can tell "not there" from "not clickable".
+            attempt.At(Step.FindingClickTarget, target);
+            var locator = page.Locator(target).First;
+            await locator.WaitForAsync(new LocatorWaitForOptions
+            {
+                State = WaitForSelectorState.Attached,
+                Timeout = attempt.RemainingMilliseconds,
+            });
+            attempt.Step = Step.Clicking;
+            await locator.ClickAsync(new LocatorClickOptions { Timeout = attempt.RemainingMilliseconds });
+        }
+
+        foreach (var hidden in recipe.HideSelectors)
+        {
+            // Hiding something that is not there is fine: banners and pop-ups come and go.
+            attempt.At(Step.Hiding, hidden);
+            await page.Locator(hidden).EvaluateAllAsync<int>(HideScript);
+        }
+
+        byte[] png;
+        if (recipe.ElementSelector is { Length: > 0 } element)
+        {
+            attempt.At(Step.FindingElement, element);
+            var locator = page.Locator(element).First;
+            await locator.WaitForAsync(new LocatorWaitForOptions
+            {
+                State = WaitForSelectorState.Visible,
+                Timeout = attempt.RemainingMilliseconds,
+            });
+            attempt.Step = Step.Shooting;
+            png = await locator.ScreenshotAsync(new LocatorScreenshotOptions
+            {
+                Type = ScreenshotType.Png,
+                Animations = ScreenshotAnimations.Disabled,
+                Timeout = attempt.RemainingMilliseconds,
+            });
+        }
+        else
+        {
+            attempt.Step = Step.Shooting;
+            png = await page.ScreenshotAsync(new PageScreenshotOptions
+            {
+                FullPage = true,
+                Type = ScreenshotType.Png,
+                Animations = ScreenshotAnimations.Disabled,
+                Timeout = attempt.RemainingMilliseconds,
+            });
+        }
+
+        // Read again: scripts and clicks may have changed the title since the page loaded.
+        attempt.Title = await page.TitleAsync();
+        return new PageShot(png, attempt.HttpStatus, page.Url, attempt.Title, attempt.Elapsed);
+    }
+
+    private static string? Problem(CaptureRecipe recipe)
+    {
+        if (!Uri.TryCreate(recipe.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            // Anything else (file:, chrome:, data:) would let a recipe read the server's own files.
+            return $"The address \"{recipe.Url}\" is not an http or https address.";
+        }
+
+        return recipe.ViewportWidth < 1 || recipe.ViewportHeight < 1
+            ? $"The viewport {recipe.ViewportWidth}×{recipe.ViewportHeight} is not a size a page can be shown at."
+            : null;
+    }
+
+    private static string ReasonPhrase(IResponse response) =>
+        string.IsNullOrWhiteSpace(response.StatusText)
+            // HTTP/2 has no reason phrase on the wire.
+            ? ReasonPhrases.GetReasonPhrase(response.Status)
+            : response.StatusText;
+
+    private async Task<IBrowser> StartedBrowserAsync(Attempt attempt, CancellationToken stop)
+    {
+        try
+        {
+            return await BrowserAsync(stop);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not ObjectDisposedException)
+        {
+            var reason = e is InvalidOperationException ? e.Message : $"Chromium could not be started: {FirstLine(e.Message)}.";
+            throw attempt.Fail(reason, e);
+        }
+    }
+
+    private async Task<IBrowser> BrowserAsync(CancellationToken cancellationToken)
+    {
+        Task<Launched> launch;
+        await _launchLock.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_launch is null or { IsFaulted: true } or { IsCanceled: true }
+                || (_launch.IsCompletedSuccessfully && !_launch.Result.Browser.IsConnected))
+            {
+                _launch = LaunchAsync(_launch);
+            }
+
+            launch = _launch;
+        }
+        finally
+        {
+            _launchLock.Release();
+        }
+
+        // A caller that gives up stops waiting, but the launch goes on for the next caller: an
+        // abandoned launch would leave a Chromium running that nobody closes.
+        return (await launch.WaitAsync(cancellationToken)).Browser;
+    }
+
+    private async Task<Launched> LaunchAsync(Task<Launched>? previous)
+    {
+        if (previous is { IsCompletedSuccessfully: true })
+        {
+            logger.LogWarning("Chromium for screenshots went away; starting it again.");
+            await ShutDownAsync(previous.Result);
+        }
+
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            var browser = await ChromiumBrowser.LaunchAsync(playwright, settings.Value.ChromiumPath);
+            logger.LogInformation("Started Chromium {Version} for screenshots.", browser.Version);
+            return new Launched(playwright, browser);
+        }
+        catch
+        {
+            playwright.Dispose();
+            throw;
+        }
+    }
+
+    private async Task ShutDownAsync(Launched launched)
+    {
+        try
+        {
+            await launched.Browser.CloseAsync();
+        }
+        catch (PlaywrightException e)
+        {
+            logger.LogWarning(e, "Chromium for screenshots did not close cleanly.");
+        }
+
+        launched.Playwright.Dispose();
+    }
+
+    /// <summary>A context of its own, so no cookie, cache or storage passes from one capture to the next.</summary>
+    private async Task<IBrowserContext> NewContextAsync(IBrowser browser, CaptureRecipe recipe, CancellationToken stop)
+    {
+        var opening = browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = recipe.ViewportWidth, Height = recipe.ViewportHeight },
+        });
+        try
+        {
+            // Opening a context has no timeout of its own; a stuck browser must not hold the capture.
+            return await opening.WaitAsync(stop);
+        }
+        catch (OperationCanceledException)
+        {
+            _ = CloseWhenOpenedAsync(opening);
+            throw;
+        }
+    }
+
+    private async Task CloseWhenOpenedAsync(Task<IBrowserContext> opening)
+    {
+        IBrowserContext context;
+        try
+        {
+            context = await opening;
+        }
+        catch (PlaywrightException e)
+        {
+            logger.LogDebug(e, "A context that a capture gave up waiting for never opened.");
+            return;
+        }
+
+        await CloseQuietlyAsync(context);
+    }
+
+    /// <summary>Closing is tidying up after the capture: its outcome must not change the capture's.</summary>
+    private async Task CloseQuietlyAsync(IBrowserContext context)
+    {
+        try
+        {
+            await context.CloseAsync();
+        }
+        catch (PlaywrightException e)
+        {
+            logger.LogWarning(e, "A capture's browser context could not be closed.");
+        }
+    }
+
+    private static string FirstLine(string message) =>
+        message.Split('\n', 2)[0].Trim().TrimEnd('.');
+
+    private static string Seconds(TimeSpan duration) =>
+        duration.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s";
+
+    [GeneratedRegex(@"net::ERR_[A-Z0-9_]+")]
+    private static partial Regex NetworkError();
+
+    private sealed record Launched(IPlaywright Playwright, IBrowser Browser);
+
+    /// <summary>What one capture knows so far, to say where and how it failed.</summary>
+    private sealed class Attempt(CaptureRecipe recipe, TimeSpan timeout)
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly Lock _gate = new();
+        private Step? _abandonedAt;
+
+        public CaptureRecipe Recipe { get; } = recipe;
+
+        public Step Step { get; set; } = Step.Starting;
+
+        public string Selector { get; private set; } = "";
+
+        public IPage? Page { get; set; }
+
+        public int? HttpStatus { get; set; }
+
+        public string? Title { get; set; }
+
+        public TimeSpan Elapsed => _clock.Elapsed;
+
+        public TimeSpan Remaining => timeout - _clock.Elapsed;
+
+        /// <summary>Never 0, which Playwright reads as "no timeout".</summary>
+        public float RemainingMilliseconds => (float)Math.Max(1, Remaining.TotalMilliseconds);
+
+        public bool Abandoned
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _abandonedAt is not null;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Remembers the step that was running out of time, since closing the context makes the
+        /// next step fail too and would otherwise take the blame.
+        /// </summary>
+        public void Abandon()
+        {
+            lock (_gate)
+            {
+                _abandonedAt ??= Step;
+            }
+        }
+
+        public void At(Step step, string selector)
+        {
+            Step = step;
+            Selector = selector;
+        }
+
+        public CaptureFailedException Fail(string sentence, Exception? inner = null) =>
+            new(sentence, HttpStatus, FinalUrl(), Title, Elapsed, inner);
+
+        public string TimedOut()
+        {
+            var within = Seconds(timeout);
+            Step step;
+            lock (_gate)
+            {
+                step = _abandonedAt ?? Step;
+            }
+
+            return step switch
+            {
+                Step.Starting => $"Chromium did not start within {within}.",
+                Step.Opening => $"Chromium did not open a tab within {within}.",
+                Step.Loading => $"The page did not finish loading within {within}.",
+                Step.Waiting => $"The selector \"{Selector}\" never appeared within {within}.",
+                Step.Pausing => $"The page did not finish loading within {within}: the recipe's {Recipe.WaitMilliseconds} ms pause did not fit.",
+                Step.FindingClickTarget => $"The click target \"{Selector}\" was not found within {within}.",
+                Step.Clicking => $"The click target \"{Selector}\" could not be clicked within {within}: it stayed hidden, covered or disabled.",
+                Step.Hiding => $"The page stopped answering within {within} while \"{Selector}\" was being hidden.",
+                Step.FindingElement => $"The element \"{Selector}\" to capture never appeared within {within}.",
+                _ => $"The screenshot could not be taken within {within}.",
+            };
+        }
+
+        public string Failed(PlaywrightException e)
+        {
+            var reason = FirstLine(e.Message);
+            return Step switch
+            {
+                Step.Starting or Step.Opening => $"Chromium could not open a tab: {reason}.",
+                Step.Loading when NetworkError().Match(e.Message) is { Success: true } error =>
+                    $"The page could not be reached ({error.Value}).",
+                Step.Loading => $"The page could not be loaded: {reason}.",
+                Step.Pausing => $"The page failed while the recipe paused: {reason}.",
+                Step.FindingClickTarget or Step.Clicking => $"The click target \"{Selector}\" could not be clicked: {reason}.",
+                Step.Shooting => $"The screenshot could not be taken: {reason}.",
+                _ => $"The selector \"{Selector}\" could not be used: {reason}.",
+            };
+        }
+
+        private string? FinalUrl() =>
+            Page is { Url: var url } && url != "about:blank" ? url : null;
+    }
+}

@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using CovidEntry.App.Features.Screenshots;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Playwright;
+
+namespace CovidEntry.Tests.Integration;
+
+/// <summary>One loopback site and one capturer (so one Chromium) for the whole class.</summary>
+public sealed class PageCapturerFixture : IAsyncLifetime
+{
+    private LocalPages? _pages;
+
+    public LocalPages Pages => _pages!;
+
+    public PageCapturer Capturer { get; } = NewCapturer();
+
+    public static PageCapturer NewCapturer() =>
+        new(Options.Create(new ScreenshotSettings()), NullLogger<PageCapturer>.Instance);
+
+    public async Task InitializeAsync()
+    {
+        _pages = await LocalPages.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Capturer.DisposeAsync();
+        if (_pages is not null)
+        {
+            await _pages.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Real Chromium photographing pages that a loopback site serves.</summary>
+public sealed class PageCapturerTests(PageCapturerFixture fixture) : IClassFixture<PageCapturerFixture>
+{
+    private const int Width = 1024;
+    private const int Height = 700;
+    private const int White = 0xFFFFFF;
+
+    private static readonly TimeSpan Enough = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Short = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>What a failed capture may take beyond its timeout: the capturer's grace (0.5 s) and a busy machine.</summary>
+    private static readonly TimeSpan Overrun = TimeSpan.FromSeconds(1.5);
+
+    private LocalPages Pages => fixture.Pages;
+
+    private PageCapturer Capturer => fixture.Capturer;
+
+    [Fact]
+    public async Task AFullPageShotIsAPngAsWideAsTheViewportWithTheStatusAndTitle()
+    {
+        var shot = await Capturer.CaptureAsync(Recipe(LocalPages.Table), Enough, CancellationToken.None);
+
+        Assert.True(Png.HasSignature(shot.Png));
+        var (width, height) = Png.Size(shot.Png);
+        Assert.Equal(Width, width);
+        Assert.True(height >= Height, $"A full-page shot is at least the viewport's height; it was {height}.");
+        Assert.Equal(200, shot.HttpStatus);
+        Assert.Equal("Testland cases", shot.Title);
+        Assert.Equal(Pages.Url(LocalPages.Table), shot.FinalUrl);
+        Assert.True(shot.Duration > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task ASlowPageIsWaitedForUntilItHasLoaded()
+    {
+        var shot = await Capturer.CaptureAsync(Recipe(LocalPages.Slow), Enough, CancellationToken.None);
+
+        Assert.Equal(200, shot.HttpStatus);
+        Assert.Equal("Testland cases", shot.Title);
+        Assert.True(shot.Duration >= LocalPages.SlowDelay, $"The page took {LocalPages.SlowDelay} to answer, yet the capture took {shot.Duration}.");
+    }
+
+    [Fact]
+    public async Task APageSlowerThanTheTimeoutFailsSayingItDidNotFinishLoading()
+    {
+        var clock = Stopwatch.StartNew();
+
+        var failure = await Assert.ThrowsAsync<CaptureFailedException>(() =>
+            Capturer.CaptureAsync(Recipe(LocalPages.Slow), TimeSpan.FromSeconds(1), CancellationToken.None));
+
+        Assert.Equal("The page did not finish loading within 1 s.", failure.Message);
+        Assert.Null(failure.HttpStatus);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1) + Overrun, $"The capture gave up after {clock.Elapsed}.");
+    }
+
+    [Fact]
+    public async Task NumbersAddedByAScriptAreWaitedForWithTheSelector()
+    {
+        var shot = await Capturer.CaptureAsync(
+            Recipe(LocalPages.Late) with { WaitForSelector = "#positive", ElementSelector = "#numbers" },
+            Enough,
+            CancellationToken.None);
+
+        Assert.True(shot.Duration >= LocalPages.LateDelay, $"The numbers appeared after {LocalPages.LateDelay}, yet the capture took {shot.Duration}.");
+        var (width, height) = Png.Size(shot.Png);
+        Assert.True(width < Width && height < Height, $"Only the table was to be shot, not {width}×{height}.");
+    }
+
+    [Fact]
+    public async Task NumbersBehindAButtonAreShotAfterTheButtonIsClicked()
+    {
+        var shot = await Capturer.CaptureAsync(
+            Recipe(LocalPages.ClickToShow) with { WaitForSelector = "#show", ClickSelectors = ["#show"], ElementSelector = "#tests" },
+            Enough,
+            CancellationToken.None);
+
+        Assert.Equal("Numbers shown", shot.Title);
+        Assert.True(Png.HasSignature(shot.Png));
+    }
+
+    [Fact]
+    public async Task ABlankWhitePageIsCapturedAsItIs()
+    {
+        var shot = await Capturer.CaptureAsync(Recipe(LocalPages.Blank), Enough, CancellationToken.None);
+
+        var png = Png.Decode(shot.Png);
+        Assert.Equal((Width, Height), (png.Width, png.Height));
+        Assert.Null(png.FirstPixelOtherThan(White));
+    }
+
+    [Fact]
+    public async Task HiddenSelectorsLeaveTheirPlaceBlankInTheShot()
+    {
+        var shown = Png.Decode((await Capturer.CaptureAsync(Recipe(LocalPages.Banner), Enough, CancellationToken.None)).Png);
+        var hidden = Png.Decode((await Capturer.CaptureAsync(
+            Recipe(LocalPages.Banner) with { HideSelectors = ["#nothing-like-this", "#banner"] },
+            Enough,
+            CancellationToken.None)).Png);
+
+        Assert.Equal(0xFF0000, shown.Rgb(Width - 5, 50));
+        Assert.Equal(White, hidden.Rgb(Width - 5, 50));
+    }
+
+    [Fact]
+    public async Task AnElementIsShotAloneAtItsOwnSize()
+    {
+        var shot = await Capturer.CaptureAsync(Recipe(LocalPages.Card) with { ElementSelector = "#card" }, Enough, CancellationToken.None);
+
+        var png = Png.Decode(shot.Png);
+        Assert.InRange(png.Width, LocalPages.CardWidth - 1, LocalPages.CardWidth + 1);
+        Assert.InRange(png.Height, LocalPages.CardHeight - 1, LocalPages.CardHeight + 1);
+        Assert.Equal(0x22AA66, png.Rgb(png.Width - 3, png.Height - 3));
+        Assert.Equal("Testland card", shot.Title);
+    }
+
+    [Fact]
+    public async Task ARedirectIsFollowedAndTheFinalAddressReported()
+    {
+        var shot = await Capturer.CaptureAsync(Recipe(LocalPages.Moved), Enough, CancellationToken.None);
+
+        Assert.Equal(Pages.Url(LocalPages.Table), shot.FinalUrl);
+        Assert.Equal(200, shot.HttpStatus);
+        Assert.Equal("Testland cases", shot.Title);
+    }
+
+    [Fact]
+    public async Task APageAnswering404FailsWithTheStatusInASentence()
+    {
+        var failure = await Assert.ThrowsAsync<CaptureFailedException>(() =>
+            Capturer.CaptureAsync(Recipe(LocalPages.Missing), Enough, CancellationToken.None));
+
+        Assert.Equal("The page answered 404 Not Found.", failure.Message);
+        Assert.Equal(404, failure.HttpStatus);
+        Assert.Equal("Page not found", failure.Title);
+        Assert.Equal(Pages.Url(LocalPages.Missing), failure.FinalUrl);
+        Assert.True(failure.Duration > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task ASelectorThatNeverAppearsFailsNamingItWithinTheTimeout()
+    {
+        var clock = Stopwatch.StartNew();
+
+        var failure = await Assert.ThrowsAsync<CaptureFailedException>(() =>
+            Capturer.CaptureAsync(Recipe(LocalPages.Table) with { WaitForSelector = "#never" }, Short, CancellationToken.None));
+
+        Assert.Equal("The selector \"#never\" never appeared within 1.5 s.", failure.Message);
+        Assert.Equal(200, failure.HttpStatus);
+        Assert.Equal("Testland cases", failure.Title);
+        Assert.True(clock.Elapsed < Short + Overrun, $"The capture gave up after {clock.Elapsed}.");
+    }
+
+    [Fact]
+    public async Task AMissingClickTargetFailsNamingIt()
+    {
+        var failure = await Assert.ThrowsAsync<CaptureFailedException>(() =>
+            Capturer.CaptureAsync(Recipe(LocalPages.Table) with { ClickSelectors = ["#nope"] }, Short, CancellationToken.None));
+
+        Assert.Equal("The click target \"#nope\" was not found within 1.5 s.", failure.Message);
+    }
+
+    [Fact]
+    public async Task AnAddressWhereNothingListensFailsSayingItCouldNotBeReached()
+    {
+        var failure = await Assert.ThrowsAsync<CaptureFailedException>(() =>
+            Capturer.CaptureAsync(Recipe(LocalPages.Table) with { Url = WebhookListener.Nowhere() }, Enough, CancellationToken.None));
+
+        Assert.Equal("The page could not be reached (net::ERR_CONNECTION_REFUSED).", failure.Message);
+        Assert.Null(failure.HttpStatus);
+    }
+
+    [Fact]
+    public async Task AnAddressThatIsNotHttpIsRefusedBeforeAnythingOpensIt()
+    {
+        var failure = await Assert.ThrowsAsync<CaptureFailedException>(() =>
+            Capturer.CaptureAsync(Recipe(LocalPages.Table) with { Url = "file:///etc/passwd" }, Enough, CancellationToken.None));
+
+        Assert.Equal("The address \"file:///etc/passwd\" is not an http or https address.", failure.Message);
+    }
+
+    [Fact]
+    public async Task CancellingACaptureEndsItAsCancelledNotFailed()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var clock = Stopwatch.StartNew();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            Capturer.CaptureAsync(Recipe(LocalPages.Slow), Enough, cancel.Token));
+
+        Assert.True(clock.Elapsed < LocalPages.SlowDelay, $"The cancelled capture went on for {clock.Elapsed}.");
+    }
+
+    [Fact]
+    public async Task APageWhoseScriptNeverYieldsFailsAsTimedOutInsteadOfHanging()
+    {
+        Pages.Html("/busy", LocalPages.Document("Busy", "<p>Loaded</p>", "<script>addEventListener('load', () => setTimeout(() => { for (;;) { } }, 0));</script>"));
+        var clock = Stopwatch.StartNew();
+
+        var failure = await Assert.ThrowsAsync<CaptureFailedException>(() =>
+            Capturer.CaptureAsync(Recipe("/busy") with { WaitMilliseconds = 100 }, Short, CancellationToken.None));
+
+        Assert.Equal("The page did not finish loading within 1.5 s.", failure.Message);
+        Assert.True(clock.Elapsed < Short + Overrun, $"The capture gave up after {clock.Elapsed}.");
+    }
+
+    [Fact]
+    public async Task TwoCapturesAtOnceBothSucceed()
+    {
+        var table = Capturer.CaptureAsync(Recipe(LocalPages.Table), Enough, CancellationToken.None);
+        var card = Capturer.CaptureAsync(Recipe(LocalPages.Card) with { ElementSelector = "#card" }, Enough, CancellationToken.None);
+
+        var shots = await Task.WhenAll(table, card);
+
+        Assert.Equal("Testland cases", shots[0].Title);
+        Assert.Equal("Testland card", shots[1].Title);
+        Assert.Equal(Width, Png.Size(shots[0].Png).Width);
+        Assert.Equal(LocalPages.CardWidth, Png.Size(shots[1].Png).Width);
+    }
+
+    [Fact]
+    public async Task ABrowserThatCrashedIsStartedAgainForTheNextCapture()
+    {
+        await using var capturer = PageCapturerFixture.NewCapturer();
+        await capturer.CaptureAsync(Recipe(LocalPages.Table), Enough, CancellationToken.None);
+        var first = capturer.RunningBrowser!;
+
+        var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        first.Disconnected += (_, _) => gone.TrySetResult();
+        var session = await first.NewBrowserCDPSessionAsync();
+        // Browser.crash never answers: the browser process is gone before it could.
+        _ = session.SendAsync("Browser.crash").ContinueWith(task => task.Exception, TaskScheduler.Default);
+        await gone.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var shot = await capturer.CaptureAsync(Recipe(LocalPages.Table), Enough, CancellationToken.None);
+
+        Assert.Equal("Testland cases", shot.Title);
+        Assert.NotSame(first, capturer.RunningBrowser);
+        Assert.True(capturer.RunningBrowser!.IsConnected);
+    }
+
+    private CaptureRecipe Recipe(string path) =>
+        new(Pages.Url(path), Width, Height, WaitForSelector: null, WaitMilliseconds: 0, ClickSelectors: [], HideSelectors: [], ElementSelector: null);
+}
