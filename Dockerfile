@@ -17,12 +17,17 @@ COPY CovidEntry.App/ CovidEntry.App/
 RUN dotnet publish CovidEntry.App/CovidEntry.App.csproj -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# The screenshot capture drives the distribution's Chromium through Playwright (never a downloaded browser).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends chromium fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app ./
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     ASPNETCORE_ENVIRONMENT=Production \
     Database__PrivateCluster=false \
-    Database__MigrateOnStartup=false
+    Database__MigrateOnStartup=false \
+    Screenshots__ChromiumPath=/usr/bin/chromium
 EXPOSE 8080
 # The base image's unprivileged user. Load balancers probe GET /healthz.
 USER $APP_UID

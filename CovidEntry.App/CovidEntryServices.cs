@@ -14,6 +14,7 @@ using CovidEntry.App.Features.Publish;
 using CovidEntry.App.Features.Quality;
 using CovidEntry.App.Features.Reconcile;
 using CovidEntry.App.Features.Review;
+using CovidEntry.App.Features.Screenshots;
 using CovidEntry.App.Features.Shifts;
 using CovidEntry.App.Shared;
 
@@ -43,5 +44,6 @@ public static class CovidEntryServices
         builder.AddHistory();
         builder.AddSnapshots();
         builder.AddStats();
+        builder.AddScreenshots();
     }
 }

@@ -5,6 +5,7 @@ using CovidEntry.App.Data;
 using CovidEntry.App.Features.Diagnostics;
 using CovidEntry.App.Features.Exports;
 using CovidEntry.App.Features.Imports;
+using CovidEntry.App.Features.Screenshots;
 using CovidEntry.App.Features.Snapshots;
 
 // Admin verbs (`migrate`, `import-ctp FILE`) come first; whatever follows them is the host's.
@@ -40,6 +41,7 @@ app.MapAdditionalIdentityEndpoints();
 app.MapData();
 app.MapExports();
 app.MapSnapshots();
+app.MapScreenshots();
 app.MapDiagnostics();
 
 await app.PrepareDatabaseAsync(migrate: command.Verb == CommandLine.Migrate);

@@ -4,6 +4,7 @@ using CovidEntry.Domain.History;
 using CovidEntry.Domain.Jurisdictions;
 using CovidEntry.Domain.Metrics;
 using CovidEntry.Domain.Quality;
+using CovidEntry.Domain.Screenshots;
 using CovidEntry.Domain.Shifts;
 using CovidEntry.Domain.Snapshots;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -29,6 +30,9 @@ public class CovidEntryDbContext(DbContextOptions<CovidEntryDbContext> options)
     public DbSet<ValueVersion> ValueVersions => Set<ValueVersion>();
     public DbSet<LatestValue> LatestValues => Set<LatestValue>();
     public DbSet<Snapshot> Snapshots => Set<Snapshot>();
+    public DbSet<Screenshot> Screenshots => Set<Screenshot>();
+    public DbSet<Features.Screenshots.ImageBlob> ImageBlobs => Set<Features.Screenshots.ImageBlob>();
+    public DbSet<CaptureJob> CaptureJobs => Set<CaptureJob>();
     public DbSet<SnapshotFile> SnapshotFiles => Set<SnapshotFile>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -1,4 +1,5 @@
 using CovidEntry.Domain.Quality;
+using CovidEntry.Domain.Screenshots;
 
 namespace CovidEntry.Domain.Entries;
 
@@ -198,7 +199,8 @@ public sealed class Entry
     /// </summary>
     public void SubmitPass(int passNumber, string userId, IReadOnlyDictionary<string, long?> values,
         DateTime? sourceUpdatedAtUtc, string? publicNote, string? privateNote,
-        IReadOnlyList<QcWarning> warnings, IReadOnlyDictionary<string, WarningAnswer> answers, DateTime nowUtc)
+        IReadOnlyList<QcWarning> warnings, IReadOnlyDictionary<string, WarningAnswer> answers, DateTime nowUtc,
+        IReadOnlyDictionary<string, ValueEvidence>? evidence = null)
     {
         if (HolderOf(passNumber) != userId)
         {
@@ -225,8 +227,15 @@ public sealed class Entry
             throw new DomainException("The source's last-updated time must be given in UTC.");
         }
 
+        evidence ??= new Dictionary<string, ValueEvidence>();
+        if (evidence.Values.Any(e => e.Region is { IsValid: false }))
+        {
+            throw new DomainException("A marked region must lie inside its screenshot.");
+        }
+
         var answered = warnings.Select(w => new PassWarning(w, AnswerTo(w, answers))).ToList();
-        _passes.Add(new Pass(passNumber, userId, values, sourceUpdatedAtUtc, Blank(publicNote), Blank(privateNote), answered, nowUtc));
+        var cited = evidence.Where(e => values.ContainsKey(e.Key)).ToDictionary(e => e.Key, e => e.Value);
+        _passes.Add(new Pass(passNumber, userId, values, sourceUpdatedAtUtc, Blank(publicNote), Blank(privateNote), answered, cited, nowUtc));
 
         if (FirstPass is { } first && SecondPass is { } second)
         {
@@ -298,6 +307,24 @@ public sealed class Entry
         }
 
         return _resolvedValues.ToDictionary(r => r.MetricKey, r => r.Value);
+    }
+
+    /// <summary>
+    /// The screenshot the published value of <paramref name="metricKey"/> was read from: the pass
+    /// whose value was chosen (pass 1 first when both agreed); none when the lead typed a value.
+    /// </summary>
+    public Guid? ScreenshotFor(string metricKey)
+    {
+        var resolved = _resolvedValues.SingleOrDefault(r => r.MetricKey == metricKey);
+        var first = FirstPass?.EvidenceByMetric().GetValueOrDefault(metricKey)?.ScreenshotId;
+        var second = SecondPass?.EvidenceByMetric().GetValueOrDefault(metricKey)?.ScreenshotId;
+        return resolved?.Source switch
+        {
+            ResolutionSource.Matched => first ?? second,
+            ResolutionSource.FirstPass => first,
+            ResolutionSource.SecondPass => second,
+            _ => null,
+        };
     }
 
     private void CompareBlindPasses(Pass first, Pass second, DateTime nowUtc)

@@ -1,4 +1,5 @@
 using CovidEntry.Domain.Quality;
+using CovidEntry.Domain.Screenshots;
 
 namespace CovidEntry.Domain.Entries;
 
@@ -16,7 +17,7 @@ public sealed class Pass
     private readonly List<PassWarning> _warnings = [];
 
     internal Pass(int number, string userId, IReadOnlyDictionary<string, long?> values, DateTime? sourceUpdatedAtUtc,
-        string? publicNote, string? privateNote, IEnumerable<PassWarning> warnings, DateTime submittedAtUtc)
+        string? publicNote, string? privateNote, IEnumerable<PassWarning> warnings, IReadOnlyDictionary<string, ValueEvidence> evidence, DateTime submittedAtUtc)
     {
         _warnings.AddRange(warnings);
         Number = number;
@@ -25,7 +26,7 @@ public sealed class Pass
         PublicNote = publicNote;
         PrivateNote = privateNote;
         SubmittedAtUtc = submittedAtUtc;
-        _values.AddRange(values.Select(v => new PassValue(v.Key, v.Value)));
+        _values.AddRange(values.Select(v => new PassValue(v.Key, v.Value, evidence.GetValueOrDefault(v.Key))));
     }
 
     public Guid Id { get; private set; } = Guid.CreateVersion7();
@@ -44,6 +45,10 @@ public sealed class Pass
     public IReadOnlyList<PassWarning> Warnings => _warnings;
 
     public IReadOnlyDictionary<string, long?> ValuesByMetric() => _values.ToDictionary(v => v.MetricKey, v => v.Value);
+
+    /// <summary>The screenshot each value was read from, where the volunteer had one on screen.</summary>
+    public IReadOnlyDictionary<string, ValueEvidence> EvidenceByMetric() =>
+        _values.Where(v => v.Evidence is not null).ToDictionary(v => v.MetricKey, v => v.Evidence!);
 }
 
 /// <summary>A warning raised by a submitted pass, with the volunteer's reason code and note.</summary>
@@ -75,12 +80,29 @@ public sealed class PassValue
     {
     }
 
-    internal PassValue(string metricKey, long? value)
+    internal PassValue(string metricKey, long? value, ValueEvidence? evidence)
     {
         MetricKey = metricKey;
         Value = value;
+        ScreenshotId = evidence?.ScreenshotId;
+        RegionX = evidence?.Region?.X;
+        RegionY = evidence?.Region?.Y;
+        RegionWidth = evidence?.Region?.Width;
+        RegionHeight = evidence?.Region?.Height;
     }
 
     public string MetricKey { get; private set; } = "";
     public long? Value { get; private set; }
+
+    /// <summary>The screenshot the value was read from.</summary>
+    public Guid? ScreenshotId { get; private set; }
+
+    public double? RegionX { get; private set; }
+    public double? RegionY { get; private set; }
+    public double? RegionWidth { get; private set; }
+    public double? RegionHeight { get; private set; }
+
+    public ValueEvidence? Evidence => ScreenshotId is { } id
+        ? new ValueEvidence(id, RegionX is { } x && RegionY is { } y && RegionWidth is { } w && RegionHeight is { } h ? new MarkedRegion(x, y, w, h) : null)
+        : null;
 }

@@ -1,4 +1,5 @@
 using CovidEntry.Domain.Quality;
+using CovidEntry.Domain.Screenshots;
 
 namespace CovidEntry.Domain.Entries;
 
@@ -9,7 +10,8 @@ public sealed record DraftContent(
     string? PublicNote,
     string? PrivateNote,
     string? FocusedField,
-    IReadOnlyDictionary<string, WarningAnswer>? Answers = null);
+    IReadOnlyDictionary<string, WarningAnswer>? Answers = null,
+    IReadOnlyDictionary<string, ValueEvidence>? Evidence = null);
 
 /// <summary>
 /// The unsubmitted state of one person's pass, saved as they type so that a closed tab, a lost
@@ -23,6 +25,7 @@ public sealed class PassDraft
 
     private Dictionary<string, string> _texts = [];
     private Dictionary<string, WarningAnswer> _answers = [];
+    private Dictionary<string, ValueEvidence> _evidence = [];
 
     private PassDraft()
     {
@@ -42,6 +45,9 @@ public sealed class PassDraft
 
     /// <summary>The reasons given so far to warnings, by warning key.</summary>
     public IReadOnlyDictionary<string, WarningAnswer> Answers => _answers;
+
+    /// <summary>The screenshot (and marked region) each value is being read from.</summary>
+    public IReadOnlyDictionary<string, ValueEvidence> Evidence => _evidence;
     public string? SourceUpdatedAt { get; private set; }
     public string? PublicNote { get; private set; }
     public string? PrivateNote { get; private set; }
@@ -54,7 +60,7 @@ public sealed class PassDraft
     /// <summary>Counts saves; a save that started from an older revision was overtaken by another window.</summary>
     public int Revision { get; private set; }
 
-    public DraftContent Content => new(_texts, SourceUpdatedAt, PublicNote, PrivateNote, FocusedField, _answers);
+    public DraftContent Content => new(_texts, SourceUpdatedAt, PublicNote, PrivateNote, FocusedField, _answers, _evidence);
 
     public void Record(DraftContent content, DateTime nowUtc)
     {
@@ -80,7 +86,13 @@ public sealed class PassDraft
         }
 
         _texts = content.Texts.Where(t => t.Value.Length > 0).ToDictionary(t => t.Key, t => t.Value);
+        if (content.Evidence?.Values.Any(e => e.Region is { IsValid: false }) == true)
+        {
+            throw new DomainException("Not saved: a marked region must lie inside its screenshot.");
+        }
+
         _answers = content.Answers?.ToDictionary(a => a.Key, a => a.Value) ?? [];
+        _evidence = content.Evidence?.ToDictionary(e => e.Key, e => e.Value) ?? [];
         SourceUpdatedAt = content.SourceUpdatedAt;
         PublicNote = content.PublicNote;
         PrivateNote = content.PrivateNote;

@@ -8,7 +8,9 @@ namespace CovidEntry.Domain.Exports;
 /// One jurisdiction-day of the daily files: values by v1 column name, and why empty values are
 /// empty where that is not simply "not reported" (the v1 files show only an empty cell).
 /// </summary>
-public sealed record V1DailyRow(DateOnly Date, string State, IReadOnlyDictionary<string, long?> Values, IReadOnlyDictionary<string, MissingReason>? Missing = null);
+/// <remarks><paramref name="Screenshots"/>: the screenshot each value was read from, by column (v2 links them; v1 does not show them).</remarks>
+public sealed record V1DailyRow(DateOnly Date, string State, IReadOnlyDictionary<string, long?> Values, IReadOnlyDictionary<string, MissingReason>? Missing = null,
+    IReadOnlyDictionary<string, Guid>? Screenshots = null);
 
 /// <summary>
 /// Writes the COVID Tracking Project's v1 daily CSV format exactly: quoted header, quoted date and

@@ -9,7 +9,10 @@ namespace CovidEntry.Domain.Exports;
 public sealed record V2Field(string Key, string Label, MetricGroup Group, MetricKind Kind, string V1Column, string V2Path);
 
 /// <summary>One metric on one day with what is derived from its neighbours, and why it is empty when it is.</summary>
-public sealed record V2Value(long? Value, long? ChangeFromPriorDay, double? SevenDayAverage, MissingReason? MissingReason = null);
+public sealed record V2Value(long? Value, long? ChangeFromPriorDay, double? SevenDayAverage, MissingReason? MissingReason = null, Guid? ScreenshotId = null);
+
+/// <summary>What the public file says about the screenshot a value was read from.</summary>
+public sealed record V2Screenshot(Guid Id, DateTime TakenAtUtc, string Source, string Sha256, string Url);
 
 /// <summary>
 /// The v2 daily file of one jurisdiction: structured JSON whose shape comes from the catalog's
@@ -55,8 +58,10 @@ public static class V2Daily
         IReadOnlyList<V2Field> fields,
         DateTimeOffset? asOf,
         IAsyncEnumerable<(DateOnly Date, IReadOnlyDictionary<string, V2Value> Values)> days,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        IReadOnlyDictionary<Guid, V2Screenshot>? screenshots = null)
     {
+        screenshots ??= new Dictionary<Guid, V2Screenshot>();
         var tree = PathTree.Build(fields);
         await using var json = new Utf8JsonWriter(stream);
         json.WriteStartObject();
@@ -99,7 +104,7 @@ public static class V2Daily
         {
             json.WriteStartObject();
             json.WriteString("date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            tree.Write(json, values);
+            tree.Write(json, values, screenshots);
             json.WriteEndObject();
             if (++count % 100 == 0)
             {
@@ -127,7 +132,8 @@ public static class V2Daily
             double? average = sample.All(v => v is not null) ? Math.Round(sample.Average(v => (double)v!.Value), 2) : null;
             var value = ValueOn(0, field);
             var missing = value is null ? window[0].Missing?.GetValueOrDefault(field.V1Column) ?? History.MissingReason.NotReported : (MissingReason?)null;
-            values[field.Key] = new V2Value(value, ChangeOn(0, field), average, missing);
+            Guid? screenshot = window[0].Screenshots?.TryGetValue(field.V1Column, out var id) == true ? id : null;
+            values[field.Key] = new V2Value(value, ChangeOn(0, field), average, missing, screenshot);
         }
 
         return (window[0].Date, values);
@@ -166,7 +172,7 @@ public static class V2Daily
             return root;
         }
 
-        public void Write(Utf8JsonWriter json, IReadOnlyDictionary<string, V2Value> values)
+        public void Write(Utf8JsonWriter json, IReadOnlyDictionary<string, V2Value> values, IReadOnlyDictionary<Guid, V2Screenshot> screenshots)
         {
             foreach (var (name, child) in _children)
             {
@@ -195,12 +201,27 @@ public static class V2Daily
                         json.WriteNull("seven_day_average");
                     }
 
+                    if (value.ScreenshotId is { } id && screenshots.TryGetValue(id, out var shot))
+                    {
+                        json.WriteStartObject("screenshot");
+                        json.WriteString("id", shot.Id);
+                        json.WriteString("taken_at", shot.TakenAtUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                        json.WriteString("source", shot.Source);
+                        json.WriteString("sha256", shot.Sha256);
+                        json.WriteString("url", shot.Url);
+                        json.WriteEndObject();
+                    }
+                    else
+                    {
+                        json.WriteNull("screenshot");
+                    }
+
                     json.WriteEndObject();
                 }
                 else
                 {
                     json.WriteStartObject();
-                    child.Write(json, values);
+                    child.Write(json, values, screenshots);
                     json.WriteEndObject();
                 }
             }

@@ -41,6 +41,20 @@ public sealed class ValueVersion
     /// <summary>Publish date minus data date, in days.</summary>
     public int LagDays { get; private set; }
 
+    /// <summary>The screenshot the published value was read from, when it was entered against one.</summary>
+    public Guid? ScreenshotId { get; private set; }
+
+    /// <summary>Cites the screenshot the value was read from; only before the version is stored.</summary>
+    public void CiteScreenshot(Guid? screenshotId)
+    {
+        if (Id != 0)
+        {
+            throw new DomainException("A stored version cannot change.");
+        }
+
+        ScreenshotId = screenshotId;
+    }
+
     public CellKey Cell => new(JurisdictionCode, DataDate, MetricKey);
 
     public Reading Reading => new(Value, MissingReason);
@@ -69,6 +83,7 @@ public sealed class LatestValue
     public int VersionNumber { get; private set; }
     public Guid BatchId { get; private set; }
     public DateTime PublishedAtUtc { get; private set; }
+    public Guid? ScreenshotId { get; private set; }
 
     public CellKey Cell => new(JurisdictionCode, DataDate, MetricKey);
 
@@ -91,5 +106,6 @@ public sealed class LatestValue
         VersionNumber = version.VersionNumber;
         BatchId = version.BatchId;
         PublishedAtUtc = version.PublishedAtUtc;
+        ScreenshotId = version.ScreenshotId;
     }
 }

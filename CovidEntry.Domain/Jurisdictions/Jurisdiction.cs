@@ -1,3 +1,5 @@
+using CovidEntry.Domain.Screenshots;
+
 namespace CovidEntry.Domain.Jurisdictions;
 
 /// <summary>A state or territory, with the pages its numbers are read from.</summary>
@@ -57,30 +59,40 @@ public sealed class Jurisdiction
 
     public void MarkSourceChanged(DateTime nowUtc) => SourceChangedAtUtc = nowUtc;
 
-    public void AddSource(string label, string url)
+    public JurisdictionSource AddSource(string label, string url, CaptureSettings? capture = null)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new DomainException($"\"{url}\" is not a web address (it must start with http:// or https://).");
-        }
-
-        _sources.Add(new JurisdictionSource(label, url, _sources.Count + 1));
+        var source = new JurisdictionSource(_sources.Count == 0 ? 1 : _sources.Max(s => s.Position) + 1);
+        source.Change(label, url, capture ?? CaptureSettings.Default);
+        _sources.Add(source);
+        return source;
     }
+
+    public void ChangeSource(int sourceId, string label, string url, CaptureSettings capture) =>
+        SourceById(sourceId).Change(label, url, capture);
+
+    /// <summary>Removes a source; the caller has made sure no screenshot of it is kept (they are evidence).</summary>
+    public void RemoveSource(int sourceId) => _sources.Remove(SourceById(sourceId));
+
+    private JurisdictionSource SourceById(int sourceId) =>
+        _sources.SingleOrDefault(s => s.Id == sourceId) ?? throw new DomainException($"{Code} has no such source; it may have been removed meanwhile.");
 }
 
+/// <summary>A page a jurisdiction publishes its numbers on, with how to capture it.</summary>
 public sealed class JurisdictionSource
 {
     public const int LabelMaxLength = 100;
     public const int UrlMaxLength = 2000;
 
+    private List<string> _clickSelectors = [];
+    private List<string> _hideSelectors = [];
+    private List<TimeOnly> _captureTimesUtc = [];
+
     private JurisdictionSource()
     {
     }
 
-    internal JurisdictionSource(string label, string url, int position)
+    internal JurisdictionSource(int position)
     {
-        Label = label;
-        Url = url;
         Position = position;
     }
 
@@ -88,4 +100,43 @@ public sealed class JurisdictionSource
     public string Label { get; private set; } = "";
     public string Url { get; private set; } = "";
     public int Position { get; private set; }
+    public int ViewportWidth { get; private set; }
+    public int ViewportHeight { get; private set; }
+    public string? WaitForSelector { get; private set; }
+    public int WaitMilliseconds { get; private set; }
+    public string? ElementSelector { get; private set; }
+
+    public CaptureSettings Capture => new(ViewportWidth, ViewportHeight, WaitForSelector, WaitMilliseconds,
+        _clickSelectors, _hideSelectors, ElementSelector, _captureTimesUtc);
+
+    internal void Change(string label, string url, CaptureSettings capture)
+    {
+        if (string.IsNullOrWhiteSpace(label) || label.Trim().Length > LabelMaxLength)
+        {
+            throw new DomainException($"A source needs a label of at most {LabelMaxLength} characters.");
+        }
+
+        url = url.Trim();
+        if (url.Length > UrlMaxLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new DomainException($"\"{url}\" is not a web address (it must start with http:// or https://).");
+        }
+
+        capture = capture.Normalized();
+        if (capture.Problems() is [var first, ..])
+        {
+            throw new DomainException(first);
+        }
+
+        Label = label.Trim();
+        Url = url;
+        ViewportWidth = capture.ViewportWidth;
+        ViewportHeight = capture.ViewportHeight;
+        WaitForSelector = capture.WaitForSelector;
+        WaitMilliseconds = capture.WaitMilliseconds;
+        ElementSelector = capture.ElementSelector;
+        _clickSelectors = [.. capture.ClickSelectors];
+        _hideSelectors = [.. capture.HideSelectors];
+        _captureTimesUtc = [.. capture.TimesUtc];
+    }
 }

@@ -14,7 +14,12 @@ public enum Freshness
 }
 
 /// <summary>What the queue knows about one jurisdiction.</summary>
-public sealed record QueueFacts(DateOnly DataDate, TimeOnly? ExpectedUpdateUtc, DateTime? SourceChangedAtUtc, DateTime? LastPublishedAtUtc);
+/// <remarks>
+/// <paramref name="UnchangedSinceUtc"/> is set when the newest capture of the jurisdiction's pages
+/// is identical to the ones before it: the time the first of those identical captures was taken.
+/// </remarks>
+public sealed record QueueFacts(DateOnly DataDate, TimeOnly? ExpectedUpdateUtc, DateTime? SourceChangedAtUtc, DateTime? LastPublishedAtUtc,
+    DateTime? UnchangedSinceUtc = null);
 
 public static class QueueOrder
 {
@@ -32,10 +37,22 @@ public static class QueueOrder
     public static DateTime? DueAtUtc(QueueFacts facts) =>
         facts.ExpectedUpdateUtc is { } time ? DateTime.SpecifyKind(facts.DataDate.ToDateTime(time), DateTimeKind.Utc) : null;
 
-    public static string Describe(Freshness freshness, QueueFacts facts) => freshness switch
+    public static string Describe(Freshness freshness, QueueFacts facts)
     {
-        Freshness.SourceChanged => $"Source changed {facts.SourceChangedAtUtc:yyyy-MM-dd HH:mm} UTC",
-        Freshness.Overdue => $"Overdue since {DueAtUtc(facts):yyyy-MM-dd HH:mm} UTC",
-        _ => facts.ExpectedUpdateUtc is { } time ? $"Expected at {time:HH:mm} UTC" : "",
-    };
+        var text = freshness switch
+        {
+            Freshness.SourceChanged => $"Source changed {facts.SourceChangedAtUtc:yyyy-MM-dd HH:mm} UTC",
+            Freshness.Overdue => $"Overdue since {DueAtUtc(facts):yyyy-MM-dd HH:mm} UTC",
+            _ => facts.ExpectedUpdateUtc is { } time ? $"Expected at {time:HH:mm} UTC" : "",
+        };
+
+        // A changed source is news; otherwise say how long the pages have looked the same.
+        if (freshness != Freshness.SourceChanged && facts.UnchangedSinceUtc is { } since)
+        {
+            var unchanged = $"source unchanged since {since:HH:mm} UTC";
+            text = text.Length == 0 ? char.ToUpperInvariant(unchanged[0]) + unchanged[1..] : $"{text} · {unchanged}";
+        }
+
+        return text;
+    }
 }

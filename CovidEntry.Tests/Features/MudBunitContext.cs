@@ -34,6 +34,9 @@ public abstract class MudBunitContext : BunitContext
         Services.AddScoped<QualityService>();
         Services.AddSingleton(Options.Create(new QcSettings()));
         Services.AddScoped<CurrentUser>();
+        Services.AddSingleton(database.Services.GetRequiredService<CovidEntry.App.Features.Screenshots.ScreenshotStore>());
+        Services.AddSingleton(database.Services.GetRequiredService<CovidEntry.App.Features.Screenshots.CaptureWorker>());
+        Services.AddScoped<CovidEntry.App.Features.Screenshots.ScreenshotService>();
     }
 
     protected void SignIn(string userId)

@@ -3,6 +3,7 @@ using CovidEntry.App.Features.Review;
 using CovidEntry.App.Features.Shifts;
 using CovidEntry.Domain.People;
 using CovidEntry.Domain.Quality;
+using CovidEntry.Domain.Screenshots;
 using Microsoft.EntityFrameworkCore;
 
 namespace CovidEntry.Tests.Infrastructure;
@@ -41,7 +42,8 @@ public sealed class LoopScenario(TestDatabase database)
         (await database.Get<ShiftService>().GetAsync(shiftId))!.Entries.Single(e => e.Code == code).EntryId;
 
     public async Task<SubmitOutcome> SubmitAsync(Guid entryId, int pass, string userId, IReadOnlyDictionary<string, string> texts,
-        string? publicNote = null, string? privateNote = null, IReadOnlyDictionary<string, WarningAnswer>? answers = null)
+        string? publicNote = null, string? privateNote = null, IReadOnlyDictionary<string, WarningAnswer>? answers = null,
+        IReadOnlyDictionary<string, ValueEvidence>? evidence = null)
     {
         var service = database.Get<EntryService>();
         var view = await service.GetPassFormAsync(entryId, pass, userId);
@@ -53,6 +55,11 @@ public sealed class LoopScenario(TestDatabase database)
 
         form.PublicNote = publicNote;
         form.PrivateNote = privateNote;
+        foreach (var (key, cited) in evidence ?? new Dictionary<string, ValueEvidence>())
+        {
+            form.Evidence[key] = cited;
+        }
+
         foreach (var (key, answer) in answers ?? new Dictionary<string, WarningAnswer>())
         {
             form.Answers[key] = new WarningAnswerInput { Reason = answer.Reason, Note = answer.Note };

@@ -1,5 +1,6 @@
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Exports;
+using CovidEntry.App.Features.Screenshots;
 using CovidEntry.App.Features.Snapshots;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -28,6 +29,7 @@ public sealed class PublicApi : IAsyncDisposable
         server.MapData();
         server.MapExports();
         server.MapSnapshots();
+        server.MapScreenshots();
         await server.StartAsync();
         var address = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new PublicApi(server, new HttpClient { BaseAddress = new Uri(address) });

@@ -23,6 +23,9 @@ public static class TestApp
 
             // Tests make snapshots when they mean to, never because the clock reached 03:00.
             ["Snapshots:Enabled"] = "false",
+
+            // Tests run captures themselves (CaptureService), so no worker races them for the jobs.
+            ["Screenshots:CaptureEnabled"] = "false",
         });
         if (settings is not null)
         {

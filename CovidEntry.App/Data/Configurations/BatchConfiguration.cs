@@ -116,6 +116,8 @@ public sealed class PassConfiguration : IEntityTypeConfiguration<Pass>
             value.HasKey("PassId", nameof(PassValue.MetricKey));
             value.Property(v => v.MetricKey).HasMaxLength(CovidEntry.Domain.Metrics.Metric.KeyMaxLength);
             value.ToTable(t => t.HasCheckConstraint("CK_PassValues_Value", "\"Value\" IS NULL OR \"Value\" >= 0"));
+            value.Ignore(v => v.Evidence);
+            value.HasOne<CovidEntry.Domain.Screenshots.Screenshot>().WithMany().HasForeignKey(v => v.ScreenshotId).OnDelete(DeleteBehavior.Restrict);
         });
         builder.Navigation(p => p.Values).UsePropertyAccessMode(PropertyAccessMode.Field);
 

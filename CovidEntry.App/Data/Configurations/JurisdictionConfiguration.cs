@@ -1,4 +1,5 @@
 using CovidEntry.Domain.Jurisdictions;
+using CovidEntry.Domain.Screenshots;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -25,5 +26,13 @@ public sealed class JurisdictionSourceConfiguration : IEntityTypeConfiguration<J
         builder.ToTable("JurisdictionSources");
         builder.Property(s => s.Label).HasMaxLength(JurisdictionSource.LabelMaxLength).IsRequired();
         builder.Property(s => s.Url).HasMaxLength(JurisdictionSource.UrlMaxLength).IsRequired();
+        builder.Ignore(s => s.Capture);
+        builder.Property(s => s.WaitForSelector).HasMaxLength(CaptureSettings.SelectorMaxLength);
+        builder.Property(s => s.ElementSelector).HasMaxLength(CaptureSettings.SelectorMaxLength);
+        builder.Property(s => s.ViewportWidth).HasDefaultValue(CaptureSettings.Default.ViewportWidth);
+        builder.Property(s => s.ViewportHeight).HasDefaultValue(CaptureSettings.Default.ViewportHeight);
+        builder.Property<List<string>>("_clickSelectors").HasColumnName("ClickSelectors");
+        builder.Property<List<string>>("_hideSelectors").HasColumnName("HideSelectors");
+        builder.Property<List<TimeOnly>>("_captureTimesUtc").HasColumnName("CaptureTimesUtc");
     }
 }

@@ -1,6 +1,7 @@
 using CovidEntry.Domain.Entries;
 using CovidEntry.Domain.Metrics;
 using CovidEntry.Domain.Quality;
+using CovidEntry.Domain.Screenshots;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -17,6 +18,8 @@ public sealed class PassDraftConfiguration : IEntityTypeConfiguration<PassDraft>
         builder.Ignore(d => d.Texts);
         builder.Ignore(d => d.Content);
         builder.Ignore(d => d.Answers);
+        builder.Ignore(d => d.Evidence);
+        JsonColumn.Map(builder.Property<Dictionary<string, ValueEvidence>>("_evidence"), "Evidence");
         JsonColumn.Map(builder.Property<Dictionary<string, string>>("_texts"), "Texts");
         JsonColumn.Map(builder.Property<Dictionary<string, WarningAnswer>>("_answers"), "Answers");
         builder.Property(d => d.SourceUpdatedAt).HasMaxLength(PassDraft.TextMaxLength);

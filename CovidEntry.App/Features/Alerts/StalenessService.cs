@@ -1,11 +1,13 @@
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Jurisdictions;
+using CovidEntry.App.Features.Screenshots;
 using CovidEntry.Domain.Alerts;
 using Microsoft.EntityFrameworkCore;
 
 namespace CovidEntry.App.Features.Alerts;
 
-public sealed record StalenessRow(string Code, string Name, TimeOnly? ExpectedUpdateUtc, DateOnly? LastPublishedDate, DateTime? LastPublishedAtUtc, StaleState State, string Description);
+public sealed record StalenessRow(string Code, string Name, TimeOnly? ExpectedUpdateUtc, DateOnly? LastPublishedDate, DateTime? LastPublishedAtUtc, StaleState State, string Description,
+    IReadOnlyList<FailingSource> CaptureFailures);
 
 /// <summary>Which jurisdictions are not published for a day, and the alert for those that are late.</summary>
 public sealed class StalenessService(IDbContextFactory<CovidEntryDbContext> dbFactory, AlertQueue alerts, TimeProvider clock, ILogger<StalenessService> logger)
@@ -61,11 +63,13 @@ public sealed class StalenessService(IDbContextFactory<CovidEntryDbContext> dbFa
     private async Task<IReadOnlyList<StalenessRow>> ListAsync(CovidEntryDbContext db, DateOnly day, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        var failing = (await CaptureDashboardService.FailingAsync(db, cancellationToken)).ToLookup(f => f.JurisdictionCode);
         return (await JurisdictionService.RowsAsync(db, cancellationToken)).Select(r =>
         {
             var facts = new StalenessFacts(r.Code, day, r.ExpectedUpdateUtc, r.LastPublishedDate);
             var state = Staleness.Of(facts, now);
-            return new StalenessRow(r.Code, r.Name, r.ExpectedUpdateUtc, r.LastPublishedDate, r.LastPublishedAtUtc, state, Staleness.Describe(state, facts));
+            return new StalenessRow(r.Code, r.Name, r.ExpectedUpdateUtc, r.LastPublishedDate, r.LastPublishedAtUtc, state, Staleness.Describe(state, facts),
+                failing[r.Code].ToList());
         }).ToList();
     }
 

@@ -3,6 +3,7 @@ using CovidEntry.App.Shared;
 using CovidEntry.Domain.Entries;
 using CovidEntry.Domain.Metrics;
 using CovidEntry.Domain.Quality;
+using CovidEntry.Domain.Screenshots;
 using FluentValidation;
 
 namespace CovidEntry.App.Features.Entry;
@@ -30,6 +31,9 @@ public sealed class EntryFormModel
 
     public List<MetricInput> Values { get; init; } = [];
 
+    /// <summary>The screenshot (and marked region) each value was read from, by metric key.</summary>
+    public Dictionary<string, ValueEvidence> Evidence { get; init; } = [];
+
     /// <summary>The source's "last updated" time as typed (an HTML datetime-local value, read as UTC).</summary>
     public string? SourceUpdatedAt { get; set; }
 
@@ -48,7 +52,27 @@ public sealed class EntryFormModel
         PublicNote,
         PrivateNote,
         focusedField,
-        GivenAnswers());
+        GivenAnswers(),
+        CitedEvidence());
+
+    /// <summary>The evidence of the fields that have a value (a cleared field cites nothing).</summary>
+    public IReadOnlyDictionary<string, ValueEvidence> CitedEvidence() =>
+        Evidence.Where(e => Values.Any(v => v.Key == e.Key && !string.IsNullOrWhiteSpace(v.Text))).ToDictionary(e => e.Key, e => e.Value);
+
+    /// <summary>
+    /// A field was typed while <paramref name="shown"/> was on screen: that is what it was read from,
+    /// unless the volunteer already marked a region on that same screenshot.
+    /// </summary>
+    public bool Cite(string metricKey, Guid? shown)
+    {
+        if (shown is not { } id || Values.All(v => v.Key != metricKey) || Evidence.GetValueOrDefault(metricKey)?.ScreenshotId == id)
+        {
+            return false;
+        }
+
+        Evidence[metricKey] = new ValueEvidence(id);
+        return true;
+    }
 
     /// <summary>The answers that have a reason picked.</summary>
     public IReadOnlyDictionary<string, WarningAnswer> GivenAnswers() =>
@@ -78,6 +102,12 @@ public sealed class EntryFormModel
         SourceUpdatedAt = draft.SourceUpdatedAt;
         PublicNote = draft.PublicNote;
         PrivateNote = draft.PrivateNote;
+        Evidence.Clear();
+        foreach (var (key, evidence) in draft.Evidence ?? new Dictionary<string, ValueEvidence>())
+        {
+            Evidence[key] = evidence;
+        }
+
         Answers.Clear();
         foreach (var (key, answer) in draft.Answers ?? new Dictionary<string, WarningAnswer>())
         {

@@ -112,7 +112,15 @@ public sealed class EntryService(
 
         // The checks run again here, on what is published now: the form's own run may be minutes old.
         var warnings = (await quality.ContextAsync(entry.JurisdictionCode, entry.DataDate, cancellationToken)).Check(complete, sourceUpdated, now);
-        entry.SubmitPass(passNumber, userId, complete, sourceUpdated, form.PublicNote, form.PrivateNote, warnings, form.GivenAnswers(), now);
+        var evidence = form.CitedEvidence();
+        var citedIds = evidence.Values.Select(e => e.ScreenshotId).Distinct().ToList();
+        var ownScreenshots = await db.Screenshots.CountAsync(s => citedIds.Contains(s.Id) && s.JurisdictionCode == entry.JurisdictionCode, cancellationToken);
+        if (ownScreenshots != citedIds.Count)
+        {
+            throw new DomainException($"A value cites a screenshot that is not one of {entry.JurisdictionCode}'s. Pick the screenshot again in the viewer. Nothing was submitted; your draft is kept.");
+        }
+
+        entry.SubmitPass(passNumber, userId, complete, sourceUpdated, form.PublicNote, form.PrivateNote, warnings, form.GivenAnswers(), now, evidence);
 
         // The pass now holds the values: the draft has done its work and goes in the same
         // transaction, whatever revision an autosave from another window gave it meanwhile.

@@ -2,6 +2,7 @@ using CovidEntry.App.Data;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain;
 using CovidEntry.Domain.Entries;
+using CovidEntry.Domain.Screenshots;
 using CovidEntry.Domain.Shifts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -88,10 +89,12 @@ public sealed class QueueService(
 
         var now = clock.GetUtcNow().UtcDateTime;
         var names = await users.NamesAsync(rows.SelectMany(r => new[] { r.Holder1, r.Holder2 }), cancellationToken);
+        var unchanged = await UnchangedSinceAsync(db, rows.Select(r => r.JurisdictionCode).Distinct().ToList(), cancellationToken);
         var items = new List<WorkItem>();
         foreach (var row in rows)
         {
-            var facts = new QueueFacts(row.DataDate, row.ExpectedUpdateUtc, row.SourceChangedAtUtc, row.LastPublishedAtUtc);
+            var facts = new QueueFacts(row.DataDate, row.ExpectedUpdateUtc, row.SourceChangedAtUtc, row.LastPublishedAtUtc,
+                unchanged.GetValueOrDefault(row.JurisdictionCode));
             var freshness = QueueOrder.Of(facts, now);
             var passes = new[]
             {
@@ -166,5 +169,19 @@ public sealed class QueueService(
         entry.Release(passNumber, userId);
         await db.SaveOrExplainAsync(cancellationToken);
         logger.LogInformation("Pass {PassNumber} of entry {EntryId} released by {UserId}", passNumber, entryId, userId);
+    }
+
+    /// <summary>
+    /// For each jurisdiction whose newest capture repeats the one before it, when that run of
+    /// identical captures began ("source unchanged since HH:MM").
+    /// </summary>
+    private static async Task<Dictionary<string, DateTime?>> UnchangedSinceAsync(CovidEntryDbContext db, List<string> codes, CancellationToken cancellationToken)
+    {
+        var newest = await db.Screenshots
+            .Where(s => codes.Contains(s.JurisdictionCode) && (s.Origin == ScreenshotOrigin.Scheduled || s.Origin == ScreenshotOrigin.OnDemand))
+            .GroupBy(s => s.JurisdictionCode)
+            .Select(g => g.OrderByDescending(s => s.TakenAtUtc).Select(s => new { s.JurisdictionCode, s.TakenAtUtc, s.FirstSeenAtUtc }).First())
+            .ToListAsync(cancellationToken);
+        return newest.Where(s => s.FirstSeenAtUtc < s.TakenAtUtc).ToDictionary(s => s.JurisdictionCode, s => (DateTime?)s.FirstSeenAtUtc);
     }
 }

@@ -82,7 +82,13 @@ public static class ExportEndpoints
             .Select(m => new V2Field(m.Key, m.Label, m.Group, m.Kind, m.V1Column, m.V2Path)).ToListAsync(ct);
         var catalog = await rows.CatalogAsync(ct);
         var days = V2Daily.WithDerivedValues(rows.RawAsync(catalog, moment, state, ct), fields, ct);
-        return Json(stream => V2Daily.WriteAsync(stream, jurisdiction, fields, moment, days, ct));
+
+        // The screenshots any published value of the jurisdiction cites: few, so known before streaming.
+        var screenshots = await db.Screenshots.AsNoTracking()
+            .Where(s => s.JurisdictionCode == state && db.ValueVersions.Any(v => v.JurisdictionCode == state && v.ScreenshotId == s.Id))
+            .Select(s => new { s.Id, s.TakenAtUtc, s.SourceLabel, s.Sha256 })
+            .ToDictionaryAsync(s => s.Id, s => new V2Screenshot(s.Id, s.TakenAtUtc, s.SourceLabel, s.Sha256, "/" + Screenshots.ScreenshotEndpoints.ImagePath(s.Sha256)), ct);
+        return Json(stream => V2Daily.WriteAsync(stream, jurisdiction, fields, moment, days, ct, screenshots));
     }
 
     private static IResult StatesDaily(string format, string? asOf, string? state, ExportCatalog catalog, PublishedRows rows, CancellationToken ct)

@@ -51,13 +51,13 @@ public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFacto
         var cut = upToVersionId is null ? "\"PublishedAtUtc\" <= @asOf" : "\"Id\" <= @upTo";
         var sql = asOf is null && upToVersionId is null
             ? $"""
-               SELECT "DataDate", "JurisdictionCode", "MetricKey", "Value", "MissingReason" FROM "LatestValues"
+               SELECT "DataDate", "JurisdictionCode", "MetricKey", "Value", "MissingReason", "ScreenshotId" FROM "LatestValues"
                WHERE true {stateFilter}
                ORDER BY "DataDate" DESC, "JurisdictionCode"
                """
             : $"""
-               SELECT "DataDate", "JurisdictionCode", "MetricKey", "Value", "MissingReason" FROM (
-                   SELECT DISTINCT ON ("JurisdictionCode", "DataDate", "MetricKey") "DataDate", "JurisdictionCode", "MetricKey", "Value", "MissingReason"
+               SELECT "DataDate", "JurisdictionCode", "MetricKey", "Value", "MissingReason", "ScreenshotId" FROM (
+                   SELECT DISTINCT ON ("JurisdictionCode", "DataDate", "MetricKey") "DataDate", "JurisdictionCode", "MetricKey", "Value", "MissingReason", "ScreenshotId"
                    FROM "ValueVersions"
                    WHERE {cut} {stateFilter}
                    ORDER BY "JurisdictionCode", "DataDate", "MetricKey", "VersionNumber" DESC) AS as_of
@@ -87,17 +87,20 @@ public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFacto
         (DateOnly Date, string State)? current = null;
         var values = new Dictionary<string, long?>();
         Dictionary<string, MissingReason>? missing = null;
+        Dictionary<string, Guid>? screenshots = null;
         while (await reader.ReadAsync(cancellationToken))
         {
             var key = (reader.GetFieldValue<DateOnly>(0), reader.GetString(1));
             var metric = reader.GetString(2);
             long? value = reader.IsDBNull(3) ? null : reader.GetInt64(3);
             string? reason = value is null && !reader.IsDBNull(4) ? reader.GetString(4) : null;
+            Guid? screenshot = reader.IsDBNull(5) ? null : reader.GetGuid(5);
             if (current is { } open && open != key)
             {
-                yield return new V1DailyRow(open.Date, open.State, values, missing);
+                yield return new V1DailyRow(open.Date, open.State, values, missing, screenshots);
                 values = [];
                 missing = null;
+                screenshots = null;
             }
 
             current = key;
@@ -108,12 +111,17 @@ public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFacto
                 {
                     (missing ??= [])[column] = Enum.Parse<MissingReason>(reason);
                 }
+
+                if (screenshot is { } id)
+                {
+                    (screenshots ??= [])[column] = id;
+                }
             }
         }
 
         if (current is { } last)
         {
-            yield return new V1DailyRow(last.Date, last.State, values, missing);
+            yield return new V1DailyRow(last.Date, last.State, values, missing, screenshots);
         }
     }
 }

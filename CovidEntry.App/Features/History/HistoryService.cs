@@ -1,9 +1,11 @@
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Exports;
+using CovidEntry.App.Features.Screenshots;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain.Batches;
 using CovidEntry.Domain.Entries;
 using CovidEntry.Domain.History;
+using CovidEntry.Domain.Screenshots;
 using Microsoft.EntityFrameworkCore;
 
 namespace CovidEntry.App.Features.History;
@@ -20,9 +22,11 @@ public sealed record TimelineVersion(
     string? BatchLink,
     string ApprovedBy,
     IReadOnlyList<TimelinePass> Passes,
-    TimelineResolution? Resolution);
+    TimelineResolution? Resolution,
+    ScreenshotView? Screenshot = null);
 
-public sealed record TimelinePass(int Number, string Author, long? Value, string? PublicNote, string? PrivateNote, DateTime? SourceUpdatedAtUtc);
+public sealed record TimelinePass(int Number, string Author, long? Value, string? PublicNote, string? PrivateNote, DateTime? SourceUpdatedAtUtc,
+    ValueEvidence? Evidence = null, ScreenshotView? Screenshot = null);
 
 public sealed record TimelineResolution(ResolutionSource Source, string? Reason, string? ResolvedBy);
 
@@ -80,19 +84,26 @@ public sealed class HistoryService(IDbContextFactory<CovidEntryDbContext> dbFact
                 .Concat(entries.Values.SelectMany(e => e.Passes.Select(p => p.UserId)))
                 .Concat(entries.Values.SelectMany(e => e.ResolvedValues.Select(r => r.ResolvedByUserId))), cancellationToken);
         string Name(string? id) => id is null ? "—" : names.GetValueOrDefault(id, "?");
+        var cited = versions.Select(v => v.ScreenshotId)
+            .Concat(entries.Values.SelectMany(e => e.Passes.Select(p => p.EvidenceByMetric().GetValueOrDefault(metricKey)?.ScreenshotId)))
+            .OfType<Guid>().Distinct().ToList();
+        var screenshots = await ScreenshotService.Views(db.Screenshots.Where(s => cited.Contains(s.Id))).ToDictionaryAsync(s => s.Id, cancellationToken);
+        ScreenshotView? Shot(Guid? id) => id is { } key ? screenshots.GetValueOrDefault(key) : null;
 
         var timeline = versions.Select(v =>
         {
             var batch = batches[v.BatchId];
             var entry = entries.GetValueOrDefault(v.BatchId);
             var passes = entry?.Passes.OrderBy(p => p.Number)
-                .Select(p => new TimelinePass(p.Number, Name(p.UserId), p.ValuesByMetric().GetValueOrDefault(metricKey), p.PublicNote,
-                    withPrivateNotes ? p.PrivateNote : null, p.SourceUpdatedAtUtc))
+                .Select(p => (Pass: p, Evidence: p.EvidenceByMetric().GetValueOrDefault(metricKey)))
+                .Select(p => new TimelinePass(p.Pass.Number, Name(p.Pass.UserId), p.Pass.ValuesByMetric().GetValueOrDefault(metricKey), p.Pass.PublicNote,
+                    withPrivateNotes ? p.Pass.PrivateNote : null, p.Pass.SourceUpdatedAtUtc, p.Evidence, Shot(p.Evidence?.ScreenshotId)))
                 .ToList() ?? [];
             var resolved = entry?.ResolvedValues.SingleOrDefault(r => r.MetricKey == metricKey);
             return new TimelineVersion(v.VersionNumber, v.Reading, v.PublishedAtUtc, v.LagDays, v.BatchId, batch.Kind, batch.Note, batch.Link,
                 Name(v.PublishedByUserId), passes,
-                resolved is null ? null : new TimelineResolution(resolved.Source, resolved.Reason, resolved.ResolvedByUserId is null ? null : Name(resolved.ResolvedByUserId)));
+                resolved is null ? null : new TimelineResolution(resolved.Source, resolved.Reason, resolved.ResolvedByUserId is null ? null : Name(resolved.ResolvedByUserId)),
+                Shot(v.ScreenshotId));
         }).ToList();
         return new CellTimeline(code, jurisdiction.Name, date, metricKey, metric.Label, timeline);
     }

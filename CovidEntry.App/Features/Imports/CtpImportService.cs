@@ -174,7 +174,7 @@ public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFa
             SELECT "JurisdictionCode", "DataDate", "MetricKey", "Value", "VersionNumber", @batch, @at FROM written
             ON CONFLICT ("JurisdictionCode", "DataDate", "MetricKey") DO UPDATE
                 SET "Value" = EXCLUDED."Value", "MissingReason" = NULL, "VersionNumber" = EXCLUDED."VersionNumber",
-                    "BatchId" = EXCLUDED."BatchId", "PublishedAtUtc" = EXCLUDED."PublishedAtUtc"
+                    "BatchId" = EXCLUDED."BatchId", "PublishedAtUtc" = EXCLUDED."PublishedAtUtc", "ScreenshotId" = NULL
             """;
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("batch", batchId);

@@ -61,6 +61,12 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
             .ToDictionary(l => l.Cell);
 
         var versions = PublishPlanner.Plan(values, latest, batch.Id, userId, now);
+        var entries = batch.Entries.ToDictionary(e => (e.JurisdictionCode, e.DataDate));
+        foreach (var version in versions)
+        {
+            version.CiteScreenshot(entries.GetValueOrDefault((version.JurisdictionCode, version.DataDate))?.ScreenshotFor(version.MetricKey));
+        }
+
         db.ValueVersions.AddRange(versions);
         foreach (var version in versions)
         {

@@ -1,18 +1,22 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Screenshots;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain;
 using CovidEntry.Domain.Entries;
 using CovidEntry.Domain.Metrics;
+using CovidEntry.Domain.Screenshots;
 using CovidEntry.Domain.Shifts;
 using Microsoft.EntityFrameworkCore;
 
 namespace CovidEntry.App.Features.Reconcile;
 
-public sealed record MismatchRow(string MetricKey, string Label, long? FirstPassValue, long? SecondPassValue, ResolvedValue? Resolution);
+public sealed record MismatchRow(string MetricKey, string Label, long? FirstPassValue, long? SecondPassValue, ResolvedValue? Resolution,
+    ValueEvidence? FirstPassEvidence = null, ValueEvidence? SecondPassEvidence = null);
 
 public sealed record PassSummary(int Number, string Author, DateTime SubmittedAtUtc, DateTime? SourceUpdatedAtUtc, string? PublicNote, string? PrivateNote);
 
-public sealed record ReconcileView(Guid EntryId, Guid ShiftId, string Code, string Name, DateOnly DataDate, EntryStatus Status, IReadOnlyList<PassSummary> Passes, IReadOnlyList<MismatchRow> Mismatches);
+public sealed record ReconcileView(Guid EntryId, Guid ShiftId, string Code, string Name, DateOnly DataDate, EntryStatus Status, IReadOnlyList<PassSummary> Passes, IReadOnlyList<MismatchRow> Mismatches,
+    IReadOnlyDictionary<Guid, ScreenshotView>? Screenshots = null);
 
 public sealed class ReconcileService(IDbContextFactory<CovidEntryDbContext> dbFactory, UserDirectory users, TimeProvider clock, ILogger<ReconcileService> logger)
 {
@@ -28,11 +32,16 @@ public sealed class ReconcileService(IDbContextFactory<CovidEntryDbContext> dbFa
         var passes = entry.Passes.Where(_ => bothIn).OrderBy(p => p.Number)
             .Select(p => new PassSummary(p.Number, names.GetValueOrDefault(p.UserId, "?"), p.SubmittedAtUtc, p.SourceUpdatedAtUtc, p.PublicNote, p.PrivateNote))
             .ToList();
+        var firstEvidence = bothIn ? entry.FirstPass!.EvidenceByMetric() : new Dictionary<string, ValueEvidence>();
+        var secondEvidence = bothIn ? entry.SecondPass!.EvidenceByMetric() : new Dictionary<string, ValueEvidence>();
         var mismatches = entry.Mismatches()
             .Select(m => new MismatchRow(m.MetricKey, labels.GetValueOrDefault(m.MetricKey, m.MetricKey), m.FirstPassValue, m.SecondPassValue,
-                entry.ResolvedValues.SingleOrDefault(r => r.MetricKey == m.MetricKey)))
+                entry.ResolvedValues.SingleOrDefault(r => r.MetricKey == m.MetricKey),
+                firstEvidence.GetValueOrDefault(m.MetricKey), secondEvidence.GetValueOrDefault(m.MetricKey)))
             .ToList();
-        return new ReconcileView(entry.Id, shift.Id, entry.JurisdictionCode, name, entry.DataDate, entry.Status, passes, mismatches);
+        var cited = mismatches.SelectMany(m => new[] { m.FirstPassEvidence?.ScreenshotId, m.SecondPassEvidence?.ScreenshotId }).OfType<Guid>().Distinct().ToList();
+        var screenshots = await ScreenshotService.Views(db.Screenshots.Where(s => cited.Contains(s.Id))).ToDictionaryAsync(s => s.Id, cancellationToken);
+        return new ReconcileView(entry.Id, shift.Id, entry.JurisdictionCode, name, entry.DataDate, entry.Status, passes, mismatches, screenshots);
     }
 
     public async Task ReconcileAsync(Guid entryId, string metricKey, ReconcileForm form, string leadUserId, CancellationToken cancellationToken = default)

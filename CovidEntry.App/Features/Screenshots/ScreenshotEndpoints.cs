@@ -1,0 +1,105 @@
+using CovidEntry.App.Data;
+using CovidEntry.Domain.Screenshots;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
+
+namespace CovidEntry.App.Features.Screenshots;
+
+/// <summary>
+/// The public side of screenshots: the images themselves (by content hash, so they never change
+/// and cache forever) and each jurisdiction's archive as JSON.
+/// </summary>
+public static class ScreenshotEndpoints
+{
+    public const int ArchivePageSize = 100;
+
+    private const string HashPattern = "^[0-9a-f]{{64}}$";
+
+    public static string ImagePath(string sha256) => $"screenshots/{sha256}";
+
+    public static string ThumbnailPath(string sha256) => $"screenshots/{sha256}/thumbnail";
+
+    public static void MapScreenshots(this WebApplication app)
+    {
+        var images = app.MapGroup("/screenshots").AllowAnonymous().WithTags("Screenshots");
+        images.MapGet($"/{{sha256:regex({HashPattern})}}", (string sha256, HttpContext http, IDbContextFactory<CovidEntryDbContext> dbFactory, CancellationToken ct) =>
+                ImageAsync(sha256, thumbnail: false, http, dbFactory, ct))
+            .WithName("ScreenshotImage")
+            .WithSummary("A screenshot image by the SHA-256 of its bytes.");
+        images.MapGet($"/{{sha256:regex({HashPattern})}}/thumbnail", (string sha256, HttpContext http, IDbContextFactory<CovidEntryDbContext> dbFactory, CancellationToken ct) =>
+                ImageAsync(sha256, thumbnail: true, http, dbFactory, ct))
+            .WithName("ScreenshotThumbnail")
+            .WithSummary("A screenshot's thumbnail (at most 320 pixels wide).");
+
+        app.MapGet("/api/v2/states/{code}/screenshots.json", ArchiveAsync)
+            .AllowAnonymous()
+            .WithTags("v2 files")
+            .WithName("ScreenshotArchive")
+            .WithSummary($"A jurisdiction's screenshots, newest first, {ArchivePageSize} per page (?page=1, 2, …): time, source label, size, SHA-256 and image links.");
+    }
+
+    private static async Task<IResult> ImageAsync(string sha256, bool thumbnail, HttpContext http, IDbContextFactory<CovidEntryDbContext> dbFactory, CancellationToken ct)
+    {
+        var etag = new EntityTagHeaderValue($"\"{sha256}{(thumbnail ? "-t" : "")}\"");
+        http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        if (http.Request.Headers.IfNoneMatch.Any(value => value == etag.ToString()))
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.ImageBlobs.AsNoTracking().Where(b => b.Sha256 == sha256);
+        var image = thumbnail
+            ? await query.Select(b => new { Bytes = b.Thumbnail, Type = b.ThumbnailContentType }).SingleOrDefaultAsync(ct)
+            : await query.Select(b => new { Bytes = b.Content, Type = b.ContentType }).SingleOrDefaultAsync(ct);
+        return image is null
+            ? Results.Problem("There is no screenshot with that hash.", statusCode: StatusCodes.Status404NotFound)
+            : Results.File(image.Bytes, image.Type, entityTag: etag);
+    }
+
+    private static async Task<IResult> ArchiveAsync(string code, [FromQuery] int? page, ScreenshotService screenshots,
+        IDbContextFactory<CovidEntryDbContext> dbFactory, CancellationToken ct)
+    {
+        var state = code.ToUpperInvariant();
+        if (page is < 1 or > 100_000)
+        {
+            return Results.Problem("page must be a whole number from 1.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            if (state.Length != 2 || !await db.Jurisdictions.AnyAsync(j => j.Code == state, ct))
+            {
+                return Results.Problem($"There is no jurisdiction \"{code}\". Use a two-letter code such as NY.", statusCode: StatusCodes.Status404NotFound);
+            }
+        }
+
+        var number = page ?? 1;
+        var items = await screenshots.ArchiveAsync(state, (number - 1) * ArchivePageSize, ArchivePageSize, ct);
+        return Results.Json(new
+        {
+            state,
+            page = number,
+            pageSize = ArchivePageSize,
+            screenshots = items.Select(PublicMetadata),
+        });
+    }
+
+    /// <summary>What the public may know about a screenshot: never who uploaded it.</summary>
+    public static object PublicMetadata(ScreenshotView s) => new
+    {
+        id = s.Id,
+        takenAtUtc = s.TakenAtUtc,
+        source = s.SourceLabel,
+        kind = s.Origin is ScreenshotOrigin.Upload or ScreenshotOrigin.Paste ? "upload" : "capture",
+        sha256 = s.Sha256,
+        bytes = s.ByteCount,
+        width = s.Width,
+        height = s.Height,
+        contentType = s.ContentType,
+        url = "/" + s.ImageUrl,
+        thumbnailUrl = "/" + s.ThumbnailUrl,
+    };
+}

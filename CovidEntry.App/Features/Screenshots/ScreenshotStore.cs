@@ -1,0 +1,39 @@
+using System.Security.Cryptography;
+using CovidEntry.App.Data;
+using CovidEntry.Domain;
+using CovidEntry.Domain.Screenshots;
+using Microsoft.EntityFrameworkCore;
+
+namespace CovidEntry.App.Features.Screenshots;
+
+/// <summary>
+/// Keeps images content-addressed: checked and re-encoded first (<see cref="ImageSanitizer"/>),
+/// then stored once under the SHA-256 of the stored bytes, with its thumbnail.
+/// </summary>
+public sealed class ScreenshotStore(TimeProvider clock)
+{
+    /// <summary>Checks and re-encodes an image; a refusal is a sentence for the person who gave it.</summary>
+    public static SanitizedImage Prepare(byte[] bytes) =>
+        ImageSanitizer.Sanitize(bytes) switch
+        {
+            { Image: { } image } => image,
+            { Refusal: { } refusal } => throw new DomainException(refusal.Message),
+            _ => throw new DomainException("The image could not be read."),
+        };
+
+    /// <summary>
+    /// Stores the image's bytes unless the same bytes are stored already, inside the caller's
+    /// transaction. Identical images share one row; two stores of the same image at once are fine.
+    /// </summary>
+    public async Task<StoredImage> StoreAsync(CovidEntryDbContext db, SanitizedImage image, CancellationToken cancellationToken)
+    {
+        var sha = Convert.ToHexStringLower(SHA256.HashData(image.Bytes));
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "ImageBlobs" ("Sha256", "Content", "ContentType", "Width", "Height", "ByteCount", "Thumbnail", "ThumbnailContentType", "StoredAtUtc")
+            VALUES ({sha}, {image.Bytes}, {image.ContentType}, {image.Width}, {image.Height}, {image.Bytes.LongLength}, {image.Thumbnail}, {image.ThumbnailContentType}, {now})
+            ON CONFLICT ("Sha256") DO NOTHING
+            """, cancellationToken);
+        return new StoredImage(sha, image.Bytes.LongLength, image.Width, image.Height, image.ContentType);
+    }
+}

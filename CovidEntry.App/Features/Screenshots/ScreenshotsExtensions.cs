@@ -1,0 +1,18 @@
+namespace CovidEntry.App.Features.Screenshots;
+
+public static class ScreenshotsExtensions
+{
+    public static void AddScreenshots(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<ScreenshotSettings>(builder.Configuration.GetSection(ScreenshotSettings.Section));
+        builder.Services.AddSingleton<PageCapturer>();
+        builder.Services.AddSingleton<ScreenshotStore>();
+        builder.Services.AddSingleton<CaptureService>();
+        builder.Services.AddSingleton<CaptureWorker>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<CaptureWorker>());
+        builder.Services.AddScoped<ScreenshotService>();
+        builder.Services.AddScoped<SourceService>();
+        builder.Services.AddScoped<CaptureDashboardService>();
+        builder.Services.AddSingleton<SourceFormValidator>();
+    }
+}
