@@ -7,6 +7,7 @@
 #   ./run.sh --urls http://127.0.0.1:5080  start on a chosen address
 #   ./run.sh migrate                       apply migrations and seeds, then exit
 #   ./run.sh import-ctp FILE.csv           import a states history file in CTP's format
+#   ./run.sh audit-verify                  check the audit trail's hash chain (exit 1 names the first broken event)
 set -euo pipefail
 invoked_from=$(pwd)
 cd "$(dirname "$0")"
@@ -58,5 +59,5 @@ echo "run.sh: building..."
 dotnet build "$root/CovidEntry.App/CovidEntry.App.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly
 
 cd "$root/CovidEntry.App/bin/Release/net10.0"
-# An admin verb (migrate, import-ctp) must come first; the host's settings follow it.
+# An admin verb (migrate, import-ctp, audit-verify) must come first; the host's settings follow it.
 exec dotnet CovidEntry.App.dll "${args[@]}" --urls "$urls"

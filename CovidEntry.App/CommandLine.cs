@@ -12,6 +12,7 @@ public sealed record CommandLine(string? Verb, IReadOnlyList<string> VerbArgumen
     {
         [Migrate] = 0,
         [Features.Imports.ImportCommand.Verb] = 1,
+        [Features.Audit.AuditVerifyCommand.Verb] = 0,
     };
 
     public static CommandLine Parse(string[] args)

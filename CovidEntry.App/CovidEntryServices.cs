@@ -2,6 +2,7 @@ using MudBlazor.Services;
 using CovidEntry.App.Components.Account;
 using CovidEntry.App.Features.Admin;
 using CovidEntry.App.Features.Alerts;
+using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Features.Entry;
 using CovidEntry.App.Features.Snapshots;
 using CovidEntry.App.Features.Stats;
@@ -45,5 +46,6 @@ public static class CovidEntryServices
         builder.AddSnapshots();
         builder.AddStats();
         builder.AddScreenshots();
+        builder.AddAudit();
     }
 }

@@ -2,6 +2,7 @@ using CovidEntry.App;
 using CovidEntry.App.Components;
 using CovidEntry.App.Components.Account;
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Features.Diagnostics;
 using CovidEntry.App.Features.Exports;
 using CovidEntry.App.Features.Imports;
@@ -33,6 +34,7 @@ else
 }
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseAuditActor();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
@@ -42,6 +44,7 @@ app.MapData();
 app.MapExports();
 app.MapSnapshots();
 app.MapScreenshots();
+app.MapAudit();
 app.MapDiagnostics();
 
 await app.PrepareDatabaseAsync(migrate: command.Verb == CommandLine.Migrate);
@@ -51,6 +54,8 @@ switch (command.Verb)
         // Bring the database up to date, seed it, and exit (for deployments that keep
         // Database:MigrateOnStartup off).
         return await app.RunCommandAsync(() => Task.FromResult(0));
+    case AuditVerifyCommand.Verb:
+        return await app.RunCommandAsync(() => AuditVerifyCommand.RunAsync(app));
     case ImportCommand.Verb:
         return await app.RunCommandAsync(() => ImportCommand.RunAsync(app, command.VerbArguments));
 }

@@ -1,3 +1,4 @@
+using CovidEntry.Domain.Audit;
 using CovidEntry.Domain.Batches;
 using CovidEntry.Domain.Entries;
 using CovidEntry.Domain.History;
@@ -33,6 +34,7 @@ public class CovidEntryDbContext(DbContextOptions<CovidEntryDbContext> options)
     public DbSet<Screenshot> Screenshots => Set<Screenshot>();
     public DbSet<Features.Screenshots.ImageBlob> ImageBlobs => Set<Features.Screenshots.ImageBlob>();
     public DbSet<CaptureJob> CaptureJobs => Set<CaptureJob>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<SnapshotFile> SnapshotFiles => Set<SnapshotFile>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -35,7 +35,11 @@ public static class DataExtensions
             builder.Configuration["Database:MigrateOnStartup"] = "true";
         }
 
-        builder.Services.AddDbContextFactory<CovidEntryDbContext>(options => options.UseNpgsql(connectionString));
+        // Every save writes its audit events in the same transaction (Features/Audit).
+        builder.Services.AddSingleton<Features.Audit.AuditInterceptor>();
+        builder.Services.AddDbContextFactory<CovidEntryDbContext>((services, options) => options
+            .UseNpgsql(connectionString)
+            .AddInterceptors(services.GetRequiredService<Features.Audit.AuditInterceptor>()));
         builder.Services.AddDataProtection()
             .SetApplicationName("CovidEntry")
             .PersistKeysToDbContext<CovidEntryDbContext>();
@@ -58,7 +62,10 @@ public static class DataExtensions
     {
         try
         {
-            await MigrateAndSeedAsync(app, migrate);
+            using (Features.Audit.AuditContext.BeginSystem("seed"))
+            {
+                await MigrateAndSeedAsync(app, migrate);
+            }
         }
         catch
         {

@@ -80,6 +80,21 @@ public sealed class Snapshot
     public static Snapshot Start(string trigger, string? requestedByUserId, long lastVersionId, Guid? lastBatchId, DateTime nowUtc) =>
         new(trigger, requestedByUserId, lastVersionId, lastBatchId, nowUtc);
 
+    /// <summary>
+    /// The audit chain's newest event when the snapshot started: published in the manifest, it is
+    /// an anchor outside the database that a later rewrite of the trail could not match.
+    /// </summary>
+    public long? AuditHeadId { get; private set; }
+
+    public string? AuditHeadHash { get; private set; }
+
+    public void AnchorAuditChain(long? headId, string headHash)
+    {
+        EnsureMaking();
+        AuditHeadId = headId;
+        AuditHeadHash = headHash;
+    }
+
     public void Report(string progress)
     {
         EnsureMaking();

@@ -190,6 +190,76 @@ namespace CovidEntry.App.Data.Migrations
                     b.ToTable("ImageBlobs");
                 });
 
+            modelBuilder.Entity("CovidEntry.Domain.Audit.AuditEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CorrelationId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("EntityKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("EntityType")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.Property<DateTime>("OccurredAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("_changes")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("Changes");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OccurredAtUtc");
+
+                    b.HasIndex("Action", "Id");
+
+                    b.HasIndex("BatchId", "Id");
+
+                    b.HasIndex("UserId", "Id");
+
+                    b.HasIndex("EntityType", "EntityKey", "Id");
+
+                    b.ToTable("AuditEvents");
+                });
+
             modelBuilder.Entity("CovidEntry.Domain.Batches.Batch", b =>
                 {
                     b.Property<Guid>("Id")
@@ -936,6 +1006,12 @@ namespace CovidEntry.App.Data.Migrations
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("AuditHeadHash")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("AuditHeadId")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("CellsChanged")
                         .HasColumnType("integer");

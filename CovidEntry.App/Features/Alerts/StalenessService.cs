@@ -81,6 +81,7 @@ public sealed class StalenessMonitor(IServiceScopeFactory scopes, Microsoft.Exte
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var actor = Audit.AuditContext.BeginSystem("staleness");
         var minutes = settings.Value.StalenessCheckMinutes;
         if (minutes <= 0 || !settings.Value.Enabled)
         {

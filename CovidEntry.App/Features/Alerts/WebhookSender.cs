@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Audit;
+using CovidEntry.Domain.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -44,14 +46,28 @@ public sealed class WebhookSender(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var leaseUntil = now + Lease;
-        var ids = await db.Database.SqlQuery<long>($"""
-            UPDATE "WebhookMessages" SET "NextAttemptAtUtc" = {leaseUntil}
-            WHERE "Id" IN (
-                SELECT "Id" FROM "WebhookMessages"
-                WHERE "DeliveredAtUtc" IS NULL AND "GaveUpAtUtc" IS NULL AND "NextAttemptAtUtc" <= {now}
-                ORDER BY "Id" LIMIT 20 FOR UPDATE SKIP LOCKED)
-            RETURNING "Id" AS "Value"
-            """).ToListAsync(cancellationToken);
+        List<long> ids;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            ids = await db.Database.SqlQuery<long>($"""
+                UPDATE "WebhookMessages" SET "NextAttemptAtUtc" = {leaseUntil}
+                WHERE "Id" IN (
+                    SELECT "Id" FROM "WebhookMessages"
+                    WHERE "DeliveredAtUtc" IS NULL AND "GaveUpAtUtc" IS NULL AND "NextAttemptAtUtc" <= {now}
+                    ORDER BY "Id" LIMIT 20 FOR UPDATE SKIP LOCKED)
+                RETURNING "Id" AS "Value"
+                """).ToListAsync(cancellationToken);
+
+            // A raw UPDATE passes the interceptor by: the lease is recorded here.
+            foreach (var id in ids)
+            {
+                await AuditLog.RecordAsync(db, AuditAction.Update, "WebhookMessages", id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    [new FieldChange("NextAttemptAtUtc", null, leaseUntil.ToString("O", System.Globalization.CultureInfo.InvariantCulture))], cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         if (ids.Count == 0)
         {
             return 0;
@@ -87,6 +103,7 @@ public sealed class WebhookSender(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var actor = Audit.AuditContext.BeginSystem("webhook");
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -1,7 +1,9 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Features.Quality;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain;
+using CovidEntry.Domain.Audit;
 using CovidEntry.Domain.Entries;
 using CovidEntry.Domain.Metrics;
 using CovidEntry.Domain.Shifts;
@@ -127,8 +129,13 @@ public sealed class EntryService(
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             await db.SaveOrExplainAsync(cancellationToken);
-            await db.PassDrafts.Where(d => d.EntryId == entryId && d.PassNumber == passNumber && d.UserId == userId)
+            var deleted = await db.PassDrafts.Where(d => d.EntryId == entryId && d.PassNumber == passNumber && d.UserId == userId)
                 .ExecuteDeleteAsync(cancellationToken);
+            if (deleted > 0)
+            {
+                await AuditLog.RecordAsync(db, AuditAction.Delete, "PassDrafts", $"{entryId}|{passNumber}|{userId}", [], cancellationToken, batchId: entry.BatchId);
+            }
+
             await transaction.CommitAsync(cancellationToken);
         }
 

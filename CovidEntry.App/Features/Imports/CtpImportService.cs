@@ -1,7 +1,9 @@
 using System.Globalization;
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Features.Publish;
 using CovidEntry.App.Shared;
+using CovidEntry.Domain.Audit;
 using CovidEntry.Domain.Batches;
 using CovidEntry.Domain.Imports;
 using CsvHelper;
@@ -81,6 +83,14 @@ public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFa
         var cells = await CopyCellsAsync(connection, file, progress, cancellationToken);
         var writeStart = watch.Elapsed;
         var versions = await WriteVersionsAsync(connection, batch.Id, userId, now, cancellationToken);
+
+        // The versions went in by COPY, past the interceptor: one event records the whole import.
+        await AuditLog.RecordAsync(db, AuditAction.Import, AuditKinds.ImportFile, fileName,
+        [
+            new FieldChange("rows", null, file.RowCount.ToString(CultureInfo.InvariantCulture)),
+            new FieldChange("cells", null, cells.ToString(CultureInfo.InvariantCulture)),
+            new FieldChange("versions", null, versions.ToString(CultureInfo.InvariantCulture)),
+        ], cancellationToken, batchId: batch.Id);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Import {FileName} timings: read and check {Read:0.0} s, derived columns {Compare:0.0} s, COPY {Copy:0.0} s, versions and latest table {Write:0.0} s",
             fileName, readTime.TotalSeconds, (copyStart - readTime).TotalSeconds, (writeStart - copyStart).TotalSeconds, (watch.Elapsed - writeStart).TotalSeconds);

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Audit;
 using CovidEntry.Domain;
+using CovidEntry.Domain.Audit;
 using CovidEntry.Domain.Screenshots;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,11 +31,22 @@ public sealed class ScreenshotStore(TimeProvider clock)
     {
         var sha = Convert.ToHexStringLower(SHA256.HashData(image.Bytes));
         var now = clock.GetUtcNow().UtcDateTime;
-        await db.Database.ExecuteSqlAsync($"""
+        var inserted = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO "ImageBlobs" ("Sha256", "Content", "ContentType", "Width", "Height", "ByteCount", "Thumbnail", "ThumbnailContentType", "StoredAtUtc")
             VALUES ({sha}, {image.Bytes}, {image.ContentType}, {image.Width}, {image.Height}, {image.Bytes.LongLength}, {image.Thumbnail}, {image.ThumbnailContentType}, {now})
             ON CONFLICT ("Sha256") DO NOTHING
             """, cancellationToken);
+        if (inserted > 0)
+        {
+            await AuditLog.RecordAsync(db, AuditAction.Insert, "ImageBlobs", sha,
+            [
+                new FieldChange("ContentType", null, image.ContentType),
+                new FieldChange("Width", null, image.Width.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new FieldChange("Height", null, image.Height.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new FieldChange("ByteCount", null, image.Bytes.LongLength.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ], cancellationToken);
+        }
+
         return new StoredImage(sha, image.Bytes.LongLength, image.Width, image.Height, image.ContentType);
     }
 }

@@ -19,7 +19,9 @@ public sealed record SnapshotSummary(
     string? Problems,
     int RowsAdded,
     int CellsChanged,
-    IReadOnlyList<SnapshotFileInfo> Files);
+    IReadOnlyList<SnapshotFileInfo> Files,
+    long? AuditHeadId = null,
+    string? AuditHeadHash = null);
 
 public sealed record SnapshotDownload(string ContentType, byte[] Content, string Sha256);
 
@@ -38,7 +40,7 @@ public sealed class SnapshotQueries(IDbContextFactory<CovidEntryDbContext> dbFac
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var snapshots = await db.Snapshots.AsNoTracking().Where(which)
             .OrderByDescending(s => s.StartedAtUtc).Take(take)
-            .Select(s => new { s.Id, s.State, s.Trigger, s.StartedAtUtc, s.FinishedAtUtc, s.LastVersionId, s.LastBatchId, s.Progress, s.Problems, s.RowsAdded, s.CellsChanged })
+            .Select(s => new { s.Id, s.State, s.Trigger, s.StartedAtUtc, s.FinishedAtUtc, s.LastVersionId, s.LastBatchId, s.Progress, s.Problems, s.RowsAdded, s.CellsChanged, s.AuditHeadId, s.AuditHeadHash })
             .ToListAsync(cancellationToken);
         var ids = snapshots.Select(s => s.Id).ToList();
         var files = (await db.SnapshotFiles.AsNoTracking().Where(f => ids.Contains(f.SnapshotId)).OrderBy(f => f.Id)
@@ -46,7 +48,7 @@ public sealed class SnapshotQueries(IDbContextFactory<CovidEntryDbContext> dbFac
                 .ToListAsync(cancellationToken))
             .ToLookup(f => f.SnapshotId, f => f.Info);
         return snapshots.Select(s => new SnapshotSummary(s.Id, s.State, s.Trigger, s.StartedAtUtc, s.FinishedAtUtc, s.LastVersionId, s.LastBatchId,
-            s.Progress, s.Problems, s.RowsAdded, s.CellsChanged, files[s.Id].ToList())).ToList();
+            s.Progress, s.Problems, s.RowsAdded, s.CellsChanged, files[s.Id].ToList(), s.AuditHeadId, s.AuditHeadHash)).ToList();
     }
 
     public async Task<SnapshotSummary?> MakingAsync(CancellationToken cancellationToken = default)
@@ -90,6 +92,7 @@ public sealed class SnapshotQueries(IDbContextFactory<CovidEntryDbContext> dbFac
             made_at = snapshot.FinishedAtUtc,
             last_batch = snapshot.LastBatchId,
             last_version = snapshot.LastVersionId,
+            audit_chain_head = new { @event = snapshot.AuditHeadId, sha256 = snapshot.AuditHeadHash },
             files = snapshot.Files.Select(f => new { name = f.Name, content_type = f.ContentType, size = f.Size, rows = f.Rows, sha256 = f.Sha256 }),
         }, new JsonSerializerOptions { WriteIndented = true });
     }

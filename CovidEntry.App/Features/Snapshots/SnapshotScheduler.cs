@@ -16,6 +16,7 @@ public sealed class SnapshotScheduler(IServiceScopeFactory scopes, IConfiguratio
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var actor = Audit.AuditContext.BeginSystem("snapshot");
         if (!configuration.GetValue("Snapshots:Enabled", true))
         {
             logger.LogInformation("Scheduled snapshots are switched off (Snapshots:Enabled = false)");

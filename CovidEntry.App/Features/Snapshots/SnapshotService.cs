@@ -51,7 +51,12 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
 
         try
         {
-            return await MakeLockedAsync(trigger, userId, cancellationToken);
+            var outcome = await MakeLockedAsync(trigger, userId, cancellationToken);
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await Audit.AuditLog.RecordAsync(db, Domain.Audit.AuditAction.SnapshotRun, Audit.AuditKinds.SnapshotRun, outcome.SnapshotId?.ToString(),
+                [new Domain.Audit.FieldChange("trigger", null, trigger), new Domain.Audit.FieldChange("state", null, outcome.State?.ToString()),
+                 new Domain.Audit.FieldChange("message", null, outcome.Message)], CancellationToken.None);
+            return outcome;
         }
         finally
         {
@@ -97,10 +102,12 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             // Holding the lock, any snapshot still "making" was left by an instance that stopped.
-            await db.Snapshots.Where(s => s.State == SnapshotState.Making).ExecuteUpdateAsync(set => set
-                .SetProperty(s => s.State, SnapshotState.Failed)
-                .SetProperty(s => s.Problems, "The app stopped while making this snapshot.")
-                .SetProperty(s => s.Progress, "Failed"), cancellationToken);
+            foreach (var orphan in await db.Snapshots.Where(s => s.State == SnapshotState.Making).ToListAsync(cancellationToken))
+            {
+                orphan.Fail("The app stopped while making this snapshot.", clock.GetUtcNow().UtcDateTime);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         Snapshot snapshot;
@@ -122,6 +129,8 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
             var lastBatchId = await db.Batches.Where(b => b.Status == BatchStatus.Published)
                 .OrderByDescending(b => b.PublishedAtUtc).Select(b => (Guid?)b.Id).FirstOrDefaultAsync(cancellationToken);
             snapshot = Snapshot.Start(trigger, userId, lastVersionId, lastBatchId, clock.GetUtcNow().UtcDateTime);
+            var (headId, headHash) = await Audit.AuditVerifier.HeadAsync(db, cancellationToken);
+            snapshot.AnchorAuditChain(headId, headHash);
             db.Snapshots.Add(snapshot);
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -175,8 +184,12 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
     private async Task ReportAsync(Guid snapshotId, string progress)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        await db.Snapshots.Where(s => s.Id == snapshotId && s.State == SnapshotState.Making)
-            .ExecuteUpdateAsync(set => set.SetProperty(s => s.Progress, progress));
+        var snapshot = await db.Snapshots.SingleAsync(s => s.Id == snapshotId);
+        if (snapshot.State == SnapshotState.Making)
+        {
+            snapshot.Report(progress);
+            await db.SaveChangesAsync();
+        }
     }
 
     private sealed record PreviousSnapshot(Guid Id, long LastVersionId, SnapshotFacts Facts);

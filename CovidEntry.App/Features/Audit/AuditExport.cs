@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using CovidEntry.App.Data;
+using CovidEntry.Domain.Audit;
+using CovidEntry.Domain.People;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace CovidEntry.App.Features.Audit;
+
+/// <summary>The filtered audit trail as CSV, streamed; the download itself is an audit event.</summary>
+public static class AuditExport
+{
+    public const string Path = "/admin/audit/export.csv";
+
+    private static readonly string[] Columns =
+        ["id", "occurredAtUtc", "userId", "userName", "action", "entityType", "entityKey", "changes", "correlationId", "reason", "batchId", "hash"];
+
+    public static void MapAudit(this WebApplication app) =>
+        app.MapGet(Path, ExportAsync)
+            .RequireAuthorization(new AuthorizeAttribute { Roles = Roles.LeadOrAdmin })
+            .ExcludeFromDescription();
+
+    private static async Task<IResult> ExportAsync(HttpContext http, AuditQueries audit, IDbContextFactory<CovidEntryDbContext> dbFactory,
+        [FromQuery] string? user, [FromQuery] string? kind, [FromQuery] string? key, [FromQuery] string? action,
+        [FromQuery] string? from, [FromQuery] string? until, CancellationToken ct)
+    {
+        var filter = new AuditFilter { UserId = user, EntityType = kind, EntityKey = key };
+        if (!string.IsNullOrEmpty(action))
+        {
+            if (!Enum.TryParse<AuditAction>(action, ignoreCase: false, out var parsed) || !Enum.IsDefined(parsed))
+            {
+                return Results.Problem($"\"{action}\" is not an audit action; use one of {string.Join(", ", Enum.GetNames<AuditAction>())}.", statusCode: 400);
+            }
+
+            filter.Action = parsed;
+        }
+
+        if (Day(from) is not { } fromDay || Day(until) is not { } untilDay)
+        {
+            return Results.Problem("from and until are dates such as 2026-11-25.", statusCode: 400);
+        }
+
+        filter.FromUtc = fromDay.Date;
+        filter.UntilUtc = untilDay.Date?.AddDays(1);
+
+        var admin = http.User.IsInRole(Roles.Admin);
+        var lead = admin ? null : http.User.FindFirstValue(ClaimTypes.NameIdentifier);
+
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            await AuditLog.RecordAsync(db, AuditAction.Download, AuditKinds.Download, Path,
+                [new FieldChange("query", null, http.Request.QueryString.Value)], ct);
+        }
+
+        return Results.Stream(async stream =>
+        {
+            await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+            await writer.WriteAsync(string.Join(',', Columns) + "\r\n");
+            await foreach (var row in audit.AllAsync(filter, lead, ct))
+            {
+                string?[] cells =
+                [
+                    row.Id.ToString(CultureInfo.InvariantCulture), row.OccurredAtUtc.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+                    row.UserId, row.UserName, row.Action.ToString(), row.EntityType, row.EntityKey, JsonSerializer.Serialize(row.Changes),
+                    row.CorrelationId, row.Reason, row.BatchId?.ToString(), row.Hash,
+                ];
+                await writer.WriteAsync(string.Join(',', cells.Select(Cell)) + "\r\n");
+            }
+        }, "text/csv; charset=utf-8", $"audit-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
+    }
+
+    /// <summary>A date from the query, or none; null (outer) when it is given but not a date.</summary>
+    private static (DateTime? Date, bool Ok)? Day(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return (null, true);
+        }
+
+        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? (DateTime.SpecifyKind(day.ToDateTime(TimeOnly.MinValue), DateTimeKind.Utc), true)
+            : null;
+    }
+
+    /// <summary>RFC 4180 quoting, and no cell a spreadsheet would run as a formula (OWASP CSV injection).</summary>
+    internal static string Cell(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        var formula = value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
+        var text = formula ? "'" + value : value;
+        return formula || text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
+    }
+}

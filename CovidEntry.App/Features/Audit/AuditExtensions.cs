@@ -1,0 +1,27 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+
+namespace CovidEntry.App.Features.Audit;
+
+public static class AuditExtensions
+{
+    public static void AddAudit(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<AuditVerifier>();
+        builder.Services.AddScoped<CircuitHandler, AuditCircuitHandler>();
+        builder.Services.AddScoped<AuditQueries>();
+    }
+
+    /// <summary>Every request acts as its signed-in person (or anonymously), correlated by its trace id.</summary>
+    public static void UseAuditActor(this WebApplication app) =>
+        app.Use(async (context, next) =>
+        {
+            using var _ = AuditContext.Begin(ActorOf(context.User, "request:" + context.TraceIdentifier));
+            await next(context);
+        });
+
+    public static AuditActor ActorOf(ClaimsPrincipal user, string correlationId) =>
+        user.Identity?.IsAuthenticated == true
+            ? new AuditActor(user.FindFirstValue(ClaimTypes.NameIdentifier), user.Identity.Name, correlationId)
+            : new AuditActor(null, null, correlationId);
+}

@@ -1,0 +1,128 @@
+using CovidEntry.App.Data;
+using CovidEntry.Domain.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace CovidEntry.App.Features.Audit;
+
+/// <summary>What the audit page filters by; every part is optional.</summary>
+public sealed class AuditFilter
+{
+    public string? UserId { get; set; }
+    public string? EntityType { get; set; }
+    public string? EntityKey { get; set; }
+    public AuditAction? Action { get; set; }
+    public DateTime? FromUtc { get; set; }
+    public DateTime? UntilUtc { get; set; }
+}
+
+public sealed record AuditRow(long Id, DateTime OccurredAtUtc, string? UserName, AuditAction Action, string EntityType, string? EntityKey,
+    IReadOnlyList<FieldChange> Changes, string? CorrelationId, string? Reason, Guid? BatchId, string? UserId = null, string? Hash = null);
+
+/// <summary>
+/// Reads the audit trail for the audit page and its CSV export: newest first, a page at a time by
+/// keyset (events older than the last one shown), so a page costs the same at a million events.
+/// Leads see only the events of the batches of shifts they lead.
+/// </summary>
+public sealed class AuditQueries(IDbContextFactory<CovidEntryDbContext> dbFactory)
+{
+    public const int PageSize = 50;
+
+    public async Task<IReadOnlyList<AuditRow>> PageAsync(AuditFilter filter, string? leadUserId, long? olderThanId, int pageSize = PageSize, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = Filtered(db, filter, leadUserId);
+        if (olderThanId is { } before)
+        {
+            query = query.Where(e => e.Id < before);
+        }
+
+        var events = await query.OrderByDescending(e => e.Id).Take(pageSize).AsNoTracking().ToListAsync(cancellationToken);
+        return events.Select(Row).ToList();
+    }
+
+    /// <summary>Every event the filter matches, oldest first, streamed (for the CSV export).</summary>
+    public async IAsyncEnumerable<AuditRow> AllAsync(AuditFilter filter, string? leadUserId,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await foreach (var e in Filtered(db, filter, leadUserId).OrderBy(e => e.Id).AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            yield return Row(e);
+        }
+    }
+
+    /// <summary>The kinds of record the trail can name: every table, plus sign-ins, downloads, imports and snapshot runs.</summary>
+    public async Task<IReadOnlyList<string>> EntityTypesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return db.Model.GetEntityTypes().Select(t => t.GetTableName()).OfType<string>()
+            .Concat(AuditKinds.All)
+            .Where(t => t != "AuditEvents")
+            .Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<IReadOnlyList<(string Id, string Name)>> PeopleAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return (await db.Users.OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync(cancellationToken))
+            .Select(u => (u.Id, $"{u.DisplayName} ({u.Email})")).ToList();
+    }
+
+    private static IQueryable<AuditEvent> Filtered(CovidEntryDbContext db, AuditFilter filter, string? leadUserId)
+    {
+        var query = db.AuditEvents.AsQueryable();
+        if (leadUserId is not null)
+        {
+            var batches = db.Shifts.Where(s => s.LeadUserId == leadUserId).Select(s => (Guid?)s.BatchId);
+            query = query.Where(e => batches.Contains(e.BatchId));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.UserId))
+        {
+            query = query.Where(e => e.UserId == filter.UserId);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.EntityType))
+        {
+            query = query.Where(e => e.EntityType == filter.EntityType);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.EntityKey))
+        {
+            var key = filter.EntityKey.Trim();
+            query = query.Where(e => e.EntityKey == key);
+        }
+
+        if (filter.Action is { } action)
+        {
+            query = query.Where(e => e.Action == action);
+        }
+
+        if (filter.FromUtc is { } from)
+        {
+            query = query.Where(e => e.OccurredAtUtc >= from);
+        }
+
+        if (filter.UntilUtc is { } until)
+        {
+            query = query.Where(e => e.OccurredAtUtc < until);
+        }
+
+        return query;
+    }
+
+    private static AuditRow Row(AuditEvent e) =>
+        new(e.Id, e.OccurredAtUtc, e.UserName, e.Action, e.EntityType, e.EntityKey, e.Changes, e.CorrelationId, e.Reason, e.BatchId, e.UserId, e.Hash);
+}
+
+/// <summary>The "entity types" of events that are not row changes.</summary>
+public static class AuditKinds
+{
+    public const string Account = "Account";
+    public const string Page = "Page";
+    public const string Download = "Download";
+    public const string ImportFile = "ImportFile";
+    public const string SnapshotRun = "SnapshotRun";
+
+    public static readonly IReadOnlyList<string> All = [Account, Page, Download, ImportFile, SnapshotRun];
+}
