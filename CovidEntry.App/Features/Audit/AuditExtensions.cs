@@ -10,6 +10,7 @@ public static class AuditExtensions
         builder.Services.AddSingleton<AuditVerifier>();
         builder.Services.AddScoped<CircuitHandler, AuditCircuitHandler>();
         builder.Services.AddScoped<AuditQueries>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
     }
 
     /// <summary>Every request acts as its signed-in person (or anonymously), correlated by its trace id.</summary>
