@@ -29,6 +29,7 @@ public static class CovidEntryServices
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.AddIdentity();
+        builder.AddSecurityHeaders();
         builder.AddShared();
         builder.AddAdmin();
         builder.AddShifts();

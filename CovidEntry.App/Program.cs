@@ -8,6 +8,7 @@ using CovidEntry.App.Features.Exports;
 using CovidEntry.App.Features.Imports;
 using CovidEntry.App.Features.Screenshots;
 using CovidEntry.App.Features.Snapshots;
+using CovidEntry.App.Shared;
 
 // Admin verbs (`migrate`, `import-ctp FILE`) come first; whatever follows them is the host's.
 var command = CommandLine.Parse(args);
@@ -23,6 +24,7 @@ builder.AddCovidEntry();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 if (app.Environment.IsDevelopment())
 {
     app.UseMigrationsEndPoint();
@@ -35,6 +37,7 @@ else
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAuditActor();
+app.UseAccountProtection();
 app.UseAntiforgery();
 
 app.MapStaticAssets();

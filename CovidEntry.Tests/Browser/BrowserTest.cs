@@ -35,6 +35,13 @@ public abstract class BrowserTest(BrowserFixture browser, ITestOutputHelper outp
         try
         {
             await scenario();
+
+            // Every scenario doubles as a check that the Content-Security-Policy lets the app work.
+            foreach (var person in _people)
+            {
+                var refused = person.CspViolations.Where(v => !IsHarmlessCspViolation(v)).ToList();
+                Assert.True(refused.Count == 0, $"The Content-Security-Policy refused something for {person.Name}:\n{string.Join("\n", refused)}");
+            }
         }
         catch
         {
@@ -42,6 +49,9 @@ public abstract class BrowserTest(BrowserFixture browser, ITestOutputHelper outp
             throw;
         }
     }
+
+    /// <summary>A violation a test knows to be a probe that falls back by itself, not something broken.</summary>
+    protected virtual bool IsHarmlessCspViolation(string violation) => false;
 
     protected async Task<BrowserUser> PersonAsync(string name)
     {

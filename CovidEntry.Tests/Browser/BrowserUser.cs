@@ -16,8 +16,14 @@ public sealed class BrowserUser : IAsyncDisposable
     private const string MarkPrerendered =
         "document.addEventListener('DOMContentLoaded', () => document.querySelectorAll('main').forEach(m => m.setAttribute('data-prerendered', '')));";
 
+    // Chromium reports a blocked script, style or connection as a securitypolicyviolation event;
+    // logging it as a console error lets the tests see every one, whatever page it happened on.
+    private const string ReportCspViolations =
+        "document.addEventListener('securitypolicyviolation', e => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`));";
+
     private readonly IBrowserContext _context;
     private readonly ConcurrentQueue<byte[]> _received = new();
+    private readonly ConcurrentQueue<string> _cspViolations = new();
 
     private BrowserUser(string name, IBrowserContext context, IPage page)
     {
@@ -30,13 +36,24 @@ public sealed class BrowserUser : IAsyncDisposable
 
     public IPage Page { get; }
 
+    /// <summary>Everything the pages' Content-Security-Policy refused so far.</summary>
+    public IReadOnlyCollection<string> CspViolations => _cspViolations;
+
     public static async Task<BrowserUser> CreateAsync(string name, IBrowserContext context)
     {
         // Marks the server's HTML as it arrives. The circuit's first render replaces the layout's
         // <main> with an unmarked one, which is how OpenAsync knows the page has become interactive.
         await context.AddInitScriptAsync(MarkPrerendered);
+        await context.AddInitScriptAsync(ReportCspViolations);
         var user = new BrowserUser(name, context, await context.NewPageAsync());
         user.Page.WebSocket += (_, socket) => user.Listen(socket);
+        user.Page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && (message.Text.StartsWith("CSP violation", StringComparison.Ordinal) || message.Text.Contains("Content Security Policy", StringComparison.Ordinal)))
+            {
+                user._cspViolations.Enqueue($"{message.Text} (on {user.Page.Url})");
+            }
+        };
         return user;
     }
 

@@ -31,6 +31,14 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             return TypedResults.LocalRedirect($"~/{returnUrl}");
         });
 
+        // Touched by session.js while someone works on an interactive page: authenticating the
+        // request is what slides the cookie's idle expiry. 401 tells the page its sign-in is gone.
+        accountGroup.MapGet("/KeepAlive", (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            return context.User.Identity?.IsAuthenticated == true ? Results.NoContent() : Results.Unauthorized();
+        });
+
         accountGroup.MapPost("/PasskeyCreationOptions", async (
             HttpContext context,
             [FromServices] UserManager<ApplicationUser> userManager,

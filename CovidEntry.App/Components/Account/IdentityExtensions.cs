@@ -8,6 +8,9 @@ public static class IdentityExtensions
 {
     public static void AddIdentity(this WebApplicationBuilder builder)
     {
+        var settings = IdentitySettings.Read(builder.Configuration);
+        builder.Services.Configure<IdentitySettings>(builder.Configuration.GetSection(IdentitySettings.Section));
+
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<IdentityRedirectManager>();
         builder.Services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
@@ -28,11 +31,12 @@ public static class IdentityExtensions
                 options.User.RequireUniqueEmail = true;
 
                 options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = builder.Configuration.GetValue("Identity:Lockout:MaxFailedAttempts", 5);
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(builder.Configuration.GetValue("Identity:Lockout:Minutes", 15));
+                options.Lockout.MaxFailedAccessAttempts = settings.Lockout.MaxFailedAttempts;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(settings.Lockout.Minutes);
 
-                // Length over composition (OWASP ASVS): at least 12 characters, no character-class rules.
-                options.Password.RequiredLength = 12;
+                // Length over composition (OWASP ASVS 5.0): 12 to 128 characters, no character-class
+                // rules; the maximum and the common-password list are PasswordPolicyValidator's.
+                options.Password.RequiredLength = PasswordPolicyValidator.MinLength;
                 options.Password.RequireDigit = false;
                 options.Password.RequireLowercase = false;
                 options.Password.RequireUppercase = false;
@@ -41,9 +45,36 @@ public static class IdentityExtensions
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<CovidEntryDbContext>()
-            .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddSignInManager<CovidEntry.App.Features.Audit.AuditingSignInManager>()
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<PasswordPolicyValidator>();
+        builder.Services.AddSingleton<CommonPasswords>();
 
+        // Idle timeout: the cookie slides while the person makes requests (open interactive pages
+        // make some through session.js). A sign-in always writes a new cookie (a fresh ticket with
+        // a new sign-in time); no server-side session store is used that could be fixated.
+        builder.Services.AddScoped<SessionCookieEvents>();
+        builder.Services.ConfigureApplicationCookie(options =>
+        {
+            options.ExpireTimeSpan = settings.Session.Idle;
+            options.SlidingExpiration = true;
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.EventsType = typeof(SessionCookieEvents);
+        });
+
+        // How soon a security-stamp change (disabled, roles changed, password changed) reaches
+        // requests; open circuits are rechecked as often by IdentityRevalidatingAuthenticationStateProvider.
+        builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = settings.Session.Revalidate);
+
+        builder.Services.AddAccountRateLimiting(settings);
         builder.Services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
+    }
+
+    /// <summary>The request pipeline's part of account protection: rate limits on Account posts, then the staff two-factor rule.</summary>
+    public static void UseAccountProtection(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        app.UseStaffTwoFactorRequirement();
     }
 }

@@ -8,7 +8,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CovidEntry.App.Features.Admin;
 
-public sealed record UserRow(string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, bool HasPassword, bool LockedOut);
+public sealed record UserRow(
+    string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, bool HasPassword, bool LockedOut, bool Disabled, bool TwoFactor);
 
 public sealed class UserAdminService(
     IDbContextFactory<CovidEntryDbContext> dbFactory,
@@ -16,6 +17,12 @@ public sealed class UserAdminService(
     TimeProvider clock,
     ILogger<UserAdminService> logger)
 {
+    /// <summary>
+    /// A disabled account is one locked out for good: Identity's sign-in already refuses it, and
+    /// no new column is needed. Enabling clears the lockout.
+    /// </summary>
+    private static readonly DateTimeOffset DisabledUntil = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public async Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -30,7 +37,9 @@ public sealed class UserAdminService(
             u.DisplayName,
             roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).Order().ToList(),
             u.PasswordHash is not null,
-            u.LockoutEnd > now)).ToList();
+            u.LockoutEnd > now,
+            IsDisabled(u, now),
+            u.TwoFactorEnabled)).ToList();
     }
 
     /// <summary>Creates the account without a password and returns the path of its one-time set-password link.</summary>
@@ -60,6 +69,73 @@ public sealed class UserAdminService(
         var user = await userManager.FindByIdAsync(userId) ?? throw new DomainException("That user no longer exists.");
         return await SetPasswordLinkAsync(user);
     }
+
+    /// <summary>
+    /// Gives the person exactly these roles and signs them out everywhere (a new security stamp):
+    /// their open pages and cookies still carry the old roles until they sign in again.
+    /// </summary>
+    public async Task SetRolesAsync(string userId, IReadOnlyCollection<string> roles, string changedByUserId)
+    {
+        if (roles.Count == 0)
+        {
+            throw new DomainException("Give the person at least one role.");
+        }
+
+        if (roles.Except(Roles.All).FirstOrDefault() is { } unknown)
+        {
+            throw new DomainException($"There is no role called {unknown}.");
+        }
+
+        if (userId == changedByUserId && !roles.Contains(Roles.Admin))
+        {
+            throw new DomainException("You cannot take away your own admin role. Ask another admin to do it.");
+        }
+
+        var user = await userManager.FindByIdAsync(userId) ?? throw new DomainException("That user no longer exists.");
+        var current = await userManager.GetRolesAsync(user);
+        var removed = current.Except(roles).ToList();
+        var added = roles.Except(current).ToList();
+        if (removed.Count == 0 && added.Count == 0)
+        {
+            return;
+        }
+
+        Ensure(await userManager.RemoveFromRolesAsync(user, removed), "take away the roles");
+        Ensure(await userManager.AddToRolesAsync(user, added), "give the roles");
+        Ensure(await userManager.UpdateSecurityStampAsync(user), "sign the person out everywhere");
+        logger.LogInformation("Roles of user {ChangedUserId} changed by {UserId}: added {Added}, removed {Removed}; signed out everywhere",
+            user.Id, changedByUserId, added, removed);
+    }
+
+    /// <summary>Stops the person signing in and signs them out everywhere; their work and records stay.</summary>
+    public async Task DisableAsync(string userId, string disabledByUserId)
+    {
+        if (userId == disabledByUserId)
+        {
+            throw new DomainException("You cannot disable your own account. Ask another admin to do it.");
+        }
+
+        var user = await userManager.FindByIdAsync(userId) ?? throw new DomainException("That user no longer exists.");
+        Ensure(await userManager.SetLockoutEnabledAsync(user, true), "disable the account");
+        Ensure(await userManager.SetLockoutEndDateAsync(user, DisabledUntil), "disable the account");
+        Ensure(await userManager.UpdateSecurityStampAsync(user), "sign the person out everywhere");
+        logger.LogInformation("User {DisabledUserId} disabled by {UserId}; signed out everywhere", user.Id, disabledByUserId);
+    }
+
+    /// <summary>Lets a disabled or locked-out person sign in again.</summary>
+    public async Task EnableAsync(string userId, string enabledByUserId)
+    {
+        var user = await userManager.FindByIdAsync(userId) ?? throw new DomainException("That user no longer exists.");
+        if (await userManager.GetLockoutEnabledAsync(user))
+        {
+            Ensure(await userManager.SetLockoutEndDateAsync(user, null), "enable the account");
+        }
+
+        Ensure(await userManager.ResetAccessFailedCountAsync(user), "enable the account");
+        logger.LogInformation("User {EnabledUserId} enabled by {UserId}", user.Id, enabledByUserId);
+    }
+
+    private static bool IsDisabled(ApplicationUser user, DateTimeOffset now) => user.LockoutEnd > now.AddYears(100);
 
     private async Task<string> SetPasswordLinkAsync(ApplicationUser user)
     {

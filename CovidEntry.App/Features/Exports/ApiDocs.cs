@@ -27,9 +27,15 @@ public static class ApiDocs
     public static void MapApiDocs(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        // A nonce per request for Scalar's inline start-up script (SecurityHeaders puts it in the
+        // page's Content-Security-Policy); no fonts or telemetry from Scalar's servers, which that
+        // policy would refuse anyway.
         app.MapScalarApiReference(ReferencePath, options => options
                 .WithTitle("CovidEntry public data")
-                .WithOpenApiRoutePattern("/openapi/{documentName}.json"))
+                .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+                .WithNonce()
+                .DisableDefaultFonts()
+                .DisableTelemetry())
             .AllowAnonymous();
     }
 }

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace CovidEntry.Tests.Infrastructure;
+
+/// <summary>
+/// One visitor of the running app over plain HTTP: keeps its cookies, follows no redirects (the
+/// tests look at them), and fills the static Account forms the way a browser posts them.
+/// </summary>
+public sealed partial class AccountClient : IDisposable
+{
+    public const string SignInCookie = ".AspNetCore.Identity.Application";
+
+    private readonly Uri _baseAddress;
+
+    public AccountClient(string baseUrl)
+    {
+        _baseAddress = new Uri(baseUrl.TrimEnd('/') + "/");
+        Http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = _baseAddress };
+    }
+
+    public CookieContainer Cookies { get; } = new();
+
+    public HttpClient Http { get; }
+
+    /// <summary>The sign-in cookie's value, or null while signed out.</summary>
+    public string? SignInCookieValue => Cookies.GetCookies(_baseAddress)[SignInCookie]?.Value;
+
+    public Task<HttpResponseMessage> SignInAsync(string email, string password) =>
+        PostFormAsync("Account/Login", "login", new Dictionary<string, string>
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+        });
+
+    /// <summary>Opens the page, takes the named form's hidden fields (antiforgery token, handler) and posts it with the given fields.</summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string path, string formName, IReadOnlyDictionary<string, string> fields)
+    {
+        var page = await Http.GetAsync(path);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.True(page.StatusCode == HttpStatusCode.OK, $"GET {path} answered {(int)page.StatusCode}:\n{html}");
+
+        var form = Forms().Matches(html).Select(m => m.Value).FirstOrDefault(f => f.Contains($"value=\"{formName}\"", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"{path} has no form named {formName}:\n{html}");
+        var values = new Dictionary<string, string>();
+        foreach (Match input in HiddenInputs().Matches(form))
+        {
+            values[WebUtility.HtmlDecode(input.Groups["name"].Value)] = WebUtility.HtmlDecode(input.Groups["value"].Value);
+        }
+
+        foreach (var (name, value) in fields)
+        {
+            values[name] = value;
+        }
+
+        return await Http.PostAsync(path, new FormUrlEncodedContent(values));
+    }
+
+    public void Dispose() => Http.Dispose();
+
+    [GeneratedRegex(@"<form[\s\S]*?</form>")]
+    private static partial Regex Forms();
+
+    [GeneratedRegex("""<input type="hidden" name="(?<name>[^"]*)" value="(?<value>[^"]*)"\s*/?>""")]
+    private static partial Regex HiddenInputs();
+}
