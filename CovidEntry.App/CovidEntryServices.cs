@@ -1,5 +1,6 @@
 using MudBlazor.Services;
 using CovidEntry.App.Components.Account;
+using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Admin;
 using CovidEntry.App.Features.Alerts;
 using CovidEntry.App.Features.Entry;
@@ -28,6 +29,7 @@ public static class CovidEntryServices
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.AddIdentity();
+        builder.AddAccess();
         builder.AddShared();
         builder.AddAdmin();
         builder.AddShifts();
