@@ -1,5 +1,6 @@
 using MudBlazor.Services;
 using CovidEntry.App.Components.Account;
+using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Admin;
 using CovidEntry.App.Features.Alerts;
 using CovidEntry.App.Features.Audit;
@@ -30,6 +31,7 @@ public static class CovidEntryServices
         builder.Services.AddMudServices();
         builder.AddIdentity();
         builder.AddSecurityHeaders();
+        builder.AddAccess();
         builder.AddShared();
         builder.AddAdmin();
         builder.AddShifts();

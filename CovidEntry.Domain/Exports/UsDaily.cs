@@ -75,7 +75,7 @@ public static class UsDaily
     }
 
     public static string Header() =>
-        string.Join(',', new[] { "date" }.Concat(Columns).Select(c => $"\"{c}\""));
+        string.Join(',', new[] { "date" }.Concat(Columns).Select(CsvCell.Quoted));
 
     public static string Line(UsDailyRow row)
     {
@@ -86,7 +86,7 @@ public static class UsDaily
             line.Append(',');
             if (row.Values.GetValueOrDefault(column) is { } value)
             {
-                line.Append(value.ToString(CultureInfo.InvariantCulture));
+                line.Append(CsvCell.Number(value));
             }
         }
 

@@ -22,19 +22,20 @@ public static class V1DailyCsv
     public static IReadOnlyList<string> Columns(IEnumerable<string> metricColumns) =>
         ["date", "state", .. metricColumns.Order(StringComparer.Ordinal)];
 
+    // Column names come from the metric catalog, which admins edit: they go through CsvCell too.
     public static string Header(IReadOnlyList<string> columns) =>
-        string.Join(',', columns.Select(c => $"\"{c}\""));
+        string.Join(',', columns.Select(CsvCell.Quoted));
 
     public static string Line(IReadOnlyList<string> columns, V1DailyRow row)
     {
         var line = new StringBuilder();
-        line.Append('"').Append(row.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append("\",\"").Append(row.State).Append('"');
+        line.Append('"').Append(row.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append("\",").Append(CsvCell.Quoted(row.State));
         foreach (var column in columns.Skip(2))
         {
             line.Append(',');
             if (row.Values.GetValueOrDefault(column) is { } value)
             {
-                line.Append(value.ToString(CultureInfo.InvariantCulture));
+                line.Append(CsvCell.Number(value));
             }
         }
 

@@ -6,7 +6,7 @@ public static class Roles
     public const string ShiftLead = "ShiftLead";
     public const string Admin = "Admin";
 
-    /// <summary>Used in authorization attributes: leads and admins (an admin can do everything).</summary>
+    /// <summary>Leads and admins (an admin can do everything). Pages and endpoints name the App's authorization policies instead.</summary>
     public const string LeadOrAdmin = ShiftLead + "," + Admin;
 
     public static readonly IReadOnlyList<string> All = [Volunteer, ShiftLead, Admin];

@@ -118,7 +118,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await BrowserUser.CreateAsync(name, context);
     }
 
-    /// <summary>Creates a signed-up person directly in the app's database; returns their email.</summary>
+    /// <summary>Creates a signed-up person directly in the app's database (a volunteer unless roles are given, as an invite always gives one); returns their email.</summary>
     public async Task<string> CreatePersonAsync(string displayName, params string[] roles)
     {
         await using var app = TestApp.Build(ConnectionString);
@@ -128,7 +128,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         var person = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName, CreatedAtUtc = DateTime.UtcNow };
         var created = await users.CreateAsync(person, AdminPassword);
         Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
-        Assert.True((await users.AddToRolesAsync(person, roles)).Succeeded);
+        Assert.True((await users.AddToRolesAsync(person, roles.Length == 0 ? [Roles.Volunteer] : roles)).Succeeded);
         return email;
     }
 

@@ -47,15 +47,22 @@ public sealed class TestDatabase(IReadOnlyDictionary<string, string?>? settings 
         return report;
     }
 
-    public async Task<string> CreateUserAsync(string displayName, params string[] roles)
+    /// <summary>The password of every person the tests create.</summary>
+    public const string Password = "correct horse battery staple";
+
+    public async Task<string> CreateUserAsync(string displayName, params string[] roles) =>
+        (await CreatePersonAsync(displayName, roles)).Id;
+
+    /// <summary>Creates a person who can sign in with <see cref="Password"/>; returns their id and email.</summary>
+    public async Task<(string Id, string Email)> CreatePersonAsync(string displayName, params string[] roles)
     {
         using var scope = Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var email = $"{displayName.Replace(' ', '.').ToLowerInvariant()}.{Guid.NewGuid().ToString("N")[..8]}@example.org";
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName, CreatedAtUtc = DateTime.UtcNow };
-        var created = await users.CreateAsync(user, "correct horse battery staple");
+        var created = await users.CreateAsync(user, Password);
         Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
         await users.AddToRolesAsync(user, roles.Length == 0 ? [Roles.Volunteer] : roles);
-        return user.Id;
+        return (user.Id, email);
     }
 }

@@ -4,8 +4,8 @@ using System.Text;
 using System.Text.Json;
 using CovidEntry.App.Data;
 using CovidEntry.Domain.Audit;
+using CovidEntry.Domain.Exports;
 using CovidEntry.Domain.People;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,7 +21,7 @@ public static class AuditExport
 
     public static void MapAudit(this WebApplication app) =>
         app.MapGet(Path, ExportAsync)
-            .RequireAuthorization(new AuthorizeAttribute { Roles = Roles.LeadOrAdmin })
+            .RequireAuthorization(Access.Policies.RunShifts)
             .ExcludeFromDescription();
 
     private static async Task<IResult> ExportAsync(HttpContext http, AuditQueries audit, IDbContextFactory<CovidEntryDbContext> dbFactory,
@@ -39,13 +39,13 @@ public static class AuditExport
             filter.Action = parsed;
         }
 
-        if (Day(from) is not { } fromDay || Day(until) is not { } untilDay)
+        if (!TryDay(from, out var fromDay) || !TryDay(until, out var untilDay))
         {
             return Results.Problem("from and until are dates such as 2026-11-25.", statusCode: 400);
         }
 
-        filter.FromUtc = fromDay.Date;
-        filter.UntilUtc = untilDay.Date?.AddDays(1);
+        filter.FromUtc = fromDay;
+        filter.UntilUtc = untilDay?.AddDays(1);
 
         var admin = http.User.IsInRole(Roles.Admin);
         var lead = admin ? null : http.User.FindFirstValue(ClaimTypes.NameIdentifier);
@@ -68,34 +68,26 @@ public static class AuditExport
                     row.UserId, row.UserName, row.Action.ToString(), row.EntityType, row.EntityKey, JsonSerializer.Serialize(row.Changes),
                     row.CorrelationId, row.Reason, row.BatchId?.ToString(), row.Hash,
                 ];
-                await writer.WriteAsync(string.Join(',', cells.Select(Cell)) + "\r\n");
+                await writer.WriteAsync(CsvCell.Line(cells) + "\r\n");
             }
         }, "text/csv; charset=utf-8", $"audit-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
     }
 
-    /// <summary>A date from the query, or none; null (outer) when it is given but not a date.</summary>
-    private static (DateTime? Date, bool Ok)? Day(string? text)
+    /// <summary>A date from the query (none when not given); false when it is given but not a date.</summary>
+    private static bool TryDay(string? text, out DateTime? day)
     {
+        day = null;
         if (string.IsNullOrWhiteSpace(text))
         {
-            return (null, true);
+            return true;
         }
 
-        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-            ? (DateTime.SpecifyKind(day.ToDateTime(TimeOnly.MinValue), DateTimeKind.Utc), true)
-            : null;
-    }
-
-    /// <summary>RFC 4180 quoting, and no cell a spreadsheet would run as a formula (OWASP CSV injection).</summary>
-    internal static string Cell(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
         {
-            return "";
+            return false;
         }
 
-        var formula = value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
-        var text = formula ? "'" + value : value;
-        return formula || text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
+        day = DateTime.SpecifyKind(parsed.ToDateTime(TimeOnly.MinValue), DateTimeKind.Utc);
+        return true;
     }
 }

@@ -1,6 +1,5 @@
-using System.Globalization;
+using CovidEntry.Domain.Exports;
 using CovidEntry.Domain.Jurisdictions;
-using CsvHelper;
 
 namespace CovidEntry.App.Features.Exports;
 
@@ -34,28 +33,12 @@ public static class StatesInfoFile
         return row;
     }
 
-    public static string Csv(IEnumerable<IReadOnlyDictionary<string, string?>> rows)
-    {
-        using var text = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
-        using (var csv = new CsvWriter(text, CultureInfo.InvariantCulture))
-        {
-            foreach (var column in Columns)
-            {
-                csv.WriteField(column);
-            }
-
-            foreach (var row in rows)
-            {
-                csv.NextRecord();
-                foreach (var column in Columns)
-                {
-                    csv.WriteField(row[column] ?? "");
-                }
-            }
-        }
-
-        return text.ToString();
-    }
+    /// <summary>
+    /// Names, notes and addresses are typed by people (admins, and CTP before them): every cell
+    /// goes through <see cref="CsvCell"/>, so none of them runs as a formula in a spreadsheet.
+    /// </summary>
+    public static string Csv(IEnumerable<IReadOnlyDictionary<string, string?>> rows) =>
+        string.Join('\n', rows.Select(row => CsvCell.Line(Columns.Select(c => row[c]))).Prepend(CsvCell.Line(Columns)));
 
     /// <summary>The JSON form: the same fields, with only those that have a value.</summary>
     public static IReadOnlyDictionary<string, string> Json(IReadOnlyDictionary<string, string?> row) =>

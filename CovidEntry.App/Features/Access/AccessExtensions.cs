@@ -1,0 +1,7 @@
+namespace CovidEntry.App.Features.Access;
+
+public static class AccessExtensions
+{
+    public static void AddAccess(this WebApplicationBuilder builder) =>
+        Policies.AddTo(builder.Services.AddAuthorizationBuilder());
+}
