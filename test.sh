@@ -50,17 +50,18 @@ fi
 results=$(mktemp -d "${TMPDIR:-/tmp}/covidentry-test-results.XXXXXX")
 cleanup() {
   rm -rf "$results"
-  # A test process that was killed cannot stop its cluster; stop and remove what it left.
+  # A test process that was killed cannot stop its cluster; stop and remove what it left. While
+  # any test host still runs (another run on this machine), its clusters are left alone.
+  owner_alive=false
+  for proc in /proc/[0-9]*; do
+    [ -r "$proc/cmdline" ] || continue
+    if tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -q "testhost\|vstest"; then owner_alive=true; break; fi
+  done
+  [ "$owner_alive" = true ] && return
   for dir in "${TMPDIR:-/tmp}"/covidentry-tests-*; do
     [ -d "$dir" ] || continue
     if [ -f "$dir/pg/postmaster.pid" ]; then
-      pid=$(head -1 "$dir/pg/postmaster.pid")
-      owner_alive=false
-      for proc in /proc/[0-9]*; do
-        [ -r "$proc/cmdline" ] || continue
-        if tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -q "testhost\|vstest"; then owner_alive=true; break; fi
-      done
-      [ "$owner_alive" = false ] && kill "$pid" 2>/dev/null
+      kill "$(head -1 "$dir/pg/postmaster.pid")" 2>/dev/null
     fi
     rm -rf "$dir" 2>/dev/null
   done

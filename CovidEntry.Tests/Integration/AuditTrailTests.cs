@@ -44,7 +44,6 @@ public class AuditTrailTests : LoopTest
         }
 
         using (AuditContext.Begin(new AuditActor(Loop.Lead, "lena@example.org", "circuit:lead")))
-        using (AuditContext.WithReason("Pass 2 read the newer page"))
         {
             await Database.Get<ReconcileService>().ReconcileAsync(entryId, "positive",
                 new ReconcileForm { Choice = ResolutionSource.SecondPass, Reason = "Pass 2 read the newer page" }, Loop.Lead);

@@ -118,7 +118,7 @@ public static class RouteAccessTable
         ["/Account/PasskeyRequestOptions"] = Everyone,
 
         // Slides the idle timeout of a signed-in session; answers 401 (not a redirect) to anyone else.
-        ["/Account/KeepAlive"] = Everyone,
+        ["/Account/KeepAlive"] = SignedIn,
 
         // One's own account (Policies.ManageOwnAccount).
         ["/Account/Manage"] = SignedIn,

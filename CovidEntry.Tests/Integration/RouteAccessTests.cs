@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.AspNetCore.StaticAssets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CovidEntry.Tests.Integration;
 
@@ -140,6 +142,12 @@ public partial class RouteAccessTests(RouteMatrixFixture fixture) : IClassFixtur
 
         Assert.Equal((HttpStatusCode.Redirect, "/Account/Login"), (toSignIn.StatusCode, new Uri(fixture.App.Address, toSignIn.Headers.Location!).AbsolutePath));
         Assert.Equal((HttpStatusCode.Redirect, "/Account/AccessDenied"), (denied.StatusCode, new Uri(fixture.App.Address, denied.Headers.Location!).AbsolutePath));
+
+        // The denial is on the audit trail; being sent to sign in is not a denial.
+        await using var db = await fixture.App.Services.GetRequiredService<IDbContextFactory<CovidEntry.App.Data.CovidEntryDbContext>>().CreateDbContextAsync();
+        var denials = await db.AuditEvents.Where(e => e.Action == CovidEntry.Domain.Audit.AuditAction.AccessDenied && e.EntityKey == "/shifts").ToListAsync();
+        Assert.NotEmpty(denials);
+        Assert.All(denials, e => Assert.NotNull(e.UserId));
     }
 
     /// <summary>Every route endpoint of the app with its table key; all static files share one row.</summary>

@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Features.Publish;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain;
@@ -64,7 +65,11 @@ public sealed class EditService(
             form.Note, form.Link, userId, clock.GetUtcNow().UtcDateTime);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.Batches.Add(batch);
-        await db.SaveChangesAsync(cancellationToken);
+        using (AuditContext.WithReason(form.Note))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         logger.LogInformation("Edit batch {BatchId} opened by {UserId} for {Code} {From}..{To}", batch.Id, userId, batch.EditJurisdictionCode, batch.EditFrom, batch.EditTo);
         return batch.Id;
     }

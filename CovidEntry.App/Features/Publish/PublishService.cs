@@ -1,5 +1,6 @@
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Alerts;
+using CovidEntry.App.Features.Audit;
 using CovidEntry.Domain;
 using CovidEntry.Domain.Batches;
 using CovidEntry.Domain.History;
@@ -86,7 +87,12 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
         alerts.Add(db, AlertQueue.Publish, batch.Kind == BatchKind.Daily
             ? $":white_check_mark: Published {shift?.Label ?? "a daily batch"}: {codes.Count} jurisdictions, {versions.Count:#,0} new values, by {publisher}."
             : $":pencil2: Published an edit batch for {batch.EditJurisdictionCode} ({batch.EditFrom:yyyy-MM-dd} to {batch.EditTo:yyyy-MM-dd}): {versions.Count:#,0} new values, by {publisher}. Note: {batch.Note}");
-        await db.SaveChangesAsync(cancellationToken);
+        // An edit batch's note is why its values changed.
+        using (AuditContext.WithReason(batch.Note))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         alerts.Committed();
 

@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain;
 using CovidEntry.Domain.Quality;
@@ -39,7 +40,11 @@ public sealed class SuppressionService(
             form.Reason, leadUserId, clock.GetUtcNow().UtcDateTime);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.Suppressions.Add(suppression);
-        await db.SaveChangesAsync(cancellationToken);
+        using (AuditContext.WithReason(form.Reason))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         logger.LogInformation("Suppression {SuppressionId} of {Rule} for {Jurisdiction} {Metric} until {UntilDate} added by {UserId}",
             suppression.Id, suppression.Rule, suppression.JurisdictionCode, suppression.MetricKey ?? "(all)", suppression.UntilDate, leadUserId);
         return suppression.Id;

@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Features.Screenshots;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain;
@@ -60,7 +61,11 @@ public sealed class ReconcileService(IDbContextFactory<CovidEntryDbContext> dbFa
         }
 
         entry.Reconcile(metricKey, form.Choice, typed.Value, form.Reason, leadUserId, clock.GetUtcNow().UtcDateTime);
-        await db.SaveOrExplainAsync(cancellationToken);
+        using (AuditContext.WithReason(form.Reason))
+        {
+            await db.SaveOrExplainAsync(cancellationToken);
+        }
+
         logger.LogInformation("Entry {EntryId} field {MetricKey} reconciled by {UserId} as {Choice}; entry is {Status}", entryId, metricKey, leadUserId, form.Choice, entry.Status);
     }
 

@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain;
 using CovidEntry.Domain.Batches;
@@ -188,7 +189,11 @@ public sealed class ReviewService(IDbContextFactory<CovidEntryDbContext> dbFacto
             db.PassDrafts.Add(draft);
         }
 
-        await db.SaveOrExplainAsync(cancellationToken);
+        using (AuditContext.WithReason(comment))
+        {
+            await db.SaveOrExplainAsync(cancellationToken);
+        }
+
         logger.LogInformation("Pass {PassNumber} of entry {EntryId} sent back by {UserId}", passNumber, entryId, leadUserId);
     }
 
