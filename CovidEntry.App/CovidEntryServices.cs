@@ -4,6 +4,7 @@ using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Admin;
 using CovidEntry.App.Features.Alerts;
 using CovidEntry.App.Features.Audit;
+using CovidEntry.App.Features.Diagnostics;
 using CovidEntry.App.Features.Entry;
 using CovidEntry.App.Features.Snapshots;
 using CovidEntry.App.Features.Stats;
@@ -50,5 +51,6 @@ public static class CovidEntryServices
         builder.AddStats();
         builder.AddScreenshots();
         builder.AddAudit();
+        builder.AddTelemetry();
     }
 }

@@ -17,9 +17,19 @@ public static class AuditExtensions
     public static void UseAuditActor(this WebApplication app) =>
         app.Use(async (context, next) =>
         {
-            using var _ = AuditContext.Begin(ActorOf(context.User, "request:" + context.TraceIdentifier));
+            var actor = ActorOf(context.User, "request:" + context.TraceIdentifier);
+            using var _ = AuditContext.Begin(actor);
+
+            // Every log line of the request names the person and the request (JSON logs show scopes).
+            using var scope = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CovidEntry.Request").BeginScope(LogScope(actor));
             await next(context);
         });
+
+    public static Dictionary<string, object?> LogScope(AuditActor actor) => new()
+    {
+        ["UserId"] = actor.UserId,
+        ["CorrelationId"] = actor.CorrelationId,
+    };
 
     public static AuditActor ActorOf(ClaimsPrincipal user, string correlationId) =>
         user.Identity?.IsAuthenticated == true

@@ -1,6 +1,7 @@
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Alerts;
 using CovidEntry.App.Features.Audit;
+using CovidEntry.App.Features.Diagnostics;
 using CovidEntry.Domain;
 using CovidEntry.Domain.Batches;
 using CovidEntry.Domain.History;
@@ -29,6 +30,8 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
 
     public async Task<PublishResult> PublishBatchAsync(Guid batchId, string userId, CancellationToken cancellationToken = default)
     {
+        using var activity = Telemetry.Source.StartActivity("publish batch")?.SetTag("covidentry.batch_id", batchId);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PublishLockKey})", cancellationToken);
@@ -94,6 +97,8 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
         }
 
         await transaction.CommitAsync(cancellationToken);
+        Telemetry.PublishDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+            new KeyValuePair<string, object?>("covidentry.batch_kind", batch.Kind.ToString()));
         alerts.Committed();
 
         logger.LogInformation("{Kind} batch {BatchId} published by {UserId}: {Versions} versions, {Unchanged} cells unchanged",

@@ -51,7 +51,11 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
 
         try
         {
+            using var activity = Diagnostics.Telemetry.Source.StartActivity("make snapshot")?.SetTag("covidentry.trigger", trigger);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var outcome = await MakeLockedAsync(trigger, userId, cancellationToken);
+            Diagnostics.Telemetry.SnapshotDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("covidentry.snapshot_state", outcome.State?.ToString() ?? "none"));
             await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
             await Audit.AuditLog.RecordAsync(db, Domain.Audit.AuditAction.SnapshotRun, Audit.AuditKinds.SnapshotRun, outcome.SnapshotId?.ToString(),
                 [new Domain.Audit.FieldChange("trigger", null, trigger), new Domain.Audit.FieldChange("state", null, outcome.State?.ToString()),
