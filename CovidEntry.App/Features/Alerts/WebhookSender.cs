@@ -59,11 +59,9 @@ public sealed class WebhookSender(
                 """).ToListAsync(cancellationToken);
 
             // A raw UPDATE passes the interceptor by: the lease is recorded here.
-            foreach (var id in ids)
-            {
-                await AuditLog.RecordAsync(db, AuditAction.Update, "WebhookMessages", id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    [new FieldChange("NextAttemptAtUtc", null, leaseUntil.ToString("O", System.Globalization.CultureInfo.InvariantCulture))], cancellationToken);
-            }
+            await AuditLog.RecordAsync(db, AuditAction.Update, "WebhookMessages",
+                ids.Select(id => (string?)id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(),
+                [new FieldChange("NextAttemptAtUtc", null, leaseUntil.ToString("O", System.Globalization.CultureInfo.InvariantCulture))], cancellationToken);
 
             await transaction.CommitAsync(cancellationToken);
         }

@@ -71,16 +71,28 @@ public static class AuditLog
     /// Records something that is not a row change (a sign-in, a download, an import, a snapshot
     /// run, or a write made with raw SQL) in a transaction of its own, or in the caller's.
     /// </summary>
-    public static async Task RecordAsync(DbContext db, AuditAction action, string entityType, string? entityKey,
+    public static Task RecordAsync(DbContext db, AuditAction action, string entityType, string? entityKey,
+        IEnumerable<FieldChange>? details = null, CancellationToken cancellationToken = default, AuditActor? actor = null, Guid? batchId = null) =>
+        RecordAsync(db, action, entityType, [entityKey], details, cancellationToken, actor, batchId);
+
+    /// <summary>The same for several records at once (a lease of many rows): one append for all.</summary>
+    public static async Task RecordAsync(DbContext db, AuditAction action, string entityType, IReadOnlyList<string?> entityKeys,
         IEnumerable<FieldChange>? details = null, CancellationToken cancellationToken = default, AuditActor? actor = null, Guid? batchId = null)
     {
+        if (entityKeys.Count == 0)
+        {
+            return;
+        }
+
         actor ??= AuditContext.Actor;
-        var e = new AuditEvent(DateTime.UtcNow, actor?.UserId, actor?.UserName, action, entityType, entityKey, details ?? [],
-            actor?.CorrelationId, AuditContext.Reason, batchId);
+        var changes = details?.ToList() ?? [];
+        var now = DateTime.UtcNow;
+        var events = entityKeys.Select(key => new AuditEvent(now, actor?.UserId, actor?.UserName, action, entityType, key, changes,
+            actor?.CorrelationId, AuditContext.Reason, batchId)).ToList();
         var own = db.Database.CurrentTransaction is null;
         await using var transaction = own ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         await LockChainAsync(db, cancellationToken);
-        await WriteAsync(db, [e], cancellationToken);
+        await WriteAsync(db, events, cancellationToken);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);

@@ -21,6 +21,7 @@ public sealed class CaptureWorker(
     ILogger<CaptureWorker> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0);
+    private DateTime _scheduledAtUtc = DateTime.MinValue;
     private readonly List<Task> _running = [];
 
     /// <summary>Looks for work now instead of at the next poll (after "capture now").</summary>
@@ -47,7 +48,14 @@ public sealed class CaptureWorker(
             try
             {
                 _running.RemoveAll(t => t.IsCompleted);
-                await ScheduleDueAsync(stoppingToken);
+                // Capture times are minutes of the day: looking once a minute is enough, not at every poll.
+                var now = clock.GetUtcNow().UtcDateTime;
+                if (now - _scheduledAtUtc >= TimeSpan.FromMinutes(1))
+                {
+                    await ScheduleDueAsync(stoppingToken);
+                    _scheduledAtUtc = now;
+                }
+
                 var free = options.MaxConcurrentCaptures - _running.Count;
                 if (free > 0)
                 {
@@ -133,13 +141,9 @@ public sealed class CaptureWorker(
             """).ToListAsync(cancellationToken);
 
         // A raw UPDATE passes the interceptor by: the lease is recorded here.
-        foreach (var id in ids)
-        {
-            await AuditLog.RecordAsync(db, AuditAction.Update, "CaptureJobs", id.ToString(),
-                [new FieldChange("State", null, "Running"), new FieldChange("LeaseUntilUtc", null, leaseUntil.ToString("O", System.Globalization.CultureInfo.InvariantCulture))],
-                cancellationToken);
-        }
-
+        await AuditLog.RecordAsync(db, AuditAction.Update, "CaptureJobs", ids.Select(id => (string?)id.ToString()).ToList(),
+            [new FieldChange("State", null, "Running"), new FieldChange("LeaseUntilUtc", null, leaseUntil.ToString("O", System.Globalization.CultureInfo.InvariantCulture))],
+            cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return ids;
     }
