@@ -23,6 +23,8 @@ public sealed class PassDraft
     /// <summary>Longer than any count written with separators; anything longer is not a number being typed.</summary>
     public const int TextMaxLength = 64;
 
+    public const string NoNul = "Not saved: the draft holds a NUL character, which cannot be stored. Retype the field without it.";
+
     private Dictionary<string, string> _texts = [];
     private Dictionary<string, WarningAnswer> _answers = [];
     private Dictionary<string, ValueEvidence> _evidence = [];
@@ -64,6 +66,14 @@ public sealed class PassDraft
 
     public void Record(DraftContent content, DateTime nowUtc)
     {
+        // PostgreSQL refuses \u0000 in jsonb and text; refused here it is a sentence, not a failed save.
+        string?[] written = [.. content.Texts.Values, content.SourceUpdatedAt, content.PublicNote, content.PrivateNote, content.FocusedField,
+            .. content.Answers?.Values.Select(a => a.Note) ?? []];
+        if (written.Any(text => text?.Contains('\0') == true))
+        {
+            throw new DomainException(NoNul);
+        }
+
         var tooLong = content.Texts.Where(t => t.Value.Length > TextMaxLength).Select(t => t.Key).ToList();
         if (tooLong.Count > 0)
         {

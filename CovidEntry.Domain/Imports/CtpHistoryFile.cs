@@ -88,6 +88,15 @@ public sealed class CtpHistoryFile
             return;
         }
 
+        // .NET's number and date parsers stop at a NUL and accept what came before it, so "12\0"
+        // would import as 12: a NUL means a damaged or binary file, and the row is refused.
+        var withNul = Enumerable.Range(0, cells.Count).FirstOrDefault(i => cells[i].Contains('\0'), -1);
+        if (withNul >= 0)
+        {
+            Add(line, $"{_header[withNul]}: holds a NUL character, which a CSV file does not; the file may be damaged.");
+            return;
+        }
+
         var ok = true;
         var dateText = cells[_dateColumn].Trim();
         if (!DateOnly.TryParseExact(dateText, ["yyyy-MM-dd", "yyyyMMdd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))

@@ -153,19 +153,30 @@ public sealed class MetricInputValidator : AbstractValidator<MetricInput>
 
 public sealed class EntryFormValidator : MudFluentValidator<EntryFormModel>
 {
+    public const string NotASourceTime = "Enter the date and time the source shows as its last update (or leave it empty).";
+    public const string NoControlCharacters =
+        "A note cannot hold control characters (such as NUL or a right-to-left override); retype it without them.";
+
     public EntryFormValidator()
     {
         RuleForEach(f => f.Values).SetValidator(new MetricInputValidator());
 
         RuleFor(f => f.SourceUpdatedAt)
-            .Must(BeADateTime).WithMessage("Enter the date and time the source shows as its last update (or leave it empty).");
+            .Must(BeADateTime).WithMessage(NotASourceTime);
 
         RuleFor(f => f.PublicNote)
-            .MaximumLength(Pass.NoteMaxLength).WithMessage($"A note can be at most {Pass.NoteMaxLength:#,0} characters.");
+            .MaximumLength(Pass.NoteMaxLength).WithMessage($"A note can be at most {Pass.NoteMaxLength:#,0} characters.")
+            .Must(HaveNoControlCharacters).WithMessage(NoControlCharacters);
 
         RuleFor(f => f.PrivateNote)
-            .MaximumLength(Pass.NoteMaxLength).WithMessage($"A note can be at most {Pass.NoteMaxLength:#,0} characters.");
+            .MaximumLength(Pass.NoteMaxLength).WithMessage($"A note can be at most {Pass.NoteMaxLength:#,0} characters.")
+            .Must(HaveNoControlCharacters).WithMessage(NoControlCharacters);
     }
+
+    // PostgreSQL cannot store NUL in text (the save would fail with an error, not a sentence), and
+    // a bidirectional override in a public note can make it read differently from what it holds.
+    private static bool HaveNoControlCharacters(string? text) =>
+        text is null || !text.Any(c => (char.IsControl(c) && c is not ('\t' or '\n' or '\r')) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'));
 
     private static bool BeADateTime(string? text)
     {

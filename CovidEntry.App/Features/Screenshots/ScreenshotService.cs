@@ -112,6 +112,8 @@ public sealed class ScreenshotService(
                       select new CaptureInProgress(job.Id, source.Label, job.State, job.Tries, job.Error)).ToListAsync(cancellationToken);
     }
 
+    public const string NoSuchSource = "Pick one of the jurisdiction's sources for the image.";
+
     /// <summary>
     /// Stores an image a volunteer uploaded or pasted for one of the jurisdiction's sources.
     /// Anything that is not a readable PNG, JPEG or WebP within the limits is refused with a
@@ -121,10 +123,18 @@ public sealed class ScreenshotService(
     {
         // Decoding and re-encoding is CPU work of up to a second: not on the circuit's thread.
         var image = await Task.Run(() => ScreenshotStore.Prepare(bytes), cancellationToken);
+
+        // A code that cannot be a jurisdiction's is refused before the query: PostgreSQL fails on a NUL
+        // in a parameter, and that failure would reach the page as an error instead of a sentence.
+        if (code.Length != 2 || !code.All(char.IsAsciiLetter))
+        {
+            throw new DomainException(NoSuchSource);
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var source = await db.Jurisdictions.Where(j => j.Code == code).SelectMany(j => j.Sources)
             .Where(s => s.Id == sourceId).Select(s => new { s.Id, s.Label }).SingleOrDefaultAsync(cancellationToken)
-            ?? throw new DomainException("Pick one of the jurisdiction's sources for the image.");
+            ?? throw new DomainException(NoSuchSource);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var stored = await store.StoreAsync(db, image, cancellationToken);
         var screenshot = Screenshot.Uploaded(code, source.Id, source.Label, origin, stored, userId, clock.GetUtcNow().UtcDateTime);
