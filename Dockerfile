@@ -29,6 +29,7 @@ ENV ASPNETCORE_HTTP_PORTS=8080 \
     Database__MigrateOnStartup=false \
     Screenshots__ChromiumPath=/usr/bin/chromium
 EXPOSE 8080
-# The base image's unprivileged user. Load balancers probe GET /healthz.
+# The base image's unprivileged user. Probe GET /healthz for liveness and
+# GET /healthz/ready (database reachable, migrations applied) before sending traffic.
 USER $APP_UID
 ENTRYPOINT ["dotnet", "CovidEntry.App.dll"]

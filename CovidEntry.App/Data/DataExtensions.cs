@@ -1,11 +1,16 @@
 using CovidEntry.App.Data.Seeding;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 
 namespace CovidEntry.App.Data;
 
 public static class DataExtensions
 {
+    private const string LiveTag = "live";
+    private const string ReadyTag = "ready";
+
     /// <summary>
     /// Registers the database. With no <c>ConnectionStrings:Default</c> the app starts its own
     /// private PostgreSQL cluster under the data folder and stops it when the app stops.
@@ -43,7 +48,9 @@ public static class DataExtensions
         builder.Services.AddDataProtection()
             .SetApplicationName("CovidEntry")
             .PersistKeysToDbContext<CovidEntryDbContext>();
-        builder.Services.AddHealthChecks().AddDbContextCheck<CovidEntryDbContext>("database");
+        builder.Services.AddHealthChecks()
+            .AddCheck("process", () => HealthCheckResult.Healthy(), tags: [LiveTag])
+            .AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
         builder.Services.AddScoped<DatabaseSeeder>();
     }
 
@@ -94,7 +101,10 @@ public static class DataExtensions
 
     public static void MapData(this WebApplication app)
     {
-        app.MapHealthChecks("/healthz").AllowAnonymous();
+        // Liveness must not depend on the database: a restart does not bring a database back,
+        // so an orchestrator that restarted on a database outage would only add to it.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) }).AllowAnonymous();
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous();
     }
 }
 

@@ -7,8 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CovidEntry.Tests.Infrastructure;
 
-/// <summary>A fresh, migrated and seeded database of its own, with the app's services on it.</summary>
-public sealed class TestDatabase(IReadOnlyDictionary<string, string?>? settings = null) : IAsyncLifetime
+/// <summary>
+/// A fresh, migrated and seeded database of its own, with the app's services on it: a clone on the
+/// shared test cluster unless <paramref name="createDatabase"/> makes it elsewhere.
+/// </summary>
+public sealed class TestDatabase(IReadOnlyDictionary<string, string?>? settings = null, Func<Task<string>>? createDatabase = null) : IAsyncLifetime
 {
     private WebApplication? _app;
 
@@ -20,7 +23,7 @@ public sealed class TestDatabase(IReadOnlyDictionary<string, string?>? settings 
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestCluster.CreateDatabaseAsync("test");
+        ConnectionString = await (createDatabase?.Invoke() ?? TestCluster.CreateDatabaseAsync("test"));
         _app = TestApp.Build(ConnectionString, settings);
     }
 

@@ -88,6 +88,7 @@ public static class RouteAccessTable
         ["/api/docs/scalar.aspnetcore.js"] = Everyone,
         ["/api/docs/scalar.js"] = Everyone,
         ["/healthz"] = Everyone,
+        ["/healthz/ready"] = Everyone,
         ["/Error"] = Everyone,
         ["/not-found"] = Everyone,
 
