@@ -47,6 +47,17 @@ if ! command -v chromium >/dev/null 2>&1 && [ -z "${COVIDENTRY_CHROMIUM:-}" ]; t
   fi
 fi
 
+# nginx for the scale-out test (two app instances behind it); the test starts its own nginx on a
+# free loopback port with a config in a temp folder, so the system service is not used.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] && [ -z "${COVIDENTRY_NGINX:-}" ]; then
+  if [ "$as_root" = true ]; then
+    say "installing nginx for the scale-out test (apt-get install nginx)..."
+    apt_install nginx
+  else
+    say "nginx is missing, so the scale-out test will fail: install it (Debian: sudo apt-get install nginx)." >&2
+  fi
+fi
+
 results=$(mktemp -d "${TMPDIR:-/tmp}/covidentry-test-results.XXXXXX")
 cleanup() {
   rm -rf "$results"

@@ -26,15 +26,18 @@ public sealed partial class AccountClient : IDisposable
     /// <summary>The sign-in cookie's value, or null while signed out.</summary>
     public string? SignInCookieValue => Cookies.GetCookies(_baseAddress)[SignInCookie]?.Value;
 
-    public Task<HttpResponseMessage> SignInAsync(string email, string password) =>
+    public Task<HttpResponseMessage> SignInAsync(string email, string password, Action? beforePosting = null) =>
         PostFormAsync("Account/Login", "login", new Dictionary<string, string>
         {
             ["Input.Email"] = email,
             ["Input.Password"] = password,
-        });
+        }, beforePosting);
 
-    /// <summary>Opens the page, takes the named form's hidden fields (antiforgery token, handler) and posts it with the given fields.</summary>
-    public async Task<HttpResponseMessage> PostFormAsync(string path, string formName, IReadOnlyDictionary<string, string> fields)
+    /// <summary>
+    /// Opens the page, takes the named form's hidden fields (antiforgery token, handler) and posts it
+    /// with the given fields; <paramref name="beforePosting"/> runs between the two (to change cookies, say).
+    /// </summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string path, string formName, IReadOnlyDictionary<string, string> fields, Action? beforePosting = null)
     {
         var page = await Http.GetAsync(path);
         var html = await page.Content.ReadAsStringAsync();
@@ -53,6 +56,7 @@ public sealed partial class AccountClient : IDisposable
             values[name] = value;
         }
 
+        beforePosting?.Invoke();
         return await Http.PostAsync(path, new FormUrlEncodedContent(values));
     }
 

@@ -11,8 +11,16 @@ public sealed class SnapshotScheduler(IServiceScopeFactory scopes, IConfiguratio
 {
     public const string DefaultSchedule = "0 3 * * *";
 
-    public static CronExpression Schedule(IConfiguration configuration) =>
-        CronExpression.Parse(configuration["Snapshots:Schedule"] ?? DefaultSchedule);
+    /// <summary>
+    /// The configured schedule: five fields (minute hour day month weekday), or six with seconds
+    /// first, for tests and demonstrations that cannot wait a minute.
+    /// </summary>
+    public static CronExpression Schedule(IConfiguration configuration)
+    {
+        var expression = configuration["Snapshots:Schedule"] ?? DefaultSchedule;
+        var withSeconds = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6;
+        return CronExpression.Parse(expression, withSeconds ? CronFormat.IncludeSeconds : CronFormat.Standard);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
