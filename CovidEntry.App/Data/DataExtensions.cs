@@ -104,7 +104,19 @@ public static class DataExtensions
         // Liveness must not depend on the database: a restart does not bring a database back,
         // so an orchestrator that restarted on a database outage would only add to it.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) }).AllowAnonymous();
-        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = WriteSentencesAsync,
+        }).AllowAnonymous();
+    }
+
+    /// <summary>The status, then each check's own sentence, so whoever reads the probe learns what to do.</summary>
+    private static Task WriteSentencesAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        var reasons = report.Entries.Values.Select(e => e.Description).Where(d => !string.IsNullOrEmpty(d));
+        return context.Response.WriteAsync(string.Join('\n', reasons.Prepend(report.Status.ToString())));
     }
 }
 

@@ -50,14 +50,7 @@ public sealed class DataPageTests(BrowserFixture browser, ITestOutputHelper outp
 
     private async Task ImportNewYorkAsync()
     {
-        var lines = File.ReadAllLines(CtpSample.HistoryFile);
-        var newYork = lines.Skip(1).Where(l => l.Contains(",\"NY\",") && string.CompareOrdinal(l, "\"2020-11-04\"") < 0);
-        var content = string.Join('\n', lines.Take(1).Concat(newYork));
-        await using var app = TestApp.Build(Browser.ConnectionString);
-        using var scope = app.Services.CreateScope();
-        await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(content));
-        var report = await scope.ServiceProvider.GetRequiredService<CtpImportService>().ImportAsync(stream, "ny.csv", CtpImportService.CommandLineUser);
-        Assert.True(report.Imported, string.Join("\n", ImportReportText.Lines(report)));
+        var report = await TestApp.ImportCtpAsync(Browser.ConnectionString, CtpSample.HistoryOf("NY", before: new DateOnly(2020, 11, 4)), "ny.csv");
         Assert.Equal(3, report.Rows);
     }
 }

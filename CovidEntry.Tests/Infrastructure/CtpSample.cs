@@ -39,5 +39,14 @@ public static class CtpSample
             .ToDictionary(r => (string)r["state"], r => (string)r["covidTrackingProjectPreferredTotalTestField"]);
     }
 
+    /// <summary>The history sample cut down to one jurisdiction's rows (before a date, when given), in the file's own format.</summary>
+    public static string HistoryOf(string state, DateOnly? before = null)
+    {
+        var lines = File.ReadAllLines(HistoryFile);
+        var kept = lines.Skip(1).Where(line => line.Contains($",\"{state}\",", StringComparison.Ordinal)
+            && (before is not { } date || string.CompareOrdinal(line, $"\"{date:yyyy-MM-dd}\"") < 0));
+        return string.Join('\n', lines.Take(1).Concat(kept));
+    }
+
     public static long? Number(string cell) => cell.Length == 0 ? null : long.Parse(cell, CultureInfo.InvariantCulture);
 }

@@ -1,7 +1,9 @@
 using CovidEntry.App;
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Imports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -36,5 +38,16 @@ public static class TestApp
         builder.AddData();
         builder.AddCovidEntry();
         return builder.Build();
+    }
+
+    /// <summary>Imports a file in CTP's history format into the database as ./run.sh import-ctp does, and checks it was imported.</summary>
+    public static async Task<ImportReport> ImportCtpAsync(string connectionString, string content, string fileName = "sample.csv")
+    {
+        await using var app = Build(connectionString);
+        using var scope = app.Services.CreateScope();
+        await using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(content));
+        var report = await scope.ServiceProvider.GetRequiredService<CtpImportService>().ImportAsync(stream, fileName, CtpImportService.CommandLineUser);
+        Assert.True(report.Imported, string.Join("\n", ImportReportText.Lines(report)));
+        return report;
     }
 }

@@ -43,12 +43,4 @@ public class DailyCsvTests : PublicApiTest
         Assert.Equal(("21000", "97", ""), (Cell(3, "positive"), Cell(3, "death"), Cell(3, "hospitalizedCurrently")));
         Assert.Equal("", Cell(3, "recovered"));
     }
-
-    [Fact]
-    public async Task HealthzAnswersWhenTheDatabaseIsReachable()
-    {
-        using var response = await Http.GetAsync("/healthz");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
 }

@@ -234,14 +234,6 @@ public sealed class ScaleOutTests(ScaleOut scaleOut) : IClassFixture<ScaleOut>
         return $"entries/{entry.EntryId}/pass/1";
     }
 
-    private async Task ImportNewYorkAsync()
-    {
-        var lines = File.ReadAllLines(CtpSample.HistoryFile);
-        var content = string.Join('\n', lines.Take(1).Concat(lines.Skip(1).Where(l => l.Contains(",\"NY\",", StringComparison.Ordinal))));
-        await using var app = scaleOut.Services();
-        using var scope = app.Services.CreateScope();
-        await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(content));
-        var report = await scope.ServiceProvider.GetRequiredService<CtpImportService>().ImportAsync(stream, "ny.csv", CtpImportService.CommandLineUser);
-        Assert.True(report.Imported, string.Join("\n", ImportReportText.Lines(report)));
-    }
+    private Task ImportNewYorkAsync() =>
+        TestApp.ImportCtpAsync(scaleOut.ConnectionString, CtpSample.HistoryOf("NY"), "ny.csv");
 }
