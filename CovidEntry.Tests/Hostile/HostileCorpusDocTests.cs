@@ -53,8 +53,8 @@ public class HostileCorpusDocTests
         text.Append("screenshot (uploads).\n\n");
         text.Append("The large-file import streams the file from a temporary file on disk; it is the full\n");
         text.Append($"{HostileImportTests.LargeFileBytes / 1024 / 1024} MB.\n\n");
-        text.Append("Not covered here: the screenshot archive page `/data/{code}/screenshots` is a Blazor page, not an\n");
-        text.Append("endpoint of the public API host the HTTP cases run against.\n\n");
+        text.Append("The HTTP cases run against the whole app (its own Program.cs), so public pages such as\n");
+        text.Append("`/data/{code}/screenshots` are covered as well as the API endpoints.\n\n");
         text.Append("| group | cases |\n| --- | ---: |\n");
         foreach (var group in cases.GroupBy(c => c.Group))
         {

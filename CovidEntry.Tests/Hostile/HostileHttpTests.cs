@@ -3,27 +3,29 @@ using System.Text.Json;
 
 namespace CovidEntry.Tests.Hostile;
 
-/// <summary>The public endpoints over real HTTP, on a database with the CTP sample imported.</summary>
+/// <summary>The real app (every endpoint and page) over HTTP, on a database with the CTP sample imported.</summary>
 public sealed class HostileHttpFixture : IAsyncLifetime
 {
-    private PublicApi? _api;
+    private InProcessApp? _app;
 
     public TestDatabase Database { get; } = new();
 
-    public HttpClient Http => _api!.Http;
+    public HttpClient Http { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
         await Database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
-        _api = await PublicApi.StartAsync(Database.ConnectionString);
+        _app = await InProcessApp.StartAsync(Database.ConnectionString);
+        Http = _app.NewClient();
     }
 
     public async Task DisposeAsync()
     {
-        if (_api is not null)
+        Http?.Dispose();
+        if (_app is not null)
         {
-            await _api.DisposeAsync();
+            await _app.DisposeAsync();
         }
 
         await Database.DisposeAsync();
@@ -31,7 +33,7 @@ public sealed class HostileHttpFixture : IAsyncLifetime
 }
 
 /// <summary>
-/// Hostile strings in every route value and query parameter of the public endpoints: a 4xx (never a
+/// Hostile strings in every route value and query parameter of the public endpoints and pages: a 4xx (never a
 /// 5xx), problem details with a sentence where the endpoint gives a body, and the database unchanged.
 /// </summary>
 public class HostileHttpTests(HostileHttpFixture fixture) : IClassFixture<HostileHttpFixture>
@@ -58,6 +60,9 @@ public class HostileHttpTests(HostileHttpFixture fixture) : IClassFixture<Hostil
         "/data/snapshots/{v}/states-daily.csv",
         "/data/snapshots/00000000-0000-0000-0000-000000000000/{v}",
         "/data/snapshots/latest/{v}",
+        "/data/snapshots/{v}",
+        "/data/{v}/screenshots",
+        "/data/NY/screenshots?page={v}",
         "/api/v1/states/daily.csv?asOf={v}",
         "/api/v1/states/NY/daily.json?asOf={v}",
         "/api/v1/states/current.csv?asOf={v}",
@@ -127,6 +132,18 @@ public class HostileHttpTests(HostileHttpFixture fixture) : IClassFixture<Hostil
 
         Assert.NotEqual(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal(before, await CountsAsync());
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("1")]
+    [InlineData("%00")]
+    public async Task AMalformedFlagOnTheTwoFactorStepIsNoServerError(string value)
+    {
+        // Without a first sign-in step the page sends the visitor back to sign in, whatever the flag says.
+        using var response = await fixture.Http.GetAsync($"/Account/LoginWith2fa?RememberMe={value}");
+
+        Assert.True((int)response.StatusCode < 500, $"gave {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
     /// <summary>The route with its hostile place shown as …, for the case names.</summary>

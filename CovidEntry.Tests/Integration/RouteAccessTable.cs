@@ -171,19 +171,6 @@ public static class RouteAccessTable
     };
 
     /// <summary>
-    /// Pages that fail (500) when opened directly, by route, with why. Such a failure counts as
-    /// "allowed" only when the exception was thrown by the page's own code, which runs after
-    /// authorization; any other server error fails the test. Remove a row when its page is fixed.
-    /// </summary>
-    public static IReadOnlyDictionary<string, string> KnownFaults { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["/Account/LoginWith2fa"] = "the template page throws when no two-factor sign-in is in progress",
-        ["/Account/LoginWithRecoveryCode"] = "the template page throws when no two-factor sign-in is in progress",
-        ["/Account/Manage/Disable2fa"] = "the template page throws when two-factor authentication is off",
-        ["/Account/Manage/GenerateRecoveryCodes"] = "the template page throws when two-factor authentication is off",
-    };
-
-    /// <summary>
     /// Values for route parameters, by name. A record that does not exist is fine: the page says
     /// so, which shows authorization let the request through.
     /// </summary>

@@ -14,6 +14,16 @@ public static class ScreenshotEndpoints
 {
     public const int ArchivePageSize = 100;
 
+    public const string PageHelp = "page must be a whole number from 1 to 100,000, such as ?page=2.";
+
+    /// <summary>The archive's page number from the query: missing is page 1; anything but 1 … 100,000 in ASCII digits is refused.</summary>
+    public static bool TryParsePage(string? text, out int page)
+    {
+        page = 1;
+        return string.IsNullOrEmpty(text)
+            || (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out page) && page is >= 1 and <= 100_000);
+    }
+
     private const string HashPattern = "^[0-9a-f]{{64}}$";
 
     public static string ImagePath(string sha256) => $"screenshots/{sha256}";
@@ -59,13 +69,13 @@ public static class ScreenshotEndpoints
             : Results.File(image.Bytes, image.Type, entityTag: etag);
     }
 
-    private static async Task<IResult> ArchiveAsync(string code, [FromQuery] int? page, ScreenshotService screenshots,
+    private static async Task<IResult> ArchiveAsync(string code, [FromQuery] string? page, ScreenshotService screenshots,
         IDbContextFactory<CovidEntryDbContext> dbFactory, CancellationToken ct)
     {
         var state = code.ToUpperInvariant();
-        if (page is < 1 or > 100_000)
+        if (!TryParsePage(page, out var number))
         {
-            return Results.Problem("page must be a whole number from 1.", statusCode: StatusCodes.Status400BadRequest);
+            return Results.Problem(PageHelp, statusCode: StatusCodes.Status400BadRequest);
         }
 
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
@@ -76,7 +86,6 @@ public static class ScreenshotEndpoints
             }
         }
 
-        var number = page ?? 1;
         var items = await screenshots.ArchiveAsync(state, (number - 1) * ArchivePageSize, ArchivePageSize, ct);
         return Results.Json(new
         {
