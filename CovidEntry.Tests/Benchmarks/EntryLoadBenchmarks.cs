@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Entry;
 using CovidEntry.App.Features.Shifts;
@@ -55,7 +53,7 @@ public sealed class EntryLoadBenchmarks(ITestOutputHelper output)
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browser.Chromium.LaunchAsync(playwright);
 
-        var baseline = await ManagedBytesAsync(http);
+        var baseline = await LoadTools.ManagedBytesAsync(http);
         var pages = new List<IPage>();
         long firstFew = 0;
         foreach (var (email, path) in people)
@@ -63,31 +61,24 @@ public sealed class EntryLoadBenchmarks(ITestOutputHelper output)
             var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseUrl + "/" });
             await context.AddInitScriptAsync(Probe);
             var page = await context.NewPageAsync();
-            await page.GotoAsync("Account/Login");
-            await page.GetByLabel("Email").FillAsync(email);
-            await page.GetByLabel("Password").FillAsync(Password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
-            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            await LoadTools.SignInAsync(page, email, Password);
             await page.GotoAsync(path);
             await Expect(page.Locator("[data-testid='entry-form'][data-keyboard='ready']")).ToHaveCountAsync(1, new() { Timeout = 60_000 });
             pages.Add(page);
             if (pages.Count == WarmCircuits)
             {
                 await Task.Delay(TimeSpan.FromSeconds(5));
-                firstFew = await ManagedBytesAsync(http);
+                firstFew = await LoadTools.ManagedBytesAsync(http);
             }
         }
 
         await Task.Delay(TimeSpan.FromSeconds(10));
-        var idle = await ManagedBytesAsync(http);
+        var idle = await LoadTools.ManagedBytesAsync(http);
         var perCircuit = (idle - firstFew) / (double)(Sessions - WarmCircuits);
         Report($"managed heap after full GC: {baseline / 1048576.0:0.0} MB with no circuit, {firstFew / 1048576.0:0.0} MB with {WarmCircuits} idle pass pages "
             + $"(the first circuits also pay for one-time caches), {idle / 1048576.0:0.0} MB with {Sessions}: {perCircuit / 1024.0:0} KB per further idle circuit (target < 1 MB)");
 
-        // The browsers (and Playwright's driver) stand in for 25 volunteers' own computers; sharing
-        // this machine's two cores with the server, they run at low priority so the server gets
-        // the CPU it would have.
-        await LowerBrowserPriorityAsync();
+        await LoadTools.LowerClientPriorityAsync();
 
         var fields = new[] { "positive", "positiveCasesViral", "negative", "totalTestsViral", "hospitalizedCurrently", "inIcuCurrently", "death", "recovered" }.Take(FieldsPerSession).ToList();
         var latencies = new List<double>();
@@ -123,8 +114,8 @@ public sealed class EntryLoadBenchmarks(ITestOutputHelper output)
         var elapsed = DateTime.UtcNow - started;
         var quiet = DraftAutosave.Delay.TotalMilliseconds;
         Report($"{latencies.Count} field edits by {Sessions} sessions in {elapsed.TotalSeconds:0} s, keys {KeyDelay} ms apart, 1-3 s of reading the source before each field");
-        Report($"last keystroke -> draft written in PostgreSQL: {Summary(written)}; minus the {quiet:0} ms quiet time the autosave waits for: {Summary(written.Select(w => w - quiet).ToList())} (target p95 < 100 ms)");
-        Report($"last keystroke -> 'Draft saved' on screen: {Summary(latencies)}");
+        Report($"last keystroke -> draft written in PostgreSQL: {LoadTools.Summary(written)}; minus the {quiet:0} ms quiet time the autosave waits for: {LoadTools.Summary(written.Select(w => w - quiet).ToList())} (target p95 < 100 ms)");
+        Report($"last keystroke -> 'Draft saved' on screen: {LoadTools.Summary(latencies)}");
 
         Assert.Equal(Sessions * FieldsPerSession, latencies.Count);
     }
@@ -135,26 +126,6 @@ public sealed class EntryLoadBenchmarks(ITestOutputHelper output)
     private const int WarmCircuits = 5;
 
     private void Report(string line) => output.WriteLine(line);
-
-    private static string Summary(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        double Percentile(double p) => sorted[(int)Math.Ceiling(p * sorted.Count) - 1];
-        return $"p50 {Percentile(0.5):0} ms, p95 {Percentile(0.95):0} ms, max {sorted[^1]:0} ms";
-    }
-
-    private static async Task LowerBrowserPriorityAsync()
-    {
-        // Playwright's driver (node) types for the 25 volunteers: it belongs to their side too.
-        foreach (var process in System.Diagnostics.Process.GetProcessesByName("chromium").Concat(System.Diagnostics.Process.GetProcessesByName("node")))
-        {
-            using var renice = System.Diagnostics.Process.Start("renice", ["-n", "15", "-p", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            await renice.WaitForExitAsync();
-        }
-    }
-
-    private static async Task<long> ManagedBytesAsync(HttpClient http) =>
-        (await http.GetFromJsonAsync<JsonElement>("_diagnostics/memory")).GetProperty("managedBytes").GetInt64();
 
     /// <summary>An admin, 25 volunteers and a shift with one pass assigned to each.</summary>
     private static async Task<List<(string Email, string Path)>> ArrangeAsync(string connectionString)

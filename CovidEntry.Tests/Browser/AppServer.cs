@@ -23,6 +23,9 @@ public sealed partial class AppServer : IAsyncDisposable
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The app's process id, to read its memory from /proc.</summary>
+    public int ProcessId => _process.Id;
+
 #if DEBUG
     public const string Configuration = "Debug";
 #else

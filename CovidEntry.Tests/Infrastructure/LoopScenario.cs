@@ -38,6 +38,10 @@ public sealed class LoopScenario(TestDatabase database)
         return shiftId;
     }
 
+    public async Task<ShiftDetail> ShiftAsync(Guid shiftId) => (await database.Get<ShiftService>().GetAsync(shiftId))!;
+
+    public Task BeginReviewAsync(Guid shiftId) => database.Get<ShiftService>().BeginReviewAsync(shiftId);
+
     public async Task<Guid> EntryIdAsync(Guid shiftId, string code) =>
         (await database.Get<ShiftService>().GetAsync(shiftId))!.Entries.Single(e => e.Code == code).EntryId;
 
@@ -82,7 +86,7 @@ public sealed class LoopScenario(TestDatabase database)
     {
         var shiftId = await OpenShiftAsync(dataDate, codes);
         await VerifyAllAsync(shiftId, texts);
-        await database.Get<ShiftService>().BeginReviewAsync(shiftId);
+        await BeginReviewAsync(shiftId);
         await ApproveAllAsync(shiftId);
         return shiftId;
     }

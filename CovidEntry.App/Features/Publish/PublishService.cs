@@ -97,12 +97,12 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
         }
 
         await transaction.CommitAsync(cancellationToken);
-        Telemetry.PublishDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
-            new KeyValuePair<string, object?>("covidentry.batch_kind", batch.Kind.ToString()));
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        Telemetry.PublishDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("covidentry.batch_kind", batch.Kind.ToString()));
         alerts.Committed();
 
-        logger.LogInformation("{Kind} batch {BatchId} published by {UserId}: {Versions} versions, {Unchanged} cells unchanged",
-            batch.Kind, batch.Id, userId, versions.Count, values.Count - versions.Count);
+        logger.LogInformation("{Kind} batch {BatchId} published by {UserId}: {Versions} versions, {Unchanged} cells unchanged, in {ElapsedMs} ms",
+            batch.Kind, batch.Id, userId, versions.Count, values.Count - versions.Count, (long)elapsed.TotalMilliseconds);
         return new PublishResult(versions.Count, values.Count - versions.Count);
     }
 }

@@ -100,6 +100,11 @@ customElements.define('passkey-submit', class extends HTMLElement {
                 // The user explicitly canceled the operation - return without error.
                 return;
             }
+            if (useConditionalMediation && error.name === 'SecurityError') {
+                // Passkeys need a domain name: on an address such as 127.0.0.1 (./run.sh) the browser
+                // refuses every attempt, so offering one unasked is not worth an error on each sign-in.
+                return;
+            }
             console.error(error);
             if (useConditionalMediation) {
                 // An error occurred during conditional mediation, which is not user-initiated.
