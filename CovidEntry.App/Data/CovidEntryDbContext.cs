@@ -35,6 +35,7 @@ public class CovidEntryDbContext(DbContextOptions<CovidEntryDbContext> options)
     public DbSet<Features.Screenshots.ImageBlob> ImageBlobs => Set<Features.Screenshots.ImageBlob>();
     public DbSet<CaptureJob> CaptureJobs => Set<CaptureJob>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<AuditLink> AuditChain => Set<AuditLink>();
     public DbSet<SnapshotFile> SnapshotFiles => Set<SnapshotFile>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -5,16 +5,28 @@ using System.Text.Json;
 
 namespace CovidEntry.Domain.Audit;
 
-/// <summary>Where an audit chain stops being what it claims to be.</summary>
-public sealed record AuditBreak(long EventId, DateTime OccurredAtUtc, AuditAction Action, string EntityType, string? EntityKey)
+/// <summary>Why an event breaks the chain.</summary>
+public enum AuditBreakKind
 {
-    public string Describe() =>
-        $"Audit chain broken at event {EventId} ({OccurredAtUtc:yyyy-MM-dd HH:mm:ss} UTC, {Action} {EntityType} {EntityKey}): its hash does not follow from the events before it, so it or an event before it was changed, removed or inserted.";
+    /// <summary>Its link's hash does not follow from the links before it.</summary>
+    HashMismatch,
+
+    /// <summary>It is on no link and not waiting for one.</summary>
+    Unlinked,
+}
+
+/// <summary>Where an audit chain stops being what it claims to be.</summary>
+public sealed record AuditBreak(long EventId, DateTime OccurredAtUtc, AuditAction Action, string EntityType, string? EntityKey,
+    AuditBreakKind Kind = AuditBreakKind.HashMismatch)
+{
+    public string Describe() => Kind == AuditBreakKind.HashMismatch
+        ? $"Audit chain broken at event {EventId} ({OccurredAtUtc:yyyy-MM-dd HH:mm:ss} UTC, {Action} {EntityType} {EntityKey}): its hash does not follow from the events before it, so it or an event before it was changed, removed or inserted."
+        : $"Audit event {EventId} ({OccurredAtUtc:yyyy-MM-dd HH:mm:ss} UTC, {Action} {EntityType} {EntityKey}) is on no link of the chain and not waiting for one: it was taken off the queue, or its link removed, behind the app's back.";
 }
 
 /// <summary>
-/// The tamper evidence of the audit trail: hash = SHA-256(previous hash ‖ canonical event), the
-/// canonical event being a fixed-order JSON array of its fields.
+/// The tamper evidence of the audit trail: each link's hash = SHA-256(previous link's hash ‖
+/// canonical event), the canonical event being a fixed-order JSON array of its fields.
 /// </summary>
 public static class AuditChain
 {
@@ -58,24 +70,4 @@ public static class AuditChain
 
     public static string HashOf(string previousHash, AuditEvent e) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(previousHash + Canonical(e))));
-
-    /// <summary>
-    /// Walks events in order from the first; returns the first whose hash does not follow from the
-    /// ones before it, or null when the whole chain holds.
-    /// </summary>
-    public static AuditBreak? FirstBreak(IEnumerable<AuditEvent> inOrder)
-    {
-        var previous = Genesis;
-        foreach (var e in inOrder)
-        {
-            if (HashOf(previous, e) != e.Hash)
-            {
-                return new AuditBreak(e.Id, e.OccurredAtUtc, e.Action, e.EntityType, e.EntityKey);
-            }
-
-            previous = e.Hash;
-        }
-
-        return null;
-    }
 }

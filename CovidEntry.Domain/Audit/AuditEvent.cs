@@ -20,8 +20,9 @@ public sealed record FieldChange(string Field, string? Before, string? After);
 
 /// <summary>
 /// Who did what, when, to which record, with the fields before and after. Events are appended,
-/// never changed: the database refuses updates and deletes, and each event's hash covers the hash
-/// of the one before it, so a changed or removed event breaks the chain from there on.
+/// never changed: the database refuses updates and deletes. Each event is then sealed onto the
+/// chain by an <see cref="AuditLink"/> whose hash covers the link before it, so a changed or
+/// removed event breaks the chain from there on.
 /// </summary>
 public sealed class AuditEvent
 {
@@ -72,20 +73,6 @@ public sealed class AuditEvent
 
     /// <summary>The batch (daily shift, edit or import) the record belongs to, for a lead's view of their shifts.</summary>
     public Guid? BatchId { get; private set; }
-
-    /// <summary>SHA-256 (hex) of the previous event's hash and this event's canonical form.</summary>
-    public string Hash { get; private set; } = "";
-
-    /// <summary>Seals the event onto the chain after <paramref name="previousHash"/>.</summary>
-    public void Chain(string previousHash)
-    {
-        if (Hash.Length > 0)
-        {
-            throw new DomainException("An audit event is chained once.");
-        }
-
-        Hash = AuditChain.HashOf(previousHash, this);
-    }
 
     private static string? Clip(string? text, int max) => text is { Length: > 0 } && text.Length > max ? text[..max] : text;
 }

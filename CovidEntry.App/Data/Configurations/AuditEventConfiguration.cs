@@ -16,7 +16,6 @@ public sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEven
         builder.Property(e => e.EntityKey).HasMaxLength(AuditEvent.EntityKeyMaxLength);
         builder.Property(e => e.CorrelationId).HasMaxLength(AuditEvent.CorrelationMaxLength);
         builder.Property(e => e.Reason).HasMaxLength(AuditEvent.ReasonMaxLength);
-        builder.Property(e => e.Hash).HasMaxLength(64).IsFixedLength().IsRequired();
         builder.Ignore(e => e.Changes);
         JsonColumn.Map(builder.Property<List<FieldChange>>("_changes"), "Changes");
 
@@ -26,5 +25,20 @@ public sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEven
         builder.HasIndex(e => new { e.BatchId, e.Id });
         builder.HasIndex(e => new { e.Action, e.Id });
         builder.HasIndex(e => e.OccurredAtUtc);
+    }
+}
+
+public sealed class AuditLinkConfiguration : IEntityTypeConfiguration<AuditLink>
+{
+    public void Configure(EntityTypeBuilder<AuditLink> builder)
+    {
+        builder.ToTable("AuditChain");
+        builder.HasKey(l => l.Position);
+        builder.Property(l => l.Position).UseIdentityAlwaysColumn();
+        builder.Property(l => l.Hash).HasMaxLength(AuditLink.HashLength).IsFixedLength().IsRequired();
+
+        // An event is linked once; a linked event cannot be removed while its link stands.
+        builder.HasIndex(l => l.EventId).IsUnique();
+        builder.HasOne<AuditEvent>().WithMany().HasForeignKey(l => l.EventId).OnDelete(DeleteBehavior.Restrict);
     }
 }

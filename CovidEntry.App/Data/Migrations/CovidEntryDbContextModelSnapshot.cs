@@ -219,12 +219,6 @@ namespace CovidEntry.App.Data.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
-                    b.Property<string>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character(64)")
-                        .IsFixedLength();
-
                     b.Property<DateTime>("OccurredAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -258,6 +252,31 @@ namespace CovidEntry.App.Data.Migrations
                     b.HasIndex("EntityType", "EntityKey", "Id");
 
                     b.ToTable("AuditEvents");
+                });
+
+            modelBuilder.Entity("CovidEntry.Domain.Audit.AuditLink", b =>
+                {
+                    b.Property<long>("Position")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Position"));
+
+                    b.Property<long>("EventId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.HasKey("Position");
+
+                    b.HasIndex("EventId")
+                        .IsUnique();
+
+                    b.ToTable("AuditChain", (string)null);
                 });
 
             modelBuilder.Entity("CovidEntry.Domain.Batches.Batch", b =>
@@ -1287,6 +1306,15 @@ namespace CovidEntry.App.Data.Migrations
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("CovidEntry.Domain.Audit.AuditLink", b =>
+                {
+                    b.HasOne("CovidEntry.Domain.Audit.AuditEvent", null)
+                        .WithMany()
+                        .HasForeignKey("EventId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CovidEntry.Domain.Batches.Batch", b =>

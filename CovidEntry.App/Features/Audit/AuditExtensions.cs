@@ -7,7 +7,9 @@ public static class AuditExtensions
 {
     public static void AddAudit(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<AuditChainer>();
         builder.Services.AddSingleton<AuditVerifier>();
+        builder.Services.AddHostedService<AuditChainerService>();
         builder.Services.AddScoped<CircuitHandler, AuditCircuitHandler>();
         builder.Services.AddScoped<AuditQueries>();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();

@@ -83,7 +83,7 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
     public override void SaveChangesFailed(DbContextErrorEventData eventData) =>
         SaveChangesFailedAsync(eventData).GetAwaiter().GetResult();
 
-    /// <summary>Notes what is about to change (before the values are gone) and takes the chain lock.</summary>
+    /// <summary>Notes what is about to change (before the values are gone), in a transaction that will hold the events too.</summary>
     private async Task BeginAsync(DbContext db, CancellationToken cancellationToken)
     {
         db.ChangeTracker.DetectChanges();
@@ -99,9 +99,6 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
         }
 
         var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-
-        // Taken before the rows are written, so a writer never holds row locks while it waits for the chain.
-        await AuditLog.LockChainAsync(db, cancellationToken);
         _pending.AddOrUpdate(db, new Pending(changes, own, AuditContext.Actor, AuditContext.Reason));
     }
 

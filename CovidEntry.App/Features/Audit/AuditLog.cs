@@ -6,19 +6,13 @@ using NpgsqlTypes;
 namespace CovidEntry.App.Features.Audit;
 
 /// <summary>
-/// Appends events to the chain inside the caller's transaction. The advisory lock makes appends
-/// one at a time across every app instance, so each event follows the newest one: the chain
-/// never forks. The lock lasts until the transaction ends.
+/// Appends events inside the caller's transaction, so they commit or vanish with what they
+/// describe. Writers never wait for one another here: a trigger queues each new event, and the
+/// <see cref="AuditChainer"/> seals committed events onto the hash chain moments later.
 /// </summary>
 public static class AuditLog
 {
-    /// <summary>The advisory lock key of the audit chain.</summary>
-    public const long ChainLockKey = 0x417D17;
-
-    public static async Task LockChainAsync(DbContext db, CancellationToken cancellationToken) =>
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLockKey})", cancellationToken);
-
-    /// <summary>Chains and writes <paramref name="events"/>; the caller holds a transaction and the chain lock.</summary>
+    /// <summary>Writes <paramref name="events"/> in the caller's transaction (binary COPY: one round trip for many).</summary>
     public static async Task WriteAsync(DbContext db, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
@@ -26,18 +20,10 @@ public static class AuditLog
             return;
         }
 
-        var head = await db.Database.SqlQuery<string>($"""SELECT "Hash" AS "Value" FROM "AuditEvents" ORDER BY "Id" DESC LIMIT 1""")
-            .FirstOrDefaultAsync(cancellationToken) ?? AuditChain.Genesis;
-        foreach (var e in events)
-        {
-            e.Chain(head);
-            head = e.Hash;
-        }
-
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var writer = await connection.BeginBinaryImportAsync(
             """
-            COPY "AuditEvents" ("OccurredAtUtc", "UserId", "UserName", "Action", "EntityType", "EntityKey", "Changes", "CorrelationId", "Reason", "BatchId", "Hash")
+            COPY "AuditEvents" ("OccurredAtUtc", "UserId", "UserName", "Action", "EntityType", "EntityKey", "Changes", "CorrelationId", "Reason", "BatchId")
             FROM STDIN (FORMAT BINARY)
             """, cancellationToken);
         foreach (var e in events)
@@ -60,8 +46,6 @@ public static class AuditLog
             {
                 await writer.WriteNullAsync(cancellationToken);
             }
-
-            await writer.WriteAsync(e.Hash, NpgsqlDbType.Text, cancellationToken);
         }
 
         await writer.CompleteAsync(cancellationToken);
@@ -89,13 +73,24 @@ public static class AuditLog
         var now = DateTime.UtcNow;
         var events = entityKeys.Select(key => new AuditEvent(now, actor?.UserId, actor?.UserName, action, entityType, key, changes,
             actor?.CorrelationId, AuditContext.Reason, batchId)).ToList();
-        var own = db.Database.CurrentTransaction is null;
-        await using var transaction = own ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        await LockChainAsync(db, cancellationToken);
-        await WriteAsync(db, events, cancellationToken);
-        if (transaction is not null)
+        // One COPY is one statement: atomic on its own, or part of the caller's transaction.
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
         {
-            await transaction.CommitAsync(cancellationToken);
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+
+        try
+        {
+            await WriteAsync(db, events, cancellationToken);
+        }
+        finally
+        {
+            if (opened)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }
     }
 

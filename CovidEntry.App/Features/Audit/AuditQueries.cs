@@ -36,8 +36,8 @@ public sealed class AuditQueries(IDbContextFactory<CovidEntryDbContext> dbFactor
             query = query.Where(e => e.Id < before);
         }
 
-        var events = await query.OrderByDescending(e => e.Id).Take(pageSize).AsNoTracking().ToListAsync(cancellationToken);
-        return events.Select(Row).ToList();
+        var events = await WithLinks(db, query.OrderByDescending(e => e.Id).Take(pageSize)).ToListAsync(cancellationToken);
+        return events.Select(e => Row(e.Event, e.Hash)).ToList();
     }
 
     /// <summary>Every event the filter matches, oldest first, streamed (for the CSV export).</summary>
@@ -45,9 +45,9 @@ public sealed class AuditQueries(IDbContextFactory<CovidEntryDbContext> dbFactor
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await foreach (var e in Filtered(db, filter, leadUserId).OrderBy(e => e.Id).AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await foreach (var e in WithLinks(db, Filtered(db, filter, leadUserId).OrderBy(e => e.Id)).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            yield return Row(e);
+            yield return Row(e.Event, e.Hash);
         }
     }
 
@@ -57,7 +57,7 @@ public sealed class AuditQueries(IDbContextFactory<CovidEntryDbContext> dbFactor
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return db.Model.GetEntityTypes().Select(t => t.GetTableName()).OfType<string>()
             .Concat(AuditKinds.All)
-            .Where(t => t != "AuditEvents")
+            .Where(t => t is not "AuditEvents" and not "AuditChain")
             .Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
@@ -111,8 +111,14 @@ public sealed class AuditQueries(IDbContextFactory<CovidEntryDbContext> dbFactor
         return query;
     }
 
-    private static AuditRow Row(AuditEvent e) =>
-        new(e.Id, e.OccurredAtUtc, e.UserName, e.Action, e.EntityType, e.EntityKey, e.Changes, e.CorrelationId, e.Reason, e.BatchId, e.UserId, e.Hash);
+    private sealed record Linked(AuditEvent Event, string? Hash);
+
+    /// <summary>Each event with the hash of its link (none yet for an event committed a moment ago).</summary>
+    private static IQueryable<Linked> WithLinks(CovidEntryDbContext db, IQueryable<AuditEvent> events) =>
+        events.AsNoTracking().Select(e => new Linked(e, db.AuditChain.Where(l => l.EventId == e.Id).Select(l => l.Hash).FirstOrDefault()));
+
+    private static AuditRow Row(AuditEvent e, string? hash) =>
+        new(e.Id, e.OccurredAtUtc, e.UserName, e.Action, e.EntityType, e.EntityKey, e.Changes, e.CorrelationId, e.Reason, e.BatchId, e.UserId, hash);
 }
 
 /// <summary>The "entity types" of events that are not row changes.</summary>

@@ -20,7 +20,8 @@ public sealed record SnapshotOutcome(Guid? SnapshotId, SnapshotState? State, str
 /// they become visible (fail closed), with a changelog against the previous snapshot. One app
 /// instance at a time makes them, under a PostgreSQL advisory lock.
 /// </summary>
-public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFactory, PublishedRows rows, AlertQueue alerts, TimeProvider clock, ILogger<SnapshotService> logger)
+public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFactory, PublishedRows rows, AlertQueue alerts, Audit.AuditChainer chainer,
+    TimeProvider clock, ILogger<SnapshotService> logger)
 {
     public const long SnapshotLockKey = 0x5_4A95_4070;
     public const string Scheduled = "scheduled";
@@ -133,7 +134,7 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
             var lastBatchId = await db.Batches.Where(b => b.Status == BatchStatus.Published)
                 .OrderByDescending(b => b.PublishedAtUtc).Select(b => (Guid?)b.Id).FirstOrDefaultAsync(cancellationToken);
             snapshot = Snapshot.Start(trigger, userId, lastVersionId, lastBatchId, clock.GetUtcNow().UtcDateTime);
-            var (headId, headHash) = await Audit.AuditVerifier.HeadAsync(db, cancellationToken);
+            var (headId, headHash) = await chainer.HeadAsync(cancellationToken);
             snapshot.AnchorAuditChain(headId, headHash);
             db.Snapshots.Add(snapshot);
             await db.SaveChangesAsync(cancellationToken);
