@@ -47,6 +47,19 @@ public static class LoadTools
         }
     }
 
+    public static IReadOnlyList<int> ChromiumProcessIds() =>
+        [.. System.Diagnostics.Process.GetProcessesByName("chromium").Select(p => p.Id)];
+
+    /// <summary>Back to the normal scheduling class (processes started from an idle-class parent inherit its class).</summary>
+    public static async Task RestoreNormalPriorityAsync(IEnumerable<int> processIds)
+    {
+        foreach (var id in processIds)
+        {
+            using var normal = System.Diagnostics.Process.Start("chrt", ["--all-tasks", "--other", "--pid", "0", id.ToString(CultureInfo.InvariantCulture)]);
+            await normal.WaitForExitAsync();
+        }
+    }
+
     /// <summary>CPU time the process has used so far (user and system), from /proc.</summary>
     public static TimeSpan CpuTime(int processId)
     {
