@@ -14,7 +14,8 @@ namespace CovidEntry.Tests.Benchmarks;
 /// <summary>
 /// Volunteers typing at once: 25 browser sessions (one Chromium, separate contexts) on the real
 /// app, measuring keystroke to saved draft and server memory per idle circuit. Opt-in:
-/// <c>dotnet test CovidEntry.Tests -c Release --filter "FullyQualifiedName~EntryLoadBenchmarks" --logger "console;verbosity=detailed"</c>.
+/// <c>dotnet test CovidEntry.Tests -c Release --filter "FullyQualifiedName~EntryLoadBenchmarks" --logger "console;verbosity=detailed"</c>
+/// (<c>BENCH_SESSIONS</c> sets the number; <c>BENCH_GCDUMP=FILE</c> also writes a heap dump of the server with every page open).
 /// </summary>
 [Trait("Category", "Benchmark")]
 public sealed class EntryLoadBenchmarks(ITestOutputHelper output)
@@ -79,6 +80,17 @@ public sealed class EntryLoadBenchmarks(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(10));
         var idle = await LoadTools.ManagedBytesAsync(http);
         var perCircuit = (idle - firstFew) / (double)(Sessions - WarmCircuits);
+        if (Environment.GetEnvironmentVariable("BENCH_GCDUMP") is { Length: > 0 } dumpFile)
+        {
+            // What the circuits hold, for `dotnet dotnet-gcdump report FILE` (a local tool of the repository).
+            var collect = new System.Diagnostics.ProcessStartInfo("dotnet", ["dotnet-gcdump", "collect", "-p", app.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", dumpFile])
+            {
+                WorkingDirectory = RepoPaths.Root,
+            };
+            using var dump = System.Diagnostics.Process.Start(collect)!;
+            await dump.WaitForExitAsync();
+            Report($"heap dump with {Sessions} idle pass pages: {dumpFile}");
+        }
         Report($"managed heap after full GC: {baseline / 1048576.0:0.0} MB with no circuit, {firstFew / 1048576.0:0.0} MB with {WarmCircuits} idle pass pages "
             + $"(the first circuits also pay for one-time caches), {idle / 1048576.0:0.0} MB with {Sessions}: {perCircuit / 1024.0:0} KB per further idle circuit (target < 1 MB)");
 

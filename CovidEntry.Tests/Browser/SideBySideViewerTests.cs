@@ -60,8 +60,7 @@ public sealed class SideBySideViewerTests(BrowserFixture browser, ITestOutputHel
         var main = page.GetByTestId("pane-main");
 
         // Pick the source and capture it now: the app's capture service photographs the loopback page.
-        await viewer.GetByRole(AriaRole.Combobox).First.ClickAsync();
-        await page.Locator(".mud-popover-open").GetByRole(AriaRole.Option, new() { Name = SourceLabel }).ClickAsync();
+        await viewer.GetByLabel("Source").SelectOptionAsync(new SelectOptionValue { Label = SourceLabel });
         await viewer.GetByRole(AriaRole.Button, new() { Name = "Capture now" }).ClickAsync();
         await Expect(main.Locator("img[data-sha]")).ToBeVisibleAsync(new() { Timeout = 90_000 });
         var capturedSha = await main.Locator("img[data-sha]").GetAttributeAsync("data-sha");
