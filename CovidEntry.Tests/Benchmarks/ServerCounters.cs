@@ -26,10 +26,7 @@ public sealed class ServerCounters : IAsyncDisposable
 
     public static async Task<ServerCounters> StartAsync(int processId, TimeSpan duration)
     {
-        using (var restore = Process.Start(new ProcessStartInfo("dotnet", ["tool", "restore"]) { WorkingDirectory = RepoPaths.Root, RedirectStandardOutput = true })!)
-        {
-            await restore.WaitForExitAsync();
-        }
+        await LoadTools.RestoreToolsAsync();
 
         var file = Path.Combine(Path.GetTempPath(), $"covidentry-counters-{Guid.NewGuid():N}.csv");
         var start = new ProcessStartInfo("dotnet")

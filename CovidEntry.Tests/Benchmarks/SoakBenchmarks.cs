@@ -102,13 +102,7 @@ public sealed partial class SoakBenchmarks(ITestOutputHelper output)
         Report($"arranged in {arranging.Elapsed.TotalSeconds:0} s: {Sessions} volunteers with {plan.Volunteers.Sum(v => v.Passes.Count):#,0} passes to enter, "
             + $"{plan.PublishShifts.Count} batches of 56 entries ready to publish");
 
-        await using var app = await Browser.AppServer.StartAsync(database.ConnectionString, environment: new Dictionary<string, string>
-        {
-            ["Diagnostics__MemoryEndpoint"] = "true",
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Identity__SignInRateLimit__PermitsPerMinute"] = "1000",
-            ["Screenshots__CaptureEnabled"] = "false",
-        });
+        await using var app = await Browser.AppServer.StartAsync(database.ConnectionString, environment: LoadTools.AppSettings);
         using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl + "/") };
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browser.Chromium.LaunchAsync(playwright);

@@ -2,6 +2,7 @@ using CovidEntry.App;
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Imports;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -49,5 +50,19 @@ public static class TestApp
         var report = await scope.ServiceProvider.GetRequiredService<CtpImportService>().ImportAsync(stream, fileName, CtpImportService.CommandLineUser);
         Assert.True(report.Imported, string.Join("\n", ImportReportText.Lines(report)));
         return report;
+    }
+
+    /// <summary>Creates a person who can sign in with <paramref name="password"/> directly in the database; returns their email.</summary>
+    public static async Task<string> CreatePersonAsync(string connectionString, string displayName, string password, params string[] roles)
+    {
+        await using var app = Build(connectionString);
+        using var scope = app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var email = $"{displayName.Replace(' ', '.').ToLowerInvariant()}.{Guid.NewGuid().ToString("N")[..6]}@example.org";
+        var person = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName, CreatedAtUtc = DateTime.UtcNow };
+        var created = await users.CreateAsync(person, password);
+        Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
+        Assert.True((await users.AddToRolesAsync(person, roles)).Succeeded);
+        return email;
     }
 }

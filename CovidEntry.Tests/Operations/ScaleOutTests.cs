@@ -65,17 +65,8 @@ public sealed class ScaleOut : IAsyncLifetime
 
     public WebApplication Services() => TestApp.Build(ConnectionString);
 
-    public async Task<string> CreatePersonAsync(string displayName, params string[] roles)
-    {
-        await using var app = Services();
-        using var scope = app.Services.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var email = $"{displayName.Replace(' ', '.').ToLowerInvariant()}.{Guid.NewGuid().ToString("N")[..6]}@example.org";
-        var person = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName, CreatedAtUtc = DateTime.UtcNow };
-        Assert.True((await users.CreateAsync(person, Password)).Succeeded);
-        Assert.True((await users.AddToRolesAsync(person, roles)).Succeeded);
-        return email;
-    }
+    public Task<string> CreatePersonAsync(string displayName, params string[] roles) =>
+        TestApp.CreatePersonAsync(ConnectionString, displayName, Password, roles);
 }
 
 public sealed class ScaleOutTests(ScaleOut scaleOut) : IClassFixture<ScaleOut>
