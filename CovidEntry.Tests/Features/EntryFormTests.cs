@@ -107,6 +107,34 @@ public class EntryFormTests : MudBunitContext
         Assert.Equal("death", Helper(form, "death"));
     }
 
+    [Fact]
+    public async Task ANoteOrSourceTimeTheRulesRefuseShowsItsMessageAtThatFieldAndTheFormIsNotValid()
+    {
+        var model = EntryFormModel.For(Metrics);
+        var form = Render<EntryForm>(p => p.Add(f => f.Model, model));
+        var note = form.Find("textarea[data-field='PublicNote']");
+
+        note.Input("line one\u0007 with a bell");
+
+        form.WaitForAssertion(() => Assert.Equal(EntryFormValidator.NoControlCharacters, MessageOf(form, "PublicNote")));
+        Assert.Equal("true", form.Find("textarea[data-field='PublicNote']").GetAttribute("aria-invalid"));
+        Assert.Equal("line one\u0007 with a bell", model.PublicNote);
+
+        // A source time typed into the model some other way (a resumed draft) is caught when the form is checked.
+        form.Find("textarea[data-field='PublicNote']").Input("fine now");
+        model.SourceUpdatedAt = "yesterday";
+        Assert.False(await form.InvokeAsync(() => form.Instance.ValidateAsync()));
+        form.WaitForAssertion(() => Assert.Equal(EntryFormValidator.NotASourceTime, MessageOf(form, "SourceUpdatedAt")));
+        Assert.Null(MessageOf(form, "PublicNote"));
+
+        model.SourceUpdatedAt = "2020-11-14T17:45";
+        Assert.True(await form.InvokeAsync(() => form.Instance.ValidateAsync()));
+        form.WaitForAssertion(() => Assert.Null(MessageOf(form, "SourceUpdatedAt")));
+    }
+
+    private static string? MessageOf(IRenderedComponent<EntryForm> form, string field) =>
+        form.Find($"[data-field='{field}']").Closest(".mud-input-control")!.QuerySelector(".mud-input-error")?.TextContent.Trim();
+
     private static string Helper(IRenderedComponent<EntryForm> form, string metricKey) =>
         Field(form, metricKey).Closest(".mud-input-control")!.QuerySelector(".mud-input-helper-text")!.TextContent.Trim();
 
