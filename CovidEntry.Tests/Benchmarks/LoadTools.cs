@@ -94,6 +94,38 @@ public static class LoadTools
         return TimeSpan.FromSeconds(ticks / 100.0);
     }
 
+    /// <summary>CPU time the processes have used so far; those that have ended are not counted.</summary>
+    public static TimeSpan CpuTime(IEnumerable<int> processIds) =>
+        processIds.Aggregate(TimeSpan.Zero, (sum, id) => File.Exists($"/proc/{id}/stat") ? sum + CpuTime(id) : sum);
+
+    /// <summary>
+    /// How long the processes' threads have waited for a CPU while ready to run, so far (the
+    /// second field of /proc/…/task/…/schedstat; threads that have ended are not counted).
+    /// </summary>
+    public static TimeSpan RunQueueWait(IEnumerable<int> processIds)
+    {
+        long nanoseconds = 0;
+        foreach (var processId in processIds)
+        {
+            try
+            {
+                foreach (var task in Directory.EnumerateDirectories($"/proc/{processId}/task"))
+                {
+                    nanoseconds += long.Parse(File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[1], CultureInfo.InvariantCulture);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process or thread ended while it was read.
+            }
+        }
+
+        return TimeSpan.FromMilliseconds(nanoseconds / 1e6);
+    }
+
+    public static IReadOnlyList<int> PostgresProcessIds() =>
+        [.. System.Diagnostics.Process.GetProcessesByName("postgres").Select(p => p.Id)];
+
     public static double Percentile(IReadOnlyCollection<double> values, double p)
     {
         var sorted = values.Order().ToList();

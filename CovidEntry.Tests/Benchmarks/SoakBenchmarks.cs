@@ -29,6 +29,7 @@ public sealed partial class SoakBenchmarks(ITestOutputHelper output)
     private static readonly int Sessions = Setting("BENCH_SESSIONS", 50);
     private static readonly TimeSpan Duration = TimeSpan.FromMinutes(Setting("BENCH_MINUTES", 10));
     private static readonly TimeSpan WarmUp = TimeSpan.FromMinutes(Setting("BENCH_WARMUP_MINUTES", 2));
+    private static readonly int CrowdRenderers = Setting("BENCH_CROWD_RENDERERS", 0);
     private static readonly TimeSpan PublishEvery = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan InteractionTimeout = TimeSpan.FromSeconds(30);
 
@@ -105,7 +106,8 @@ public sealed partial class SoakBenchmarks(ITestOutputHelper output)
         await using var app = await Browser.AppServer.StartAsync(database.ConnectionString, environment: LoadTools.AppSettings);
         using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl + "/") };
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Browser.Chromium.LaunchAsync(playwright);
+        await using var browser = await Browser.Chromium.LaunchAsync(playwright,
+            CrowdRenderers > 0 ? [$"--renderer-process-limit={CrowdRenderers}"] : null);
 
         var errors = new ConcurrentQueue<string>();
         var crowd = new List<(Volunteer Who, IPage Page)>();
@@ -132,6 +134,10 @@ public sealed partial class SoakBenchmarks(ITestOutputHelper output)
         using var stop = new CancellationTokenSource(Duration);
         var printedBefore = app.Output.Length;
         var serverCpuBefore = LoadTools.CpuTime(app.ProcessId);
+        var serverWaitBefore = LoadTools.RunQueueWait([app.ProcessId]);
+        var probeBrowsers = LoadTools.ChromiumProcessIds().Except(crowdBrowsers).ToList();
+        var probeCpuBefore = LoadTools.CpuTime(probeBrowsers);
+        var postgresWaitBefore = LoadTools.PostgresProcessIds().ToDictionary(id => id, id => LoadTools.RunQueueWait([id]));
         await using var counters = await ServerCounters.StartAsync(app.ProcessId, Duration);
 
         var typing = crowd.Select((v, i) => VolunteerAsync(v.Who, v.Page, i + 1, clock, stop.Token, crowdMeasures, errors))
@@ -157,13 +163,20 @@ public sealed partial class SoakBenchmarks(ITestOutputHelper output)
         await Task.WhenAll([.. typing, publishing, sampling]);
         var ranFor = clock.Elapsed;
         var serverCpu = LoadTools.CpuTime(app.ProcessId) - serverCpuBefore;
+        var serverWait = LoadTools.RunQueueWait([app.ProcessId]) - serverWaitBefore;
+        var probeCpu = LoadTools.CpuTime(probeBrowsers) - probeCpuBefore;
+        // Connections opened during the run count from zero; those closed during it are not counted.
+        var postgresWait = LoadTools.PostgresProcessIds()
+            .Aggregate(TimeSpan.Zero, (sum, id) => sum + LoadTools.RunQueueWait([id]) - postgresWaitBefore.GetValueOrDefault(id));
         var eventHandling = await counters.ResultsAsync();
         var endManaged = await LoadTools.ManagedBytesAsync(http);
         var endResident = LoadTools.ResidentBytes(app.ProcessId);
 
         var appErrors = app.Output[printedBefore..].Split('\n')
             .Where(line => line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal)).ToList();
-        var serverPublishMs = PublishLog().Matches(app.Output[printedBefore..]).Select(m => double.Parse(m.Groups["ms"].Value, CultureInfo.InvariantCulture)).ToList();
+        var publishLines = PublishLog().Matches(app.Output[printedBefore..]).ToList();
+        List<double> Phase(string name) => [.. publishLines.Select(m => double.Parse(m.Groups[name].Value, CultureInfo.InvariantCulture))];
+        var serverPublishMs = Phase("ms");
 
         Report($"ran {ranFor.TotalMinutes:0.0} min with {Sessions} volunteers, warm-up {WarmUp.TotalMinutes:0} min; "
             + $"{crowdMeasures.Submits.Count + probeMeasures.Submits.Count:#,0} passes submitted, {crowdMeasures.Keystrokes.Count + probeMeasures.Keystrokes.Count:#,0} keystrokes");
@@ -172,6 +185,8 @@ public sealed partial class SoakBenchmarks(ITestOutputHelper output)
         ReportMeasures($"  the other {Sessions - 1} (browsers sharing what CPU the server leaves)", crowdMeasures);
         Report($"  in the server, handling each browser event (aspnetcore.components.handle_event.duration by dotnet-counters: its percentiles per {ServerCounters.Interval.TotalSeconds:0} s interval, their median and worst over the run): {eventHandling}");
         Report($"server CPU: {serverCpu.TotalSeconds:0} s in {ranFor.TotalSeconds:0} s, {serverCpu / ranFor * 100:0}% of one core (the machine has two)");
+        Report($"waiting for a CPU while ready to run (schedstat): the server's threads {serverWait.TotalSeconds:0.0} s, PostgreSQL's processes {postgresWait.TotalSeconds:0.0} s");
+        Report($"the probe's browser (normal priority) used {probeCpu.TotalSeconds:0} s of CPU, {probeCpu / ranFor * 100:0}% of one core");
         Report($"publishes of 56-entry batches: {publishes.Count}; in the server (transaction, from its log): {LoadTools.Summary(serverPublishMs)} (target p95 < 300 ms)");
         if (serverPublishMs.Count == publishes.Count)
         {
@@ -180,6 +195,7 @@ public sealed partial class SoakBenchmarks(ITestOutputHelper output)
                 + $"each in order: {string.Join(", ", serverPublishMs.Select(ms => ms.ToString("0", CultureInfo.InvariantCulture)))} ms");
         }
 
+        Report($"  its parts: reading the batch {LoadTools.Summary(Phase("read"))}; planning {LoadTools.Summary(Phase("plan"))}; saving (rows and audit events) {LoadTools.Summary(Phase("save"))}; committing {LoadTools.Summary(Phase("commit"))}");
         Report($"  click -> 'Published' on the lead's screen (the publish, then the review page redrawn): {LoadTools.Summary(publishes.Select(p => p.OnScreenMs).ToList())}");
         Report($"  {string.Join(" | ", publishes.Select(p => p.Message).Distinct().Take(3))}");
         var warm = memory.Where(m => m.At >= WarmUp && m.Managed > 0).Select(m => m.Managed).FirstOrDefault();
@@ -368,7 +384,7 @@ public sealed partial class SoakBenchmarks(ITestOutputHelper output)
     private static int Setting(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), out var value) ? value : fallback;
 
-    [GeneratedRegex(@"Daily batch \S+ published by \S+: \d+ versions, \d+ cells unchanged, in (?<ms>\d+) ms")]
+    [GeneratedRegex(@"Daily batch \S+ published by \S+: \d+ versions, \d+ cells unchanged, in (?<ms>\d+) ms \(reading (?<read>\d+) ms, planning (?<plan>\d+) ms, saving (?<save>\d+) ms, committing (?<commit>\d+) ms\)")]
     private static partial Regex PublishLog();
 
     private sealed record PassToEnter(string Path, IReadOnlyList<(string Metric, string Text)> Values);

@@ -9,7 +9,8 @@ namespace CovidEntry.Tests.Browser;
 /// </summary>
 public static class Chromium
 {
-    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) => ChromiumBrowser.LaunchAsync(playwright);
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright, IEnumerable<string>? extraArguments = null) =>
+        ChromiumBrowser.LaunchAsync(playwright, extraArguments: extraArguments);
 
     public static string FindExecutable() => ChromiumBrowser.FindExecutable();
 }

@@ -48,6 +48,7 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
             throw new DomainException(reason);
         }
 
+        var read = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         var now = clock.GetUtcNow().UtcDateTime;
         var values = batch.Kind switch
         {
@@ -90,19 +91,22 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
         alerts.Add(db, AlertQueue.Publish, batch.Kind == BatchKind.Daily
             ? $":white_check_mark: Published {shift?.Label ?? "a daily batch"}: {codes.Count} jurisdictions, {versions.Count:#,0} new values, by {publisher}."
             : $":pencil2: Published an edit batch for {batch.EditJurisdictionCode} ({batch.EditFrom:yyyy-MM-dd} to {batch.EditTo:yyyy-MM-dd}): {versions.Count:#,0} new values, by {publisher}. Note: {batch.Note}");
+        var planned = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         // An edit batch's note is why its values changed.
         using (AuditContext.WithReason(batch.Note))
         {
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        var saved = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         await transaction.CommitAsync(cancellationToken);
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         Telemetry.PublishDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("covidentry.batch_kind", batch.Kind.ToString()));
         alerts.Committed();
 
-        logger.LogInformation("{Kind} batch {BatchId} published by {UserId}: {Versions} versions, {Unchanged} cells unchanged, in {ElapsedMs} ms",
-            batch.Kind, batch.Id, userId, versions.Count, values.Count - versions.Count, (long)elapsed.TotalMilliseconds);
+        logger.LogInformation("{Kind} batch {BatchId} published by {UserId}: {Versions} versions, {Unchanged} cells unchanged, in {ElapsedMs} ms (reading {ReadMs} ms, planning {PlanMs} ms, saving {SaveMs} ms, committing {CommitMs} ms)",
+            batch.Kind, batch.Id, userId, versions.Count, values.Count - versions.Count, (long)elapsed.TotalMilliseconds,
+            (long)read.TotalMilliseconds, (long)(planned - read).TotalMilliseconds, (long)(saved - planned).TotalMilliseconds, (long)(elapsed - saved).TotalMilliseconds);
         return new PublishResult(versions.Count, values.Count - versions.Count);
     }
 }

@@ -13,7 +13,7 @@ public static class ChromiumBrowser
 
     private const string Fallback = "/usr/bin/chromium";
 
-    public static async Task<IBrowser> LaunchAsync(IPlaywright playwright, string? configuredPath = null)
+    public static async Task<IBrowser> LaunchAsync(IPlaywright playwright, string? configuredPath = null, IEnumerable<string>? extraArguments = null)
     {
         ArgumentNullException.ThrowIfNull(playwright);
         return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -30,6 +30,7 @@ public static class ChromiumBrowser
                 "--disable-component-update",
                 "--disable-sync",
                 "--no-first-run",
+                .. extraArguments ?? [],
             ],
         });
     }
