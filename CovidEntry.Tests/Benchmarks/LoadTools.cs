@@ -59,28 +59,36 @@ public static class LoadTools
     /// are moved to the idle scheduling class: they get only the CPU the server and the database
     /// leave. (A nice level is not enough: 50 renderers at nice 15 together outweigh the server.)
     /// </summary>
-    public static async Task LowerClientPriorityAsync()
+    public static Task LowerClientPriorityAsync() =>
+        ScheduleAsync("--idle", [.. ProcessIds("chromium"), .. ProcessIds("node"), Environment.ProcessId]);
+
+    /// <summary>The ids of the running processes with this name.</summary>
+    public static IReadOnlyList<int> ProcessIds(string name)
     {
-        var clients = System.Diagnostics.Process.GetProcessesByName("chromium")
-            .Concat(System.Diagnostics.Process.GetProcessesByName("node"))
-            .Append(System.Diagnostics.Process.GetCurrentProcess());
-        foreach (var process in clients)
+        var processes = System.Diagnostics.Process.GetProcessesByName(name);
+        try
         {
-            using var idle = System.Diagnostics.Process.Start("chrt", ["--all-tasks", "--idle", "--pid", "0", process.Id.ToString(CultureInfo.InvariantCulture)]);
-            await idle.WaitForExitAsync();
+            return [.. processes.Select(p => p.Id)];
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                process.Dispose();
+            }
         }
     }
 
-    public static IReadOnlyList<int> ChromiumProcessIds() =>
-        [.. System.Diagnostics.Process.GetProcessesByName("chromium").Select(p => p.Id)];
-
     /// <summary>Back to the normal scheduling class (processes started from an idle-class parent inherit its class).</summary>
-    public static async Task RestoreNormalPriorityAsync(IEnumerable<int> processIds)
+    public static Task RestoreNormalPriorityAsync(IEnumerable<int> processIds) => ScheduleAsync("--other", processIds);
+
+    /// <summary>Puts every thread of the processes in a scheduling class (<c>chrt</c>'s policy option).</summary>
+    private static async Task ScheduleAsync(string policy, IEnumerable<int> processIds)
     {
         foreach (var id in processIds)
         {
-            using var normal = System.Diagnostics.Process.Start("chrt", ["--all-tasks", "--other", "--pid", "0", id.ToString(CultureInfo.InvariantCulture)]);
-            await normal.WaitForExitAsync();
+            using var chrt = System.Diagnostics.Process.Start("chrt", ["--all-tasks", policy, "--pid", "0", id.ToString(CultureInfo.InvariantCulture)]);
+            await chrt.WaitForExitAsync();
         }
     }
 
@@ -122,9 +130,6 @@ public static class LoadTools
 
         return TimeSpan.FromMilliseconds(nanoseconds / 1e6);
     }
-
-    public static IReadOnlyList<int> PostgresProcessIds() =>
-        [.. System.Diagnostics.Process.GetProcessesByName("postgres").Select(p => p.Id)];
 
     public static double Percentile(IReadOnlyCollection<double> values, double p)
     {

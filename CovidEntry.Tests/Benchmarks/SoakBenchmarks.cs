@@ -120,11 +120,12 @@ public sealed partial class SoakBenchmarks(ITestOutputHelper output)
 
         // The probe: one volunteer and the lead in a browser of their own at normal priority, as on
         // their own computers, so their numbers show what a person sees while the crowd loads the server.
-        var crowdBrowsers = LoadTools.ChromiumProcessIds();
+        var crowdBrowsers = LoadTools.ProcessIds("chromium");
         await using var probeBrowser = await Browser.Chromium.LaunchAsync(playwright);
         var probe = (Who: plan.Volunteers[0], Page: await OpenSessionAsync(probeBrowser, app.BaseUrl, plan.Volunteers[0].Email, errors));
         var lead = await OpenSessionAsync(probeBrowser, app.BaseUrl, plan.LeadEmail, errors);
-        await LoadTools.RestoreNormalPriorityAsync(LoadTools.ChromiumProcessIds().Except(crowdBrowsers));
+        var probeBrowsers = LoadTools.ProcessIds("chromium").Except(crowdBrowsers).ToList();
+        await LoadTools.RestoreNormalPriorityAsync(probeBrowsers);
 
         var crowdMeasures = new Measures();
         var probeMeasures = new Measures();
@@ -135,9 +136,8 @@ public sealed partial class SoakBenchmarks(ITestOutputHelper output)
         var printedBefore = app.Output.Length;
         var serverCpuBefore = LoadTools.CpuTime(app.ProcessId);
         var serverWaitBefore = LoadTools.RunQueueWait([app.ProcessId]);
-        var probeBrowsers = LoadTools.ChromiumProcessIds().Except(crowdBrowsers).ToList();
         var probeCpuBefore = LoadTools.CpuTime(probeBrowsers);
-        var postgresWaitBefore = LoadTools.PostgresProcessIds().ToDictionary(id => id, id => LoadTools.RunQueueWait([id]));
+        var postgresWaitBefore = LoadTools.ProcessIds("postgres").ToDictionary(id => id, id => LoadTools.RunQueueWait([id]));
         await using var counters = await ServerCounters.StartAsync(app.ProcessId, Duration);
 
         var typing = crowd.Select((v, i) => VolunteerAsync(v.Who, v.Page, i + 1, clock, stop.Token, crowdMeasures, errors))
@@ -166,7 +166,7 @@ public sealed partial class SoakBenchmarks(ITestOutputHelper output)
         var serverWait = LoadTools.RunQueueWait([app.ProcessId]) - serverWaitBefore;
         var probeCpu = LoadTools.CpuTime(probeBrowsers) - probeCpuBefore;
         // Connections opened during the run count from zero; those closed during it are not counted.
-        var postgresWait = LoadTools.PostgresProcessIds()
+        var postgresWait = LoadTools.ProcessIds("postgres")
             .Aggregate(TimeSpan.Zero, (sum, id) => sum + LoadTools.RunQueueWait([id]) - postgresWaitBefore.GetValueOrDefault(id));
         var eventHandling = await counters.ResultsAsync();
         var endManaged = await LoadTools.ManagedBytesAsync(http);
