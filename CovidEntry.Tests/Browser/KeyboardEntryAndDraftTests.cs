@@ -75,10 +75,31 @@ public sealed class KeyboardEntryAndDraftTests(BrowserFixture browser, ITestOutp
         await page.Locator(".mud-popover-open").GetByRole(AriaRole.Option, new() { Name = "Checked again: the source says so" }).ClickAsync();
         await Expect(warning.GetByRole(AriaRole.Combobox)).ToContainTextAsync("Checked again");
 
+        // The source time and the notes are checked by the form's rules at their own field: a note
+        // over the limit is refused there, and nothing is submitted until it is put right.
+        // (an hour ago: an older one would warn that the source is stale)
+        var sourceUpdated = DateTime.UtcNow.AddHours(-1);
+        sourceUpdated = new DateTime(sourceUpdated.Year, sourceUpdated.Month, sourceUpdated.Day, sourceUpdated.Hour, sourceUpdated.Minute, 0, DateTimeKind.Utc);
+        await page.Locator("input[data-field='SourceUpdatedAt']").FillAsync(sourceUpdated.ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        var note = page.Locator("textarea[data-field='PublicNote']");
+        await note.FillAsync(new string('n', 4001));
+        await Expect(page.Locator("#field-PublicNote-help")).ToHaveTextAsync("A note can be at most 4,000 characters.");
+        await Expect(note).ToHaveAttributeAsync("aria-invalid", "true");
+        await Field(page, "death").PressAsync("Control+Enter");
+        await Expect(page.Locator("#submit-error")).ToContainTextAsync("Some fields need attention");
+        await note.FillAsync("Read at 9:30 from the dashboard.");
+        await Expect(page.Locator("#field-PublicNote-help")).ToHaveCountAsync(0);
+
         // Ctrl+Enter submits from any field.
         await Field(page, "death").PressAsync("Control+Enter");
         await Expect(page.Locator("#submit-outcome")).ToHaveTextAsync("Submitted. Waiting for the other pass.");
         await Expect(Field(page, "death")).ToHaveValueAsync("432");
+        await using var app = Browser.Services();
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<CovidEntryDbContext>>().CreateDbContextAsync();
+        var entryId = Guid.Parse(passPath.Split('/')[1]);
+        var pass = await db.Entries.Where(e => e.Id == entryId).SelectMany(e => e.Passes).SingleAsync(p => p.Number == 1);
+        Assert.Equal("Read at 9:30 from the dashboard.", pass.PublicNote);
+        Assert.Equal(sourceUpdated, pass.SourceUpdatedAtUtc);
     }
 
     /// <summary>Waits until the pass's draft in PostgreSQL holds the text for the field (the autosave is debounced).</summary>
