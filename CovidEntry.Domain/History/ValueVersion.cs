@@ -55,6 +55,17 @@ public sealed class ValueVersion
         ScreenshotId = screenshotId;
     }
 
+    /// <summary>Takes the id the database gave the version when it stored it; once.</summary>
+    public void StoredAs(long id)
+    {
+        if (Id != 0 || id <= 0)
+        {
+            throw new DomainException("A version is stored once, under a positive id.");
+        }
+
+        Id = id;
+    }
+
     public CellKey Cell => new(JurisdictionCode, DataDate, MetricKey);
 
     public Reading Reading => new(Value, MissingReason);

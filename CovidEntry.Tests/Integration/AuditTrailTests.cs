@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Audit;
@@ -76,6 +77,49 @@ public class AuditTrailTests : LoopTest
 
         // The submitted pass's draft went by a bulk delete, which is on record too.
         Assert.Contains(events, e => e.EntityType == "PassDrafts" && e.Action == AuditAction.Delete);
+        Assert.Null((await Database.Get<AuditVerifier>().VerifyAsync()).Break);
+    }
+
+    [Fact]
+    public async Task APublishRecordsEveryVersionAndEveryLatestValueItWroteAsStored()
+    {
+        var publisher = Database.Get<PublishService>();
+        await publisher.PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(Day, new Dictionary<string, string> { ["positive"] = "100", ["death"] = "7" }, "NY"), Loop.Lead);
+        var corrected = await Loop.VerifiedShiftInReviewAsync(Day, new Dictionary<string, string> { ["positive"] = "120", ["death"] = "7", ["recovered"] = "3" }, "NY");
+        using (AuditContext.Begin(new AuditActor(Loop.OtherLead, "otto@example.org", "circuit:publish")))
+        {
+            await publisher.PublishShiftAsync(corrected, Loop.OtherLead);
+        }
+
+        await using var db = await Database.DbAsync();
+        var versions = await db.ValueVersions.AsNoTracking().OrderBy(v => v.Id).ToListAsync();
+        var events = await EventsAsync(q => q.Where(e => e.EntityType == "ValueVersions" || e.EntityType == "LatestValues"));
+        Assert.Equal(versions.Count, events.Count(e => e.EntityType == "ValueVersions"));
+        foreach (var version in versions)
+        {
+            var inserted = Assert.Single(events, e => e.EntityType == "ValueVersions" && e.EntityKey == version.Id.ToString(CultureInfo.InvariantCulture));
+            Assert.Equal(AuditAction.Insert, inserted.Action);
+            Assert.Equal(version.BatchId, inserted.BatchId);
+            Assert.Equal(
+                [version.Id.ToString(CultureInfo.InvariantCulture), version.JurisdictionCode, version.MetricKey, version.Value?.ToString(CultureInfo.InvariantCulture),
+                    version.VersionNumber.ToString(CultureInfo.InvariantCulture), version.PublishedByUserId, version.LagDays.ToString(CultureInfo.InvariantCulture)],
+                new[] { "Id", "JurisdictionCode", "MetricKey", "Value", "VersionNumber", "PublishedByUserId", "LagDays" }.Select(f => After(inserted, f)));
+            Assert.All(inserted.Changes, c => Assert.Null(c.Before));
+        }
+
+        // The second publish moved positive (v2) and added recovered (v1); death was unchanged and is not touched.
+        var second = events.Where(e => e.UserName == "otto@example.org").ToList();
+        Assert.All(second, e => Assert.Equal((Loop.OtherLead, "circuit:publish"), (e.UserId, e.CorrelationId)));
+        var positive = Assert.Single(second, e => e.EntityType == "LatestValues" && e.EntityKey!.EndsWith("|positive", StringComparison.Ordinal));
+        Assert.Equal(AuditAction.Update, positive.Action);
+        Assert.Equal(("100", "120"), (Before(positive, "Value"), After(positive, "Value")));
+        Assert.Equal(("1", "2"), (Before(positive, "VersionNumber"), After(positive, "VersionNumber")));
+        Assert.DoesNotContain(positive.Changes, c => c.Field is "JurisdictionCode" or "MetricKey" or "DataDate");
+        var recovered = Assert.Single(second, e => e.EntityType == "LatestValues" && e.EntityKey!.EndsWith("|recovered", StringComparison.Ordinal));
+        Assert.Equal((AuditAction.Insert, "3"), (recovered.Action, After(recovered, "Value")));
+        Assert.DoesNotContain(second, e => e.EntityKey!.EndsWith("|death", StringComparison.Ordinal));
+        var latest = await db.LatestValues.AsNoTracking().SingleAsync(l => l.JurisdictionCode == "NY" && l.MetricKey == "positive");
+        Assert.Equal(latest.BatchId, positive.BatchId);
         Assert.Null((await Database.Get<AuditVerifier>().VerifyAsync()).Break);
     }
 
@@ -308,6 +352,34 @@ public class AuditTrailTests : LoopTest
 
         await Database.Get<AuditChainer>().CatchUpAsync(wait: true);
         Assert.Empty(await EventsAsync(q => q.Where(e => e.EntityKey == "rolled back")));
+        Assert.Null((await Database.Get<AuditVerifier>().VerifyAsync()).Break);
+    }
+
+    [Fact]
+    public async Task ABlockingSaveIsOnRecordAndAFailedOneLeavesNeitherRowNorEvent()
+    {
+        // The publish saves with blocking calls on a thread of its own; the interceptor's blocking path must hold as the async one does.
+        var now = DateTime.UtcNow;
+        await using (var db = await Database.DbAsync())
+        {
+            db.WebhookMessages.Add(new CovidEntry.App.Features.Alerts.WebhookMessage("test", "saved", "blocking-1", now));
+            db.SaveChanges();
+
+            db.WebhookMessages.Add(new CovidEntry.App.Features.Alerts.WebhookMessage("test", "refused", "blocking-1", now));
+            var refused = Assert.Throws<DbUpdateException>(() => db.SaveChanges());
+            Assert.Equal(PostgresErrorCodes.UniqueViolation, Assert.IsType<PostgresException>(refused.InnerException).SqlState);
+            Assert.Null(db.Database.CurrentTransaction);
+        }
+
+        await using (var db = await Database.DbAsync())
+        {
+            Assert.Equal(["saved"], await db.WebhookMessages.Select(m => m.Text).ToListAsync());
+        }
+
+        var events = await EventsAsync(q => q.Where(e => e.EntityType == "WebhookMessages"));
+        var saved = Assert.Single(events);
+        Assert.Equal((AuditAction.Insert, "saved"), (saved.Action, After(saved, "Text")));
+        await Database.Get<AuditChainer>().CatchUpAsync(wait: true);
         Assert.Null((await Database.Get<AuditVerifier>().VerifyAsync()).Break);
     }
 

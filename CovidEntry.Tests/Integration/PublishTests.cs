@@ -102,7 +102,8 @@ public class PublishTests : LoopTest
                 """);
         }
 
-        await Assert.ThrowsAnyAsync<DbUpdateException>(() => Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Lead));
+        var failure = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Lead));
+        Assert.Equal("disk full (test)", failure.MessageText);
 
         await using (var db = await Database.DbAsync())
         {

@@ -60,11 +60,14 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
         }
     }
 
+    // The blocking overloads stay blocking all the way (no waiting on async work): a caller that
+    // saves synchronously on a thread of its own never waits for a thread-pool thread.
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        if (eventData.Context is { } db)
+        if (eventData.Context is { } db && Capture(db) is { } changes)
         {
-            BeginAsync(db, CancellationToken.None).GetAwaiter().GetResult();
+            var own = db.Database.CurrentTransaction is null ? db.Database.BeginTransaction() : null;
+            _pending.AddOrUpdate(db, new Pending(changes, own, AuditContext.Actor, AuditContext.Reason));
         }
 
         return result;
@@ -72,34 +75,35 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        if (eventData.Context is { } db)
+        if (eventData.Context is { } db && _pending.TryGetValue(db, out var pending))
         {
-            CompleteAsync(db, CancellationToken.None).GetAwaiter().GetResult();
+            _pending.Remove(db);
+            using var transaction = pending.OwnTransaction;
+            AuditLog.Write(db, Events(pending));
+            transaction?.Commit();
         }
 
         return result;
     }
 
-    public override void SaveChangesFailed(DbContextErrorEventData eventData) =>
-        SaveChangesFailedAsync(eventData).GetAwaiter().GetResult();
+    public override void SaveChangesFailed(DbContextErrorEventData eventData)
+    {
+        if (eventData.Context is { } db && _pending.TryGetValue(db, out var pending))
+        {
+            _pending.Remove(db);
+            using var transaction = pending.OwnTransaction;
+            transaction?.Rollback();
+        }
+    }
 
     /// <summary>Notes what is about to change (before the values are gone), in a transaction that will hold the events too.</summary>
     private async Task BeginAsync(DbContext db, CancellationToken cancellationToken)
     {
-        db.ChangeTracker.DetectChanges();
-        var changes = db.ChangeTracker.Entries()
-            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && e.Entity is not AuditEvent)
-            .Select(Capture)
-            .Where(c => c is not null)
-            .Cast<CapturedChange>()
-            .ToList();
-        if (changes.Count == 0)
+        if (Capture(db) is { } changes)
         {
-            return;
+            var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+            _pending.AddOrUpdate(db, new Pending(changes, own, AuditContext.Actor, AuditContext.Reason));
         }
-
-        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        _pending.AddOrUpdate(db, new Pending(changes, own, AuditContext.Actor, AuditContext.Reason));
     }
 
     private async Task CompleteAsync(DbContext db, CancellationToken cancellationToken)
@@ -110,25 +114,32 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
         }
 
         _pending.Remove(db);
+        await using var transaction = pending.OwnTransaction;
+        await AuditLog.WriteAsync(db, Events(pending), cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The changes about to be saved, or null when there are none.</summary>
+    private static List<CapturedChange>? Capture(DbContext db)
+    {
+        db.ChangeTracker.DetectChanges();
+        var changes = db.ChangeTracker.Entries()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && e.Entity is not AuditEvent)
+            .Select(Capture)
+            .OfType<CapturedChange>()
+            .ToList();
+        return changes.Count == 0 ? null : changes;
+    }
+
+    private List<AuditEvent> Events(Pending pending)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
-        var events = pending.Changes.Select(c => new AuditEvent(now, pending.Actor?.UserId, pending.Actor?.UserName, c.Action, c.Table,
+        return pending.Changes.Select(c => new AuditEvent(now, pending.Actor?.UserId, pending.Actor?.UserName, c.Action, c.Table,
                 c.Key(), c.Fields(), pending.Actor?.CorrelationId, pending.Reason, c.BatchId()))
             .ToList();
-        try
-        {
-            await AuditLog.WriteAsync(db, events, cancellationToken);
-            if (pending.OwnTransaction is { } transaction)
-            {
-                await transaction.CommitAsync(cancellationToken);
-            }
-        }
-        finally
-        {
-            if (pending.OwnTransaction is { } transaction)
-            {
-                await transaction.DisposeAsync();
-            }
-        }
     }
 
     private static CapturedChange? Capture(EntityEntry entry)

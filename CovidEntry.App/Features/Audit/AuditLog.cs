@@ -12,6 +12,11 @@ namespace CovidEntry.App.Features.Audit;
 /// </summary>
 public static class AuditLog
 {
+    private const string Copy = """
+        COPY "AuditEvents" ("OccurredAtUtc", "UserId", "UserName", "Action", "EntityType", "EntityKey", "Changes", "CorrelationId", "Reason", "BatchId")
+        FROM STDIN (FORMAT BINARY)
+        """;
+
     /// <summary>Writes <paramref name="events"/> in the caller's transaction (binary COPY: one round trip for many).</summary>
     public static async Task WriteAsync(DbContext db, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
     {
@@ -21,35 +26,62 @@ public static class AuditLog
         }
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using var writer = await connection.BeginBinaryImportAsync(
-            """
-            COPY "AuditEvents" ("OccurredAtUtc", "UserId", "UserName", "Action", "EntityType", "EntityKey", "Changes", "CorrelationId", "Reason", "BatchId")
-            FROM STDIN (FORMAT BINARY)
-            """, cancellationToken);
+        await using var writer = await connection.BeginBinaryImportAsync(Copy, cancellationToken);
         foreach (var e in events)
         {
             await writer.StartRowAsync(cancellationToken);
-            await writer.WriteAsync(e.OccurredAtUtc, NpgsqlDbType.TimestampTz, cancellationToken);
-            await WriteNullableAsync(writer, e.UserId, cancellationToken);
-            await WriteNullableAsync(writer, e.UserName, cancellationToken);
-            await writer.WriteAsync(e.Action.ToString(), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(e.EntityType, NpgsqlDbType.Text, cancellationToken);
-            await WriteNullableAsync(writer, e.EntityKey, cancellationToken);
-            await writer.WriteAsync(System.Text.Json.JsonSerializer.Serialize(e.Changes), NpgsqlDbType.Jsonb, cancellationToken);
-            await WriteNullableAsync(writer, e.CorrelationId, cancellationToken);
-            await WriteNullableAsync(writer, e.Reason, cancellationToken);
-            if (e.BatchId is { } batch)
+            foreach (var (value, type) in Columns(e))
             {
-                await writer.WriteAsync(batch, NpgsqlDbType.Uuid, cancellationToken);
-            }
-            else
-            {
-                await writer.WriteNullAsync(cancellationToken);
+                await (value is null ? writer.WriteNullAsync(cancellationToken) : writer.WriteAsync(value, type, cancellationToken));
             }
         }
 
         await writer.CompleteAsync(cancellationToken);
     }
+
+    /// <summary>The same with blocking I/O, for a caller on a thread of its own (see <see cref="Publish.PublishService"/>).</summary>
+    public static void Write(DbContext db, IReadOnlyList<AuditEvent> events)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        using var writer = connection.BeginBinaryImport(Copy);
+        foreach (var e in events)
+        {
+            writer.StartRow();
+            foreach (var (value, type) in Columns(e))
+            {
+                if (value is null)
+                {
+                    writer.WriteNull();
+                }
+                else
+                {
+                    writer.Write(value, type);
+                }
+            }
+        }
+
+        writer.Complete();
+    }
+
+    /// <summary>An event's values in the order of <see cref="Copy"/>'s columns.</summary>
+    private static (object? Value, NpgsqlDbType Type)[] Columns(AuditEvent e) =>
+    [
+        (e.OccurredAtUtc, NpgsqlDbType.TimestampTz),
+        (e.UserId, NpgsqlDbType.Text),
+        (e.UserName, NpgsqlDbType.Text),
+        (e.Action.ToString(), NpgsqlDbType.Text),
+        (e.EntityType, NpgsqlDbType.Text),
+        (e.EntityKey, NpgsqlDbType.Text),
+        (System.Text.Json.JsonSerializer.Serialize(e.Changes), NpgsqlDbType.Jsonb),
+        (e.CorrelationId, NpgsqlDbType.Text),
+        (e.Reason, NpgsqlDbType.Text),
+        (e.BatchId, NpgsqlDbType.Uuid),
+    ];
 
     /// <summary>
     /// Records something that is not a row change (a sign-in, a download, an import, a snapshot
@@ -91,18 +123,6 @@ public static class AuditLog
             {
                 await db.Database.CloseConnectionAsync();
             }
-        }
-    }
-
-    private static async Task WriteNullableAsync(NpgsqlBinaryImporter writer, string? value, CancellationToken cancellationToken)
-    {
-        if (value is null)
-        {
-            await writer.WriteNullAsync(cancellationToken);
-        }
-        else
-        {
-            await writer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
         }
     }
 }

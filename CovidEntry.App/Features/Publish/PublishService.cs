@@ -20,29 +20,46 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
     /// <summary>Serializes publishes across app instances, so the batch check and the latest table are never raced.</summary>
     public const long PublishLockKey = 0x0C0_71D_E417;
 
-    public async Task<PublishResult> PublishShiftAsync(Guid shiftId, string userId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var batchId = await db.Shifts.Where(s => s.Id == shiftId).Select(s => (Guid?)s.BatchId).SingleOrDefaultAsync(cancellationToken)
-            ?? throw new DomainException("That shift does not exist.");
-        return await PublishBatchAsync(batchId, userId, cancellationToken);
-    }
+    public Task<PublishResult> PublishShiftAsync(Guid shiftId, string userId, CancellationToken cancellationToken = default) =>
+        OnThreadOfItsOwn(() =>
+        {
+            Guid batchId;
+            using (var db = dbFactory.CreateDbContext())
+            {
+                batchId = db.Shifts.Where(s => s.Id == shiftId).Select(s => (Guid?)s.BatchId).SingleOrDefault()
+                    ?? throw new DomainException("That shift does not exist.");
+            }
 
-    public async Task<PublishResult> PublishBatchAsync(Guid batchId, string userId, CancellationToken cancellationToken = default)
+            return Publish(batchId, userId);
+        }, cancellationToken);
+
+    public Task<PublishResult> PublishBatchAsync(Guid batchId, string userId, CancellationToken cancellationToken = default) =>
+        OnThreadOfItsOwn(() => Publish(batchId, userId), cancellationToken);
+
+    /// <summary>
+    /// A publish runs on a thread of its own with blocking I/O. While a shift is busy the thread
+    /// pool's queue holds the circuits' work (dozens of items at a time on two cores), and an async
+    /// publish waited behind that queue at every one of its round trips; a thread blocked on its
+    /// socket is woken by the operating system as soon as PostgreSQL answers.
+    /// </summary>
+    private static Task<PublishResult> OnThreadOfItsOwn(Func<PublishResult> publish, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(publish, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private PublishResult Publish(Guid batchId, string userId)
     {
         using var activity = Telemetry.Source.StartActivity("publish batch")?.SetTag("covidentry.batch_id", batchId);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PublishLockKey})", cancellationToken);
+        using var db = dbFactory.CreateDbContext();
+        using var transaction = db.Database.BeginTransaction();
+        db.Database.ExecuteSql($"SELECT pg_advisory_xact_lock({PublishLockKey})");
 
         // Read after taking the lock: a publish that waited sees the batch as the winner left it.
-        var batch = await db.Batches
+        // The batch's entries and passes are only read (to check and plan), so nothing tracks them.
+        var batch = db.Batches.AsNoTracking()
             .Include(b => b.Entries).ThenInclude(e => e.Passes)
             .AsSplitQuery()
-            .SingleOrDefaultAsync(b => b.Id == batchId, cancellationToken)
+            .SingleOrDefault(b => b.Id == batchId)
             ?? throw new DomainException("That batch does not exist.");
-        var shift = await db.Shifts.SingleOrDefaultAsync(s => s.BatchId == batchId, cancellationToken);
         if (batch.WhyCannotPublish(userId) is { } reason)
         {
             throw new DomainException(reason);
@@ -60,9 +77,9 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
         };
         var codes = values.Select(v => v.Key.JurisdictionCode).Distinct().ToList();
         var dates = values.Select(v => v.Key.DataDate).Distinct().ToList();
-        var latest = (await db.LatestValues
+        var latest = (db.LatestValues.AsNoTracking()
                 .Where(l => codes.Contains(l.JurisdictionCode) && dates.Contains(l.DataDate))
-                .ToListAsync(cancellationToken))
+                .ToList())
             .ToDictionary(l => l.Cell);
 
         var versions = PublishPlanner.Plan(values, latest, batch.Id, userId, now);
@@ -72,22 +89,13 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
             version.CiteScreenshot(entries.GetValueOrDefault((version.JurisdictionCode, version.DataDate))?.ScreenshotFor(version.MetricKey));
         }
 
-        db.ValueVersions.AddRange(versions);
-        foreach (var version in versions)
-        {
-            if (latest.TryGetValue(version.Cell, out var current))
-            {
-                current.Apply(version);
-            }
-            else
-            {
-                db.LatestValues.Add(new LatestValue(version));
-            }
-        }
-
+        // The batch and its shift change through the change tracker (and so its audit events).
         batch.MarkPublished(userId, now);
+        var tracked = db.Batches.Single(b => b.Id == batchId);
+        db.Entry(tracked).CurrentValues.SetValues(batch);
+        var shift = db.Shifts.SingleOrDefault(s => s.BatchId == batchId);
         shift?.MarkPublished();
-        var publisher = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).SingleOrDefaultAsync(cancellationToken) ?? userId;
+        var publisher = db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).SingleOrDefault() ?? userId;
         alerts.Add(db, AlertQueue.Publish, batch.Kind == BatchKind.Daily
             ? $":white_check_mark: Published {shift?.Label ?? "a daily batch"}: {codes.Count} jurisdictions, {versions.Count:#,0} new values, by {publisher}."
             : $":pencil2: Published an edit batch for {batch.EditJurisdictionCode} ({batch.EditFrom:yyyy-MM-dd} to {batch.EditTo:yyyy-MM-dd}): {versions.Count:#,0} new values, by {publisher}. Note: {batch.Note}");
@@ -95,11 +103,12 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
         // An edit batch's note is why its values changed.
         using (AuditContext.WithReason(batch.Note))
         {
-            await db.SaveChangesAsync(cancellationToken);
+            PublishedValues.Write(db, versions, latest, now);
+            db.SaveChanges();
         }
 
         var saved = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        await transaction.CommitAsync(cancellationToken);
+        transaction.Commit();
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         Telemetry.PublishDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("covidentry.batch_kind", batch.Kind.ToString()));
         alerts.Committed();
