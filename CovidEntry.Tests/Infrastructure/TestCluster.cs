@@ -40,6 +40,7 @@ public static class TestCluster
     {
         var directory = Path.Combine(Path.GetTempPath(), $"covidentry-tests-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         var cluster = await LocalPostgres.StartAsync(Path.Combine(directory, "pg"));
+        CleanUpAfterThisProcess(cluster.ClusterDirectory, directory);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             cluster.StopAsync().GetAwaiter().GetResult();
@@ -61,5 +62,39 @@ public static class TestCluster
 
         NpgsqlConnection.ClearAllPools();
         return cluster;
+    }
+
+    /// <summary>
+    /// Stops the cluster and removes its folder once this process has ended, however it ends. The
+    /// exit handler above is not enough: the test platform may end its test host before the handler
+    /// has stopped the cluster, which left clusters running after benchmark runs. The watcher is
+    /// started detached (<c>setsid -f</c>), so ending this process's tree does not end it.
+    /// </summary>
+    private static void CleanUpAfterThisProcess(string clusterDirectory, string directory)
+    {
+        const string Script = """
+            exec </dev/null >/dev/null 2>&1
+            while kill -0 "$1" 2>/dev/null; do sleep 2; done
+            pid_file="$2/postmaster.pid"
+            if [ -f "$pid_file" ]; then
+                kill -INT "$(head -1 "$pid_file")" 2>/dev/null
+                tries=0
+                while [ -f "$pid_file" ] && [ $tries -lt 100 ]; do sleep 0.2; tries=$((tries + 1)); done
+            fi
+            rm -rf "$3"
+            """;
+        var start = new System.Diagnostics.ProcessStartInfo("setsid")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in (string[])["-f", "sh", "-c", Script, "watch", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), clusterDirectory, directory])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var watcher = System.Diagnostics.Process.Start(start)!;
+        watcher.WaitForExit();
     }
 }
