@@ -21,20 +21,11 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
     public const long PublishLockKey = 0x0C0_71D_E417;
 
     public Task<PublishResult> PublishShiftAsync(Guid shiftId, string userId, CancellationToken cancellationToken = default) =>
-        OnThreadOfItsOwn(() =>
-        {
-            Guid batchId;
-            using (var db = dbFactory.CreateDbContext())
-            {
-                batchId = db.Shifts.Where(s => s.Id == shiftId).Select(s => (Guid?)s.BatchId).SingleOrDefault()
-                    ?? throw new DomainException("That shift does not exist.");
-            }
-
-            return Publish(batchId, userId);
-        }, cancellationToken);
+        OnThreadOfItsOwn(() => Publish(userId, db => db.Shifts.Where(s => s.Id == shiftId).Select(s => (Guid?)s.BatchId).SingleOrDefault()
+            ?? throw new DomainException("That shift does not exist.")), cancellationToken);
 
     public Task<PublishResult> PublishBatchAsync(Guid batchId, string userId, CancellationToken cancellationToken = default) =>
-        OnThreadOfItsOwn(() => Publish(batchId, userId), cancellationToken);
+        OnThreadOfItsOwn(() => Publish(userId, _ => batchId), cancellationToken);
 
     /// <summary>
     /// A publish runs on a thread of its own with blocking I/O. While a shift is busy the thread
@@ -45,13 +36,15 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
     private static Task<PublishResult> OnThreadOfItsOwn(Func<PublishResult> publish, CancellationToken cancellationToken) =>
         Task.Factory.StartNew(publish, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private PublishResult Publish(Guid batchId, string userId)
+    private PublishResult Publish(string userId, Func<CovidEntryDbContext, Guid> batchOf)
     {
-        using var activity = Telemetry.Source.StartActivity("publish batch")?.SetTag("covidentry.batch_id", batchId);
+        using var activity = Telemetry.Source.StartActivity("publish batch");
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var db = dbFactory.CreateDbContext();
         using var transaction = db.Database.BeginTransaction();
         db.Database.ExecuteSql($"SELECT pg_advisory_xact_lock({PublishLockKey})");
+        var batchId = batchOf(db);
+        activity?.SetTag("covidentry.batch_id", batchId);
 
         // Read after taking the lock: a publish that waited sees the batch as the winner left it.
         // The batch's entries and passes are only read (to check and plan), so nothing tracks them.
