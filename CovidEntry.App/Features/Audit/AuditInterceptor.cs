@@ -171,7 +171,11 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
     }
 
     private static string KeyOf(EntityEntry entry) =>
-        string.Join("|", entry.Metadata.FindPrimaryKey()!.Properties.Select(p => Format("", p.Name, entry.Property(p.Name).CurrentValue ?? entry.Property(p.Name).OriginalValue)));
+        KeyText(entry.Metadata, p => entry.Property(p.Name).CurrentValue ?? entry.Property(p.Name).OriginalValue);
+
+    /// <summary>A record's key as events name it: its primary key's values, joined with "|".</summary>
+    internal static string KeyText(Microsoft.EntityFrameworkCore.Metadata.IEntityType type, Func<Microsoft.EntityFrameworkCore.Metadata.IProperty, object?> valueOf) =>
+        string.Join("|", type.FindPrimaryKey()!.Properties.Select(p => Format("", p.Name, valueOf(p))));
 
     /// <summary>The batch a record belongs to, when it says (entries, passes, shifts, versions, drafts).</summary>
     private static Guid? BatchOf(EntityEntry entry)

@@ -47,7 +47,7 @@ public sealed class AuditRows(DbContext db, DateTime occurredAtUtc)
     private void Add(AuditAction action, IEntityType type, object row, IEnumerable<FieldChange> changes)
     {
         var actor = AuditContext.Actor;
-        var key = string.Join("|", type.FindPrimaryKey()!.Properties.Select(p => AuditInterceptor.Format("", p.Name, p.GetGetter().GetClrValue(row))));
+        var key = AuditInterceptor.KeyText(type, p => p.GetGetter().GetClrValue(row));
         var batchId = type.FindProperty("BatchId")?.GetGetter().GetClrValue(row) as Guid?;
         _events.Add(new AuditEvent(occurredAtUtc, actor?.UserId, actor?.UserName, action, type.GetTableName()!, key, changes,
             actor?.CorrelationId, AuditContext.Reason, batchId));
