@@ -27,7 +27,8 @@ ENV ASPNETCORE_HTTP_PORTS=8080 \
     ASPNETCORE_ENVIRONMENT=Production \
     Database__PrivateCluster=false \
     Database__MigrateOnStartup=false \
-    Screenshots__ChromiumPath=/usr/bin/chromium
+    Screenshots__ChromiumPath=/usr/bin/chromium \
+    DOTNET_GCgen0size=0x4000000
 EXPOSE 8080
 # The base image's unprivileged user. Probe GET /healthz for liveness and
 # GET /healthz/ready (database reachable, migrations applied) before sending traffic.

@@ -66,6 +66,8 @@ public sealed partial class AppServer : IAsyncDisposable
         start.Environment["ConnectionStrings__Default"] = connectionString;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Snapshots__Enabled"] = "false";
+        // As run.sh and the image run it (docs/decisions/016).
+        start.Environment["DOTNET_GCgen0size"] = "0x4000000";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
