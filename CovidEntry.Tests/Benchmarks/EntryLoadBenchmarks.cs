@@ -87,7 +87,7 @@ public sealed class EntryLoadBenchmarks(ITestOutputHelper output)
         Report($"managed heap after full GC: {baseline / 1048576.0:0.0} MB with no circuit, {firstFew / 1048576.0:0.0} MB with {WarmCircuits} idle pass pages "
             + $"(the first circuits also pay for one-time caches), {idle / 1048576.0:0.0} MB with {Sessions}: {perCircuit / 1024.0:0} KB per further idle circuit (target < 1 MB)");
 
-        await LoadTools.LowerClientPriorityAsync();
+        Report($"the browsers: {await LoadTools.LowerClientPriorityAsync()}");
 
         var fields = new[] { "positive", "positiveCasesViral", "negative", "totalTestsViral", "hospitalizedCurrently", "inIcuCurrently", "death", "recovered" }.Take(FieldsPerSession).ToList();
         var latencies = new List<double>();

@@ -66,7 +66,7 @@ public static class LoadTools
     public static async Task<string> LowerClientPriorityAsync()
     {
         int[] clients = [.. ProcessIds("chromium"), .. ProcessIds("node"), Environment.ProcessId];
-        var grouped = TryMoveTo(CrowdGroup, clients, idle: true);
+        var grouped = TryMakeIdleGroup() && TryMoveTo(CrowdGroup, clients);
         await ScheduleAsync("--idle", clients);
         return grouped
             ? $"idle scheduling class, in the idle CPU group {CrowdGroup}"
@@ -77,7 +77,7 @@ public static class LoadTools
     public static Task RestoreNormalPriorityAsync(IEnumerable<int> processIds)
     {
         var ids = processIds.ToList();
-        TryMoveTo(CpuRoot, ids, idle: false);
+        TryMoveTo(CpuRoot, ids);
         return ScheduleAsync("--other", ids);
     }
 
@@ -86,16 +86,25 @@ public static class LoadTools
 
     private static readonly string CrowdGroup = Path.Combine(CpuRoot, "covidentry-crowd");
 
-    private static bool TryMoveTo(string group, IEnumerable<int> processIds, bool idle)
+    /// <summary>Makes the crowd's CPU group, marked idle; false where this user may not, or the kernel has no <c>cpu.idle</c>.</summary>
+    private static bool TryMakeIdleGroup()
     {
         try
         {
-            if (idle)
-            {
-                Directory.CreateDirectory(group);
-                File.WriteAllText(Path.Combine(group, "cpu.idle"), "1");
-            }
+            Directory.CreateDirectory(CrowdGroup);
+            File.WriteAllText(Path.Combine(CrowdGroup, "cpu.idle"), "1");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
+    private static bool TryMoveTo(string group, IEnumerable<int> processIds)
+    {
+        try
+        {
             foreach (var id in processIds)
             {
                 File.WriteAllText(Path.Combine(group, "cgroup.procs"), id.ToString(CultureInfo.InvariantCulture));
@@ -105,7 +114,7 @@ public static class LoadTools
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Not root, no CPU controller, or a kernel without cpu.idle: the scheduling class still applies.
+            // Not allowed here: the scheduling class still applies.
             return false;
         }
     }

@@ -69,7 +69,7 @@ public sealed partial class SoakBenchmarks(ITestOutputHelper output)
         """;
 
     [Fact]
-    public async Task FiftyVolunteersForTenMinutesWhileALeadPublishes()
+    public async Task FiftyVolunteersThroughAShiftWhileALeadPublishes()
     {
         var database = new TestDatabase();
         await database.InitializeAsync();

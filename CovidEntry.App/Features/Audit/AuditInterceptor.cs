@@ -6,6 +6,7 @@ using CovidEntry.Domain.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace CovidEntry.App.Features.Audit;
@@ -174,7 +175,7 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
         KeyText(entry.Metadata, p => entry.Property(p.Name).CurrentValue ?? entry.Property(p.Name).OriginalValue);
 
     /// <summary>A record's key as events name it: its primary key's values, joined with "|".</summary>
-    internal static string KeyText(Microsoft.EntityFrameworkCore.Metadata.IEntityType type, Func<Microsoft.EntityFrameworkCore.Metadata.IProperty, object?> valueOf) =>
+    internal static string KeyText(IEntityType type, Func<IProperty, object?> valueOf) =>
         string.Join("|", type.FindPrimaryKey()!.Properties.Select(p => Format("", p.Name, valueOf(p))));
 
     /// <summary>The batch a record belongs to, when it says (entries, passes, shifts, versions, drafts).</summary>
