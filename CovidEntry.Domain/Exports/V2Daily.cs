@@ -117,6 +117,13 @@ public static class V2Daily
         await json.FlushAsync(cancellationToken);
     }
 
+    /// <summary>The mean of seven days' numbers to two places; empty unless all seven are known.</summary>
+    public static double? SevenDayAverage(IEnumerable<long?> sevenDays)
+    {
+        var sample = sevenDays.ToList();
+        return sample.Count == AverageDays && sample.All(v => v is not null) ? Math.Round(sample.Average(v => (double)v!.Value), 2) : null;
+    }
+
     private static (DateOnly, IReadOnlyDictionary<string, V2Value>) Derive(List<V1DailyRow> window, IReadOnlyList<V2Field> fields)
     {
         long? ValueOn(int index, V2Field field) => index < window.Count ? window[index].Values.GetValueOrDefault(field.V1Column) : null;
@@ -126,10 +133,8 @@ public static class V2Daily
         var values = new Dictionary<string, V2Value>();
         foreach (var field in fields)
         {
-            var sample = Enumerable.Range(0, AverageDays)
-                .Select(i => field.Kind == MetricKind.Cumulative ? ChangeOn(i, field) : ValueOn(i, field))
-                .ToList();
-            double? average = sample.All(v => v is not null) ? Math.Round(sample.Average(v => (double)v!.Value), 2) : null;
+            var average = SevenDayAverage(Enumerable.Range(0, AverageDays)
+                .Select(i => field.Kind == MetricKind.Cumulative ? ChangeOn(i, field) : ValueOn(i, field)));
             var value = ValueOn(0, field);
             var missing = value is null ? window[0].Missing?.GetValueOrDefault(field.V1Column) ?? History.MissingReason.NotReported : (MissingReason?)null;
             Guid? screenshot = window[0].Screenshots?.TryGetValue(field.V1Column, out var id) == true ? id : null;

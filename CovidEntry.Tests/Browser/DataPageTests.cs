@@ -46,6 +46,19 @@ public sealed class DataPageTests(BrowserFixture browser, ITestOutputHelper outp
         await Expect(visitor.Page.Locator("#changelog-summary")).ToContainTextAsync("rows added");
         await Expect(visitor.Page.Locator("#added-rows")).ToContainTextAsync("NY 2020-11-03");
         await Accessibility.AssertAccessibleAsync(visitor, "snapshot page");
+
+        // From the data page to New York's own page: its numbers, charts, notes and sources.
+        await visitor.OpenAsync("data");
+        await visitor.Page.Locator("#jurisdiction-pages").GetByRole(AriaRole.Link, new() { Name = "New York", Exact = true }).ClickAsync();
+        await Expect(visitor.Page.GetByRole(AriaRole.Heading, new() { Name = "New York (NY)", Level = 1 })).ToBeVisibleAsync();
+        var ny = CtpSample.HistoryRows().Single(r => r["state"] == "NY" && r["date"] == "2020-11-03");
+        var newest = visitor.Page.Locator("#recent-days tr[data-date='2020-11-03']");
+        await Expect(newest.Locator("td[data-series='cases']")).ToHaveTextAsync(long.Parse(ny["positiveIncrease"]).ToString("#,0", System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(visitor.Page.Locator("#recent-days tbody tr")).ToHaveCountAsync(3);
+        await Expect(visitor.Page.Locator("section[data-series='hospitalized'] figure svg")).ToBeVisibleAsync();
+        await Expect(visitor.Page.Locator("#jurisdiction-notes strong").First).ToBeVisibleAsync();
+        await Expect(visitor.Page.Locator("#jurisdiction-sources a").First).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^https://"));
+        await Accessibility.AssertAccessibleAsync(visitor, "jurisdiction page");
     }
 
     private async Task ImportNewYorkAsync()

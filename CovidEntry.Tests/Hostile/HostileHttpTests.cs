@@ -61,6 +61,7 @@ public class HostileHttpTests(HostileHttpFixture fixture) : IClassFixture<Hostil
         "/data/snapshots/00000000-0000-0000-0000-000000000000/{v}",
         "/data/snapshots/latest/{v}",
         "/data/snapshots/{v}",
+        "/data/{v}",
         "/data/{v}/screenshots",
         "/data/NY/screenshots?page={v}",
         "/api/v1/states/daily.csv?asOf={v}",

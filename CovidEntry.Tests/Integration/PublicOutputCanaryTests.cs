@@ -68,6 +68,7 @@ public class PublicOutputCanaryTests : IAsyncLifetime
         Assert.Contains(screenshotSha, outputs["/api/v2/states/AK/daily.json"]);
         Assert.Contains("31415", outputs[$"/data/snapshots/{snapshotId}/states-daily.csv"]);
         Assert.Contains("states-daily.csv", outputs["/data"]);
+        Assert.Contains("November 14, 2020", outputs["/data/AK"]);
 
         var leaks = (from output in outputs
                      from canary in _canaries
@@ -102,6 +103,7 @@ public class PublicOutputCanaryTests : IAsyncLifetime
             yield return $"/api/v2/states/{code}/daily.json";
             yield return $"/api/v2/states/{code}/daily.json{asOf}";
             yield return $"/api/v2/states/{code}/screenshots.json";
+            yield return $"/data/{code}";
             yield return $"/data/{code}/screenshots";
         }
 

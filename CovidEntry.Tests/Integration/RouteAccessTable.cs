@@ -67,6 +67,7 @@ public static class RouteAccessTable
         // Public pages and files (DESIGN.md "Public surface").
         ["/"] = Everyone,
         ["/data"] = Everyone,
+        ["/data/{Code}"] = Everyone,
         ["/data/{Code}/screenshots"] = Everyone,
         ["/data/snapshots/{Id:guid}"] = Everyone,
         ["/data/snapshots/{id:guid}/{name}"] = Everyone,

@@ -18,6 +18,7 @@ public static class ExportEndpoints
     public static void AddExports(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<PublishedRows>();
+        builder.Services.AddScoped<JurisdictionPageQueries>();
         builder.Services.AddScoped<PublicCaching>();
         builder.AddApiDocs();
     }

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Net;
+using AngleSharp.Html.Parser;
+using CovidEntry.App.Features.Exports;
+using Microsoft.EntityFrameworkCore;
+
+namespace CovidEntry.Tests.Integration;
+
+/// <summary>A jurisdiction's public page, <c>/data/{code}</c>, as an anonymous visitor gets it from the running app.</summary>
+public class JurisdictionPageTests : IAsyncLifetime
+{
+    private static readonly string[] Columns = ["positiveIncrease", "totalTestResultsIncrease", "hospitalizedCurrently", "deathIncrease"];
+    private static readonly string[] Keys = ["cases", "tests", "hospitalized", "deaths"];
+
+    private readonly TestDatabase _database = new();
+
+    public Task InitializeAsync() => _database.InitializeAsync();
+
+    public Task DisposeAsync() => _database.DisposeAsync();
+
+    [Fact]
+    public async Task ThePageShowsCtpsOwnDailyNumbersAndAveragesWithTheNotesAndSources()
+    {
+        await _database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
+        var ny = CtpSample.HistoryRows().Where(r => r["state"] == "NY").ToList(); // newest first
+        await using var app = await InProcessApp.StartAsync(_database.ConnectionString);
+        using var visitor = app.NewClient();
+
+        var response = await visitor.GetAsync("/data/ny");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await new HtmlParser().ParseDocumentAsync(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal("New York (NY)", page.QuerySelector("h1")!.TextContent.Trim());
+        var rows = page.QuerySelectorAll("#recent-days tbody tr");
+        Assert.Equal(ny.Select(r => r["date"]), rows.Select(r => r.GetAttribute("data-date")));
+        foreach (var (row, sample) in rows.Zip(ny))
+        {
+            var isOldest = sample == ny[^1];
+            for (var i = 0; i < Keys.Length; i++)
+            {
+                // The sample's first day has no day before it in the file: no change is shown for it.
+                var expected = isOldest && Keys[i] != "hospitalized" ? null : CtpSample.Number(sample[Columns[i]]);
+                Assert.Equal(SeriesChart.Number(expected), row.QuerySelector($"td[data-series='{Keys[i]}']")!.TextContent);
+            }
+        }
+
+        var newestWeek = ny.Take(7).Average(r => double.Parse(r["positiveIncrease"], CultureInfo.InvariantCulture));
+        Assert.Equal(SeriesChart.Average(Math.Round(newestWeek, 2)), rows[0].QuerySelector("td[data-series='cases-average']")!.TextContent);
+        Assert.Equal("–", rows[7].QuerySelector("td[data-series='cases-average']")!.TextContent); // its week reaches the first day
+        Assert.Contains($"November 14, 2020: {SeriesChart.Number(CtpSample.Number(ny[0]["deathIncrease"]))}", page.QuerySelector("[data-latest='deaths']")!.TextContent);
+
+        foreach (var key in Keys)
+        {
+            Assert.NotNull(page.QuerySelector($"section[data-series='{key}'] figure svg path"));
+        }
+
+        Assert.Contains("<strong>Deaths (probable)</strong>", page.QuerySelector("#jurisdiction-notes")!.InnerHtml);
+        await using var db = await _database.DbAsync();
+        var sources = await db.Jurisdictions.Where(j => j.Code == "NY").SelectMany(j => j.Sources).OrderBy(s => s.Position).Select(s => s.Url).ToListAsync();
+        Assert.NotEmpty(sources);
+        Assert.Equal(sources, page.QuerySelectorAll("#jurisdiction-sources a").Select(a => a.GetAttribute("href")));
+    }
+
+    [Fact]
+    public async Task AJurisdictionWithNothingPublishedSaysSoAndAnUnknownCodeIsNotFoundWithItsAddress()
+    {
+        await using var app = await InProcessApp.StartAsync(_database.ConnectionString);
+        using var visitor = app.NewClient();
+
+        var empty = await visitor.GetAsync("/data/AK");
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        var text = await empty.Content.ReadAsStringAsync();
+        Assert.Contains("Nothing has been published for Alaska yet.", text);
+        Assert.DoesNotContain("recent-days", text);
+
+        // An unknown code is a 404 that names the address and points to the list of jurisdictions.
+        var unknown = await visitor.GetAsync("/data/ZZ");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var notFound = await new HtmlParser().ParseDocumentAsync(await unknown.Content.ReadAsStringAsync());
+        var message = notFound.QuerySelector("#not-found-message")!;
+        Assert.Contains("There is no page at /data/ZZ.", message.TextContent);
+        Assert.Contains(message.QuerySelectorAll("a"), a => a.GetAttribute("href") == "data");
+    }
+}
