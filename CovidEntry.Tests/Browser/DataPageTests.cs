@@ -59,6 +59,18 @@ public sealed class DataPageTests(BrowserFixture browser, ITestOutputHelper outp
         await Expect(visitor.Page.Locator("#jurisdiction-notes strong").First).ToBeVisibleAsync();
         await Expect(visitor.Page.Locator("#jurisdiction-sources a").First).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^https://"));
         await Accessibility.AssertAccessibleAsync(visitor, "jurisdiction page");
+
+        // As published at a moment: a time that is not one is refused at the field; one before the import shows nothing yet.
+        var asOf = visitor.Page.GetByLabel("As published at (UTC)", new() { Exact = false });
+        await asOf.FillAsync("last tuesday");
+        await visitor.Page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Expect(visitor.Page.GetByText("Give a time such as 2020-12-15T00:00Z.")).ToBeVisibleAsync();
+        await asOf.FillAsync("2020-01-01T00:00Z");
+        await visitor.Page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Expect(visitor.Page.Locator("#jurisdiction-summary")).ToContainTextAsync("Nothing had been published for New York by 2020-01-01 00:00 UTC.");
+        await Expect(visitor.Page.Locator("#recent-days")).ToHaveCountAsync(0);
+        await visitor.Page.GetByRole(AriaRole.Link, new() { Name = "As published now" }).ClickAsync();
+        await Expect(visitor.Page.Locator("#recent-days tbody tr")).ToHaveCountAsync(3);
     }
 
     private async Task ImportNewYorkAsync()

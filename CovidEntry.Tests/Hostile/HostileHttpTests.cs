@@ -62,6 +62,7 @@ public class HostileHttpTests(HostileHttpFixture fixture) : IClassFixture<Hostil
         "/data/snapshots/latest/{v}",
         "/data/snapshots/{v}",
         "/data/{v}",
+        "/data/NY?asOf={v}",
         "/data/{v}/screenshots",
         "/data/NY/screenshots?page={v}",
         "/api/v1/states/daily.csv?asOf={v}",

@@ -62,6 +62,33 @@ public class JurisdictionPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AsOfAMomentThePageShowsWhatWasPublishedThenAndItsFilesLinkTheSameMoment()
+    {
+        await _database.ImportCtpAsync(CtpSample.HistoryOf("NY", before: new DateOnly(2020, 11, 14)));
+        var between = DateTimeOffset.UtcNow;
+        await Task.Delay(50);
+        await _database.ImportCtpAsync(CtpSample.HistoryOf("NY"));
+        await using var app = await InProcessApp.StartAsync(_database.ConnectionString);
+        using var visitor = app.NewClient();
+        var moment = between.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+
+        var then = await new HtmlParser().ParseDocumentAsync(await visitor.GetStringAsync($"/data/NY?asOf={Uri.EscapeDataString(moment)}"));
+        var now = await new HtmlParser().ParseDocumentAsync(await visitor.GetStringAsync("/data/NY"));
+
+        Assert.Equal("2020-11-13", then.QuerySelector("#recent-days tbody tr")!.GetAttribute("data-date"));
+        Assert.Equal("2020-11-14", now.QuerySelector("#recent-days tbody tr")!.GetAttribute("data-date"));
+        Assert.Contains($"as published at {between:yyyy-MM-dd HH:mm} UTC, up to November 13, 2020", then.QuerySelector("#jurisdiction-summary")!.TextContent);
+        Assert.Contains("as published now, up to November 14, 2020", now.QuerySelector("#jurisdiction-summary")!.TextContent);
+        Assert.Contains(then.QuerySelectorAll("#jurisdiction-summary a"), a => a.GetAttribute("href") == $"api/v1/states/NY/daily.csv?asOf={Uri.EscapeDataString(moment)}");
+
+        var bad = await visitor.GetAsync("/data/NY?asOf=last%20tuesday");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var refused = await new HtmlParser().ParseDocumentAsync(await bad.Content.ReadAsStringAsync());
+        Assert.Contains("Give a time such as 2020-12-15T00:00Z.", refused.QuerySelector(".mud-input-helper-text")!.TextContent);
+        Assert.Null(refused.QuerySelector("#recent-days"));
+    }
+
+    [Fact]
     public async Task AJurisdictionWithNothingPublishedSaysSoAndAnUnknownCodeIsNotFoundWithItsAddress()
     {
         await using var app = await InProcessApp.StartAsync(_database.ConnectionString);

@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text;
 using CovidEntry.App.Data;
 using CovidEntry.Domain.Exports;
+using CovidEntry.Domain.History;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +13,7 @@ namespace CovidEntry.App.Features.Exports;
 /// </summary>
 public static class ExportEndpoints
 {
-    public const string AsOfHelp = "asOf must be an ISO 8601 time, for example 2020-12-15T00:00Z.";
+    public const string AsOfHelp = $"asOf must be an ISO 8601 time, for example {AsOfTime.Example}.";
 
     public static void AddExports(this WebApplicationBuilder builder)
     {
@@ -171,7 +171,7 @@ public static class ExportEndpoints
             return null;
         }
 
-        if (!DateTimeOffset.TryParse(asOf, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        if (!AsOfTime.TryParse(asOf, out var parsed))
         {
             return Results.Problem($"\"{asOf}\" is not a time. {AsOfHelp}", statusCode: 400);
         }
