@@ -20,6 +20,7 @@ public class ImportPageTests : MudBunitContext, IAsyncLifetime
         Services.AddSingleton(TimeProvider.System);
         Services.AddLogging();
         Services.AddScoped<CtpImportService>();
+        Services.AddSingleton<ImportRunner>();
         Services.AddScoped<CurrentUser>();
         var admin = await _database.CreateUserAsync("Ada Admin", CovidEntry.Domain.People.Roles.Admin);
         var auth = AddAuthorization();
@@ -41,7 +42,8 @@ public class ImportPageTests : MudBunitContext, IAsyncLifetime
         page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText(File.ReadAllText(CtpSample.HistoryFile), "all-states-history.csv"));
 
         page.WaitForAssertion(() => Assert.Contains("Imported all-states-history.csv: 784 rows", page.Find("#import-summary").TextContent), TimeSpan.FromSeconds(30));
-        Assert.Contains("Done.", page.Find("#import-progress").TextContent);
+        Assert.Contains("all-states-history.csv, started", page.Find("#import-progress").TextContent);
+        Assert.Contains("done.", page.Find("#import-progress").TextContent);
         await using var db = await _database.DbAsync();
         Assert.True(await db.LatestValues.AnyAsync(l => l.JurisdictionCode == "NY"));
     }
@@ -59,5 +61,44 @@ public class ImportPageTests : MudBunitContext, IAsyncLifetime
         Assert.Equal(["Line 3: \"ZZ\" is not a known jurisdiction code."], page.FindAll("#import-problems li").Select(li => li.TextContent.Trim()));
         await using var db = await _database.DbAsync();
         Assert.Equal(0, await db.ValueVersions.CountAsync());
+    }
+
+    [Fact]
+    public async Task AnAdminCanLeaveWhileAFileImportsAndFindsItsReportOnComingBack()
+    {
+        var first = Render<ImportPage>();
+        first.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText(File.ReadAllText(CtpSample.HistoryFile), "all-states-history.csv"));
+        first.WaitForElement("#import-progress", TimeSpan.FromSeconds(10));
+        await DisposeComponentsAsync();
+
+        var back = Render<ImportPage>();
+
+        back.WaitForAssertion(() => Assert.Contains("Imported all-states-history.csv: 784 rows", back.Find("#import-summary").TextContent), TimeSpan.FromSeconds(30));
+        await using var db = await _database.DbAsync();
+        Assert.Equal(1, await db.Batches.CountAsync(b => b.Kind == CovidEntry.Domain.Batches.BatchKind.Import));
+    }
+
+    [Fact]
+    public async Task ASecondImportIsRefusedWithASentenceWhileTheFirstRuns()
+    {
+        var runner = Services.GetRequiredService<ImportRunner>();
+        var admin = await _database.CreateUserAsync("Bo Admin", CovidEntry.Domain.People.Roles.Admin);
+
+        Assert.Null(runner.TryStart(await UploadAsync(), "first.csv", admin));
+        var second = await UploadAsync();
+        var refusal = runner.TryStart(second, "second.csv", admin);
+        await runner.WhenIdle();
+
+        Assert.Equal("The import of first.csv is still running; start the next one when it is done.", refusal);
+        Assert.False(File.Exists(second));
+        Assert.Equal("first.csv", runner.Current!.FileName);
+        Assert.True(runner.Current.Report!.Imported);
+    }
+
+    private static async Task<string> UploadAsync()
+    {
+        var path = Path.GetTempFileName();
+        await File.WriteAllTextAsync(path, File.ReadAllText(CtpSample.HistoryFile));
+        return path;
     }
 }
