@@ -48,7 +48,9 @@ export function attach(container, dotnet, initialFocus) {
     container.addEventListener("keydown", onKeyDown);
     container.addEventListener("paste", onPaste);
 
-    if (initialFocus) {
+    // Only where the person has not already started: on a slow line they may be typing in a
+    // field before this runs, and taking the focus away would send their keys to another field.
+    if (initialFocus && !container.contains(document.activeElement)) {
         const field = container.querySelector(`[data-metric="${CSS.escape(initialFocus)}"], [data-field="${CSS.escape(initialFocus)}"]`);
         field?.focus();
     }

@@ -7,8 +7,8 @@ namespace CovidEntry.App.Features.Exports;
 
 /// <summary>
 /// A jurisdiction's notes are Markdown, as CTP wrote them (bold, links). Shown to the public as
-/// HTML with no raw HTML of their own, links only to web addresses, and no images (a picture
-/// from elsewhere would tell that site who reads the page).
+/// HTML with no raw HTML of their own, links only to web addresses (any other link is its text),
+/// and no images (a picture from elsewhere would tell that site who reads the page).
 /// </summary>
 public static class PublicNotes
 {
@@ -17,12 +17,12 @@ public static class PublicNotes
     public static string ToHtml(string markdown)
     {
         var document = Markdown.Parse(markdown, Pipeline);
-        foreach (var link in document.Descendants<LinkInline>())
+        foreach (var link in document.Descendants<LinkInline>().ToList())
         {
             link.IsImage = false;
             if (!IsWebAddress(link.Url))
             {
-                link.Url = "";
+                link.ReplaceBy(new LiteralInline(string.Concat(link.Descendants<LiteralInline>().Select(text => text.Content.ToString()))), copyChildren: false);
             }
         }
 

@@ -45,7 +45,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, TimeProvider clock
         return null;
     }
 
-    /// <summary>Completes when the current import has ended (tests, and a clean shutdown).</summary>
+    /// <summary>Completes when the current import has ended. (An import cut off by the app stopping is rolled back by PostgreSQL.)</summary>
     public Task WhenIdle() => _running;
 
     private async Task RunAsync(string uploadPath, string fileName, string userId)
