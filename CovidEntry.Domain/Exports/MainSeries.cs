@@ -17,14 +17,13 @@ public sealed record Series(string Key, string Title, string Explanation, IReadO
 /// </summary>
 public static class MainSeries
 {
-    public const string HospitalizedCurrently = "hospitalizedCurrently";
-
-    private static readonly (string Key, string Column, string Title, string Explanation)[] Definitions =
+    /// <summary>Each series, the v1 column it charts, and whether that column is a change from the day before.</summary>
+    private static readonly (string Key, string Column, bool IsChange, string Title, string Explanation)[] Definitions =
     [
-        ("cases", "positiveIncrease", "New cases", "Change in cases (confirmed and probable) from the day before."),
-        ("tests", "totalTestResultsIncrease", "New test results", "Change in total test results from the day before, counted in the unit this jurisdiction reports."),
-        ("hospitalized", HospitalizedCurrently, "Currently hospitalized", "People in hospital with COVID-19 on the day."),
-        ("deaths", "deathIncrease", "New deaths", "Change in deaths (confirmed and probable) from the day before."),
+        ("cases", "positiveIncrease", true, "New cases", "Change in cases (confirmed and probable) from the day before."),
+        ("tests", "totalTestResultsIncrease", true, "New test results", "Change in total test results from the day before, counted in the unit this jurisdiction reports."),
+        ("hospitalized", "hospitalizedCurrently", false, "Currently hospitalized", "People in hospital with COVID-19 on the day."),
+        ("deaths", "deathIncrease", true, "New deaths", "Change in deaths (confirmed and probable) from the day before."),
     ];
 
     /// <summary>
@@ -35,12 +34,11 @@ public static class MainSeries
     public static IReadOnlyList<Series> From(IReadOnlyList<V1DailyRow> newestFirst)
     {
         var oldestFirst = newestFirst.Reverse().ToList();
-        return Definitions.Select(d => new Series(d.Key, d.Title, d.Explanation, Points(oldestFirst, d.Column))).ToList();
+        return Definitions.Select(d => new Series(d.Key, d.Title, d.Explanation, Points(oldestFirst, d.Column, d.IsChange))).ToList();
     }
 
-    private static List<SeriesPoint> Points(List<V1DailyRow> oldestFirst, string column)
+    private static List<SeriesPoint> Points(List<V1DailyRow> oldestFirst, string column, bool isChange)
     {
-        var isChange = column != HospitalizedCurrently;
         var daily = oldestFirst.Select((row, i) => isChange && i == 0 ? null : row.Values.GetValueOrDefault(column)).ToList();
         return oldestFirst.Select((row, i) => new SeriesPoint(row.Date, daily[i],
             i + 1 >= V2Daily.AverageDays ? V2Daily.SevenDayAverage(daily.Skip(i + 1 - V2Daily.AverageDays).Take(V2Daily.AverageDays)) : null)).ToList();

@@ -10,4 +10,25 @@ public static class AsOfTime
     /// <summary>An ISO 8601 time; one without a zone is taken as UTC.</summary>
     public static bool TryParse(string? text, out DateTimeOffset moment) =>
         DateTimeOffset.TryParse(text?.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out moment);
+
+    /// <summary>
+    /// An as-of that may be left out: none (as published now) or a time. False only when
+    /// something is given that is not a time.
+    /// </summary>
+    public static bool TryRead(string? text, out DateTimeOffset? moment)
+    {
+        moment = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        if (!TryParse(text, out var parsed))
+        {
+            return false;
+        }
+
+        moment = parsed;
+        return true;
+    }
 }

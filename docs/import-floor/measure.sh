@@ -18,6 +18,12 @@ drop_foreign_keys() {
       DROP CONSTRAINT "FK_LatestValues_Metrics_MetricKey";'
 }
 
+# The import's own statement, from the app's source, with its parameters as literals.
+statement="${TMPDIR:-/tmp}/import-floor-statement.sql"
+sed -n '/const string sql = """/,/""";/p' "$here/../../CovidEntry.App/Features/Imports/CtpImportService.cs" | sed '1d;$d' \
+  | sed -e "s/@batch/'00000000-0000-0000-0000-000000000001'/g" -e "s/@user/'cli'/g" -e "s/@at/now()/g" > "$statement"
+echo ";" >> "$statement"
+
 psql -qX -d postgres -c "DROP DATABASE IF EXISTS import_floor_source" -c "CREATE DATABASE import_floor_source TEMPLATE $source_db"
 psql -qX -d import_floor_source -f "$here/cells.sql"
 
@@ -29,10 +35,10 @@ echo "psql \\copy of $(($(wc -l < "$csv") - 1)) rows ($(($(stat -c %s "$csv") / 
 rm -f "$csv"
 
 fresh import_floor_cells
-echo "per cell, as today: $(psql -qX -d import_floor_cells -f "$here/per-cell.sql" | write_time)"
+echo "per cell, as today: $(psql -qX -d import_floor_cells -v write_statement="$statement" -f "$here/per-cell.sql" | write_time)"
 fresh import_floor_cells
 drop_foreign_keys import_floor_cells
-echo "per cell, no foreign keys: $(psql -qX -d import_floor_cells -f "$here/per-cell.sql" | write_time)"
+echo "per cell, no foreign keys: $(psql -qX -d import_floor_cells -v write_statement="$statement" -f "$here/per-cell.sql" | write_time)"
 fresh import_floor_days
 echo "per jurisdiction-day: $(psql -qX -d import_floor_days -f "$here/per-jurisdiction-day.sql" | write_time)"
 fresh import_floor_days
