@@ -1,10 +1,14 @@
 # Multi-stage build of the CovidEntry app image. The image holds the app only: it takes its
-# database from ConnectionStrings__Default (PostgreSQL 15+) and never starts a cluster of its own.
+# database from ConnectionStrings__Default (PostgreSQL 15+, the app's role) and never starts a
+# cluster of its own. The sign-in keys' key file comes from DataProtection__KeyFile (README: Production).
 #
 #   docker build -t covidentry .
-#   docker run --rm -e ConnectionStrings__Default="Host=db;Database=covidentry;Username=covidentry;Password=..." \
-#       covidentry migrate                    # apply migrations and seeds once per release
-#   docker run -p 8080:8080 -e ConnectionStrings__Default="..." covidentry
+#   docker run --rm -v "$PWD/secrets:/run/secrets:ro" -e DataProtection__KeyFile=/run/secrets/data-protection.key \
+#       -e ConnectionStrings__Default="Host=db;Database=covidentry;Username=covidentry_app;Password=..." \
+#       -e ConnectionStrings__Migrations="Host=db;Database=covidentry;Username=covidentry_owner;Password=..." \
+#       covidentry migrate                    # apply migrations, grants and seeds once per release
+#   docker run -p 8080:8080 -v "$PWD/secrets:/run/secrets:ro" -e DataProtection__KeyFile=/run/secrets/data-protection.key \
+#       -e ConnectionStrings__Default="Host=db;...;Username=covidentry_app;..." covidentry
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src

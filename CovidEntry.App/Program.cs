@@ -13,66 +13,77 @@ using CovidEntry.App.Shared;
 // Admin verbs (`migrate`, `import-ctp FILE`) come first; whatever follows them is the host's.
 var command = CommandLine.Parse(args);
 
-var builder = WebApplication.CreateBuilder(command.HostArguments);
-
-// Serve the static files of referenced packages (MudBlazor, blazor.web.js) from a build output
-// as well as from a publish output, whatever the environment.
-builder.WebHost.UseStaticWebAssets();
-
-builder.AddData();
-builder.AddCovidEntry();
-
-var app = builder.Build();
-
-app.UseSecurityHeaders();
-if (app.Environment.IsDevelopment())
+try
 {
-    app.UseMigrationsEndPoint();
+    var builder = WebApplication.CreateBuilder(command.HostArguments);
+
+    // Serve the static files of referenced packages (MudBlazor, blazor.web.js) from a build output
+    // as well as from a publish output, whatever the environment.
+    builder.WebHost.UseStaticWebAssets();
+
+    // Admin verbs use the private cluster of an app already running on the data folder, never stopping
+    // it; whatever this process started is stopped when it ends, even if it fails to start.
+    await using var ownCluster = builder.AddData(shareCluster: command.Verb is not null);
+    builder.AddCovidEntry();
+
+    var app = builder.Build();
+
+    app.UseSecurityHeaders();
+    if (app.Environment.IsDevelopment())
+    {
+        app.UseMigrationsEndPoint();
+    }
+    else
+    {
+        app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        app.UseHsts();
+    }
+
+    app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+    app.UseAuditActor();
+    app.UseAccountProtection();
+    app.UseAntiforgery();
+
+    app.MapStaticAssets();
+    app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    app.MapAdditionalIdentityEndpoints();
+    app.MapData();
+    app.MapExports();
+    app.MapSnapshots();
+    app.MapScreenshots();
+    app.MapAudit();
+    app.MapDiagnostics();
+
+    await app.PrepareDatabaseAsync(migrate: command.Verb == CommandLine.Migrate);
+    switch (command.Verb)
+    {
+        case CommandLine.Migrate:
+            // Bring the database up to date, seed it, and exit (for deployments that keep
+            // Database:MigrateOnStartup off).
+            return await app.RunCommandAsync(() => Task.FromResult(0));
+        case AuditVerifyCommand.Verb:
+            return await app.RunCommandAsync(() => AuditVerifyCommand.RunAsync(app));
+        case ImportCommand.Verb:
+            return await app.RunCommandAsync(() => ImportCommand.RunAsync(app, command.VerbArguments));
+    }
+
+    await app.StartAsync();
+    var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+    foreach (var address in addresses)
+    {
+        Console.WriteLine($"CovidEntry is running at {address}");
+    }
+
+    await app.WaitForShutdownAsync();
+    return 0;
 }
-else
+catch (CannotStartException ex)
 {
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    app.UseHsts();
+    // A reason the operator can fix: the sentence alone says what to do.
+    Console.Error.WriteLine($"CovidEntry cannot start: {ex.Message}");
+    return 1;
 }
-
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseAuditActor();
-app.UseAccountProtection();
-app.UseAntiforgery();
-
-app.MapStaticAssets();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-app.MapAdditionalIdentityEndpoints();
-app.MapData();
-app.MapExports();
-app.MapSnapshots();
-app.MapScreenshots();
-app.MapAudit();
-app.MapDiagnostics();
-
-await app.PrepareDatabaseAsync(migrate: command.Verb == CommandLine.Migrate);
-switch (command.Verb)
-{
-    case CommandLine.Migrate:
-        // Bring the database up to date, seed it, and exit (for deployments that keep
-        // Database:MigrateOnStartup off).
-        return await app.RunCommandAsync(() => Task.FromResult(0));
-    case AuditVerifyCommand.Verb:
-        return await app.RunCommandAsync(() => AuditVerifyCommand.RunAsync(app));
-    case ImportCommand.Verb:
-        return await app.RunCommandAsync(() => ImportCommand.RunAsync(app, command.VerbArguments));
-}
-
-await app.StartAsync();
-var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-    .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
-foreach (var address in addresses)
-{
-    Console.WriteLine($"CovidEntry is running at {address}");
-}
-
-await app.WaitForShutdownAsync();
-return 0;
 
 /// <summary>Entry point type, visible to the tests.</summary>
 public partial class Program;

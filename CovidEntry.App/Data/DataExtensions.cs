@@ -1,5 +1,4 @@
 using CovidEntry.App.Data.Seeding;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
@@ -13,26 +12,42 @@ public static class DataExtensions
 
     /// <summary>
     /// Registers the database. With no <c>ConnectionStrings:Default</c> the app starts its own
-    /// private PostgreSQL cluster under the data folder and stops it when the app stops.
+    /// private PostgreSQL cluster under the data folder (or, with <paramref name="shareCluster"/>,
+    /// uses the one an app already runs there) and stops it when the app stops if it started it.
     /// </summary>
-    public static void AddData(this WebApplicationBuilder builder)
+    /// <returns>The private cluster, if one is used, for the caller to stop if the app never starts.</returns>
+    public static LocalPostgres? AddData(this WebApplicationBuilder builder, bool shareCluster = false)
     {
+        LocalPostgres? cluster = null;
         var connectionString = builder.Configuration.GetConnectionString("Default");
+        string? keysFolder = null;
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             if (!builder.Configuration.GetValue("Database:PrivateCluster", true))
             {
                 // The container image has no PostgreSQL server of its own: it must be told where the database is.
-                throw new InvalidOperationException(
-                    "No database is configured: set ConnectionStrings__Default to a PostgreSQL 15+ connection string "
-                    + "(for example Host=db;Database=covidentry;Username=covidentry;Password=...).");
+                throw new CannotStartException(
+                    "No database is configured: set ConnectionStrings__Default to a PostgreSQL 15+ connection string for the app's role "
+                    + "(for example Host=db;Database=covidentry;Username=covidentry_app;Password=...) and ConnectionStrings__Migrations to the owner role's.");
             }
 
             var dataDirectory = DataDirectory(builder.Configuration);
-            var cluster = LocalPostgres.StartAsync(LocalPostgres.ClusterDirectoryFor(dataDirectory)).GetAwaiter().GetResult();
-            cluster.CreateDatabaseIfMissingAsync("covidentry").GetAwaiter().GetResult();
-            connectionString = cluster.ConnectionStringFor("covidentry");
-            File.WriteAllText(Path.Combine(dataDirectory, "connection-string"), connectionString + "\n");
+            cluster = LocalPostgres.StartAsync(dataDirectory, shareCluster ? ClusterUse.Shared : ClusterUse.Exclusive).GetAwaiter().GetResult();
+            try
+            {
+                cluster.CreateDatabaseIfMissingAsync(LocalPostgres.DefaultDatabase).GetAwaiter().GetResult();
+            }
+            catch
+            {
+                cluster.StopAsync().GetAwaiter().GetResult();
+                throw;
+            }
+
+            connectionString = cluster.ConnectionStringFor(LocalPostgres.DefaultDatabase);
+            builder.Configuration["ConnectionStrings:Default"] = connectionString;
+            builder.Configuration["ConnectionStrings:Migrations"] = cluster.ConnectionStringFor(LocalPostgres.DefaultDatabase, DatabaseRole.Owner);
+            PrivateFiles.WriteSecretFile(Path.Combine(cluster.DataDirectory, "connection-string"), connectionString + "\n");
+            keysFolder = cluster.DataDirectory;
             builder.Services.AddSingleton(cluster);
             builder.Services.AddHostedService<LocalPostgresLifetime>();
 
@@ -45,13 +60,12 @@ public static class DataExtensions
         builder.Services.AddDbContextFactory<CovidEntryDbContext>((services, options) => options
             .UseNpgsql(connectionString)
             .AddInterceptors(services.GetRequiredService<Features.Audit.AuditInterceptor>()));
-        builder.Services.AddDataProtection()
-            .SetApplicationName("CovidEntry")
-            .PersistKeysToDbContext<CovidEntryDbContext>();
+        builder.Services.AddEncryptedKeyRing(KeyRingEncryption.ReadKeys(builder.Configuration, keysFolder));
         builder.Services.AddHealthChecks()
             .AddCheck("process", () => HealthCheckResult.Healthy(), tags: [LiveTag])
             .AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
         builder.Services.AddScoped<DatabaseSeeder>();
+        return cluster;
     }
 
     public static string DataDirectory(IConfiguration configuration)
@@ -89,13 +103,14 @@ public static class DataExtensions
     private static async Task MigrateAndSeedAsync(WebApplication app, bool migrate)
     {
         await using var scope = app.Services.CreateAsyncScope();
+        var appConnection = app.Configuration.GetConnectionString("Default")!;
         if (migrate || app.Configuration.GetValue("Database:MigrateOnStartup", false))
         {
-            var factory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<CovidEntryDbContext>>();
-            await using var db = await factory.CreateDbContextAsync();
-            await db.Database.MigrateAsync();
+            await DatabaseRoles.MigrateAsync(app.Services, app.Configuration.GetConnectionString("Migrations") ?? appConnection, appConnection);
         }
 
+        // The app refuses to run with more power over the database than it needs (docs/decisions/019).
+        await DatabaseRoles.CheckAppRoleAsync(appConnection);
         await scope.ServiceProvider.GetRequiredService<DatabaseSeeder>().SeedAsync();
     }
 

@@ -92,7 +92,8 @@ public sealed partial class SoakBenchmarks(ITestOutputHelper output)
         // 100 ms and waits for a lock longer than 100 ms.
         var databaseName = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString).Database!;
         var serverLog = Path.Combine((await TestCluster.ClusterAsync()).ClusterDirectory, "server.log");
-        await using (var connection = new Npgsql.NpgsqlConnection(database.ConnectionString))
+        // Logging settings are the superuser's to set.
+        await using (var connection = new Npgsql.NpgsqlConnection(TestCluster.AsRole(database.ConnectionString, App.Data.DatabaseRole.Super)))
         {
             await connection.OpenAsync();
             foreach (var setting in new[] { "log_min_duration_statement = 100", "log_lock_waits = on", "deadlock_timeout = 100" })

@@ -44,7 +44,11 @@ public sealed partial class AppServer : IAsyncDisposable
         }
     }
 
-    public static async Task<AppServer> StartAsync(string connectionString, int port = 0, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts the app on <paramref name="connectionString"/>'s database; with null, on the private
+    /// cluster of the data folder that <paramref name="environment"/> names (COVIDENTRY_DATA_DIR), as run.sh does.
+    /// </summary>
+    public static async Task<AppServer> StartAsync(string? connectionString, int port = 0, IReadOnlyDictionary<string, string>? environment = null)
     {
         var directory = RepoPaths.AppOutput(Configuration);
         var dll = Path.Combine(directory, "CovidEntry.App.dll");
@@ -63,7 +67,12 @@ public sealed partial class AppServer : IAsyncDisposable
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        start.Environment["ConnectionStrings__Default"] = connectionString;
+        if (connectionString is not null)
+        {
+            start.Environment["ConnectionStrings__Default"] = connectionString;
+            start.Environment["DataProtection__KeyFile"] = TestKeys.DataProtectionKeyFile;
+        }
+
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Snapshots__Enabled"] = "false";
         // As run.sh and the image run it (docs/decisions/016).
@@ -98,6 +107,18 @@ public sealed partial class AppServer : IAsyncDisposable
         }
 
         return server;
+    }
+
+    /// <summary>Asks the app to stop as a terminal or a service manager would (SIGTERM), and waits for it to end.</summary>
+    public async Task<int> StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return _process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()

@@ -34,7 +34,8 @@ public class AppKillTests
 
         // From here on, every connection to this database but the test's unpooled ones is the app's.
         NpgsqlConnection.ClearAllPools();
-        var unpooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+        // The superuser: it may lock the app's tables and see what every session waits for.
+        var unpooled = new NpgsqlConnectionStringBuilder(TestCluster.AsRole(connectionString, App.Data.DatabaseRole.Super)) { Pooling = false }.ConnectionString;
 
         Guid leftOver;
         await using (var locker = new NpgsqlConnection(unpooled))

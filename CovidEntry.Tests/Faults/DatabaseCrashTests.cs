@@ -155,7 +155,8 @@ public class DatabaseCrashTests(CrashableAppFixture fixture) : IClassFixture<Cra
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz/ready")).StatusCode);
 
         // Unpooled: a pooled connection is reset on close, which fails once its server is gone.
-        var unpooled = new NpgsqlConnectionStringBuilder(fixture.Cluster.ConnectionString) { Pooling = false }.ConnectionString;
+        // The superuser: it may lock the app's tables and see what every session waits for.
+        var unpooled = new NpgsqlConnectionStringBuilder(TestCluster.AsRole(fixture.Cluster.ConnectionString, App.Data.DatabaseRole.Super)) { Pooling = false }.ConnectionString;
         var running = Task.CompletedTask;
         await using (var locker = new NpgsqlConnection(unpooled))
         await using (var watcher = new NpgsqlConnection(unpooled))

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using CovidEntry.App.Data;
-using Npgsql;
 
 namespace CovidEntry.Tests.Infrastructure;
 
@@ -22,14 +20,19 @@ public sealed class PrivateCluster : IAsyncDisposable
         _cluster = cluster;
     }
 
+    /// <summary>The app role's connection string.</summary>
     public string ConnectionString => _cluster.ConnectionStringFor(Database);
+
+    /// <summary>The owner role's, for a test that works on the database behind the app's back.</summary>
+    public string OwnerConnectionString => _cluster.ConnectionStringFor(Database, DatabaseRole.Owner);
 
     public static async Task<PrivateCluster> StartAsync()
     {
         var directory = Path.Combine(Path.GetTempPath(), $"covidentry-private-{Guid.NewGuid():N}"[..40]);
-        var cluster = new PrivateCluster(directory, await LocalPostgres.StartAsync(Path.Combine(directory, "pg")));
+        var cluster = new PrivateCluster(directory, await LocalPostgres.StartAsync(directory, fastAndUnsafe: true));
+        TestCluster.Register(cluster._cluster);
         await cluster._cluster.CreateDatabaseIfMissingAsync(Database);
-        await using (var app = TestApp.Build(cluster.ConnectionString))
+        await using (var app = TestApp.Build(cluster.ConnectionString, TestApp.MigrateAs(cluster.OwnerConnectionString)))
         {
             await app.PrepareDatabaseAsync(migrate: true);
         }
@@ -38,12 +41,10 @@ public sealed class PrivateCluster : IAsyncDisposable
     }
 
     /// <summary>Stops the server as a crash would: every backend is killed, nothing is flushed or rolled back cleanly.</summary>
-    public Task CrashAsync() => PgCtlAsync("stop", "-m", "immediate", "-w");
+    public Task CrashAsync() => _cluster.CrashAsync();
 
     /// <summary>Starts the server again on its port; it replays its write-ahead log first, as after a power cut.</summary>
-    public Task StartAgainAsync() => PgCtlAsync(
-        "-o", $"-p {_cluster.Port} -k {_cluster.ClusterDirectory} -c listen_addresses=127.0.0.1 -F",
-        "-l", Path.Combine(_cluster.ClusterDirectory, "server.log"), "-w", "-t", "60", "start");
+    public Task StartAgainAsync() => _cluster.StartAgainAsync();
 
     public async ValueTask DisposeAsync()
     {
@@ -56,28 +57,5 @@ public sealed class PrivateCluster : IAsyncDisposable
         {
             // test.sh removes what is left of test clusters after the run.
         }
-    }
-
-    private async Task PgCtlAsync(params string[] arguments)
-    {
-        var pgCtl = Path.Combine(LocalPostgres.FindBinDirectory(), "pg_ctl");
-        var start = new ProcessStartInfo(Environment.IsPrivilegedProcess ? "runuser" : pgCtl)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = "/",
-        };
-        string[] all = ["-D", _cluster.ClusterDirectory, .. arguments];
-        foreach (var argument in Environment.IsPrivilegedProcess ? ["-u", "postgres", "--", pgCtl, .. all] : all)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"pg_ctl {string.Join(' ', all)} failed: {await output}{await error}");
     }
 }

@@ -29,6 +29,8 @@ public static class TestApp
 
             // Tests run captures themselves (CaptureService), so no worker races them for the jobs.
             ["Screenshots:CaptureEnabled"] = "false",
+
+            [TestKeys.Setting.Key] = TestKeys.Setting.Value,
         });
         if (settings is not null)
         {
@@ -40,6 +42,10 @@ public static class TestApp
         builder.AddCovidEntry();
         return builder.Build();
     }
+
+    /// <summary>The setting that makes migrations run as the owner role (ConnectionStrings:Migrations).</summary>
+    public static IReadOnlyDictionary<string, string?> MigrateAs(string ownerConnectionString) =>
+        new Dictionary<string, string?> { ["ConnectionStrings:Migrations"] = ownerConnectionString };
 
     /// <summary>Imports a file in CTP's history format into the database as ./run.sh import-ctp does, and checks it was imported.</summary>
     public static async Task<ImportReport> ImportCtpAsync(string connectionString, string content, string fileName = "sample.csv")

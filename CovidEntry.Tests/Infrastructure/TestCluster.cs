@@ -36,10 +36,29 @@ public static class TestCluster
 
     public static async Task<LocalPostgres> ClusterAsync() => await Cluster.Value;
 
+    /// <summary>
+    /// The same database as <paramref name="connectionString"/> (on any cluster the tests started),
+    /// signed in as <paramref name="role"/>: for a test that works behind the app's back, as someone
+    /// with the owner's or the superuser's password could.
+    /// </summary>
+    public static string AsRole(string connectionString, DatabaseRole role)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return Started.TryGetValue(builder.Port, out var cluster)
+            ? cluster.ConnectionStringFor(builder.Database!, role)
+            : throw new InvalidOperationException($"No cluster started by the tests listens on port {builder.Port}.");
+    }
+
+    /// <summary>Remembers a cluster the tests started, so <see cref="AsRole"/> can sign in to it.</summary>
+    public static void Register(LocalPostgres cluster) => Started[cluster.Port] = cluster;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, LocalPostgres> Started = new();
+
     private static async Task<LocalPostgres> StartAsync()
     {
         var directory = Path.Combine(Path.GetTempPath(), $"covidentry-tests-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
-        var cluster = await LocalPostgres.StartAsync(Path.Combine(directory, "pg"));
+        var cluster = await LocalPostgres.StartAsync(directory, fastAndUnsafe: true);
+        Register(cluster);
         CleanUpAfterThisProcess(cluster.ClusterDirectory, directory);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
@@ -55,7 +74,7 @@ public static class TestCluster
         };
 
         await cluster.CreateDatabaseIfMissingAsync(TemplateDatabase);
-        await using (var app = TestApp.Build(cluster.ConnectionStringFor(TemplateDatabase)))
+        await using (var app = TestApp.Build(cluster.ConnectionStringFor(TemplateDatabase), TestApp.MigrateAs(cluster.ConnectionStringFor(TemplateDatabase, DatabaseRole.Owner))))
         {
             await app.PrepareDatabaseAsync(migrate: true);
         }

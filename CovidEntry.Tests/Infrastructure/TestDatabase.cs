@@ -40,6 +40,33 @@ public sealed class TestDatabase(IReadOnlyDictionary<string, string?>? settings 
 
     public async Task<CovidEntryDbContext> DbAsync() => await DbFactory.CreateDbContextAsync();
 
+    /// <summary>
+    /// A context signed in as <paramref name="role"/> instead of the app's role, for a test that
+    /// works on the database behind the app's back (no audit interceptor: nothing of the app's runs).
+    /// </summary>
+    public CovidEntryDbContext BehindTheAppsBack(DatabaseRole role = DatabaseRole.Super) =>
+        new(new DbContextOptionsBuilder<CovidEntryDbContext>()
+            .UseNpgsql(TestCluster.AsRole(ConnectionString, role))
+            .UseApplicationServiceProvider(Services)
+            .Options);
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> as the app's role and as the owner of the tables, each in a
+    /// transaction rolled back afterwards, and returns how the database refused each: the app's
+    /// role lacks the grant, and the owner, who has every grant, is stopped by the table's trigger.
+    /// </summary>
+    public async Task<(Npgsql.PostgresException AsApp, Npgsql.PostgresException AsOwner)> RefusalsAsync(string sql)
+    {
+        async Task<Npgsql.PostgresException> As(DatabaseRole role)
+        {
+            await using var db = BehindTheAppsBack(role);
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            return await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Database.ExecuteSqlRawAsync(sql));
+        }
+
+        return (await As(DatabaseRole.App), await As(DatabaseRole.Owner));
+    }
+
     /// <summary>Imports a file in CTP's history format through the app's import, as ./run.sh import-ctp does.</summary>
     public async Task<CovidEntry.App.Features.Imports.ImportReport> ImportCtpAsync(string content, string fileName = "sample.csv")
     {

@@ -183,7 +183,6 @@ public class AuditTrailTests : LoopTest
     {
         await Loop.OpenShiftAsync(Day, "NY");
         await Database.Get<AuditChainer>().CatchUpAsync(wait: true);
-        await using var db = await Database.DbAsync();
         foreach (var sql in new[]
                  {
                      "UPDATE \"AuditEvents\" SET \"UserName\" = 'someone else'",
@@ -194,8 +193,11 @@ public class AuditTrailTests : LoopTest
                      "TRUNCATE \"AuditChain\" CASCADE",
                  })
         {
-            var refused = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync(sql));
-            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+            var (asApp, asOwner) = await Database.RefusalsAsync(sql);
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, asApp.SqlState);
+            Assert.Contains("permission denied", asApp.MessageText, StringComparison.Ordinal);
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, asOwner.SqlState);
+            Assert.Contains("append-only", asOwner.MessageText, StringComparison.Ordinal);
         }
     }
 
@@ -209,7 +211,7 @@ public class AuditTrailTests : LoopTest
         Assert.Equal(0, await AuditVerifyCommand.RunAsync(app));
 
         long tampered;
-        await using (var db = await Database.DbAsync())
+        await using (var db = Database.BehindTheAppsBack())
         {
             tampered = (await db.AuditEvents.Where(e => e.EntityType == "PassValues").ToListAsync())
                 .First(e => e.Changes.Any(c => c.Field == "Value" && c.After == "7")).Id;
@@ -233,7 +235,7 @@ public class AuditTrailTests : LoopTest
     {
         await Loop.OpenShiftAsync(Day, "NY");
         Assert.Null((await Database.Get<AuditVerifier>().VerifyAsync()).Break);
-        await using var db = await Database.DbAsync();
+        await using var db = Database.BehindTheAppsBack();
         var ids = await db.AuditChain.OrderBy(l => l.Position).Select(l => l.EventId).ToListAsync();
         var removed = ids[ids.Count / 2];
 

@@ -30,18 +30,20 @@ public class HealthTests : IAsyncLifetime
         using var http = _app.NewClient();
         Assert.Equal((HttpStatusCode.OK, "Healthy"), await GetAsync(http, "/healthz/ready"));
 
-        await using var db = await _app.Services.GetRequiredService<IDbContextFactory<CovidEntryDbContext>>().CreateDbContextAsync();
+        // Migrations run as the owner of the tables, as `./run.sh migrate` does.
+        var owner = TestCluster.AsRole(_connectionString, DatabaseRole.Owner);
+        await using var db = new CovidEntryDbContext(new DbContextOptionsBuilder<CovidEntryDbContext>()
+            .UseNpgsql(owner).UseApplicationServiceProvider(_app.Services).Options);
         var migrations = db.Database.GetMigrations().ToList();
-        var migrator = db.GetService<IMigrator>();
 
         // As if a newer release's migration had not been run yet.
-        await migrator.MigrateAsync(migrations[^2]);
+        await db.GetService<IMigrator>().MigrateAsync(migrations[^2]);
         var (status, body) = await GetAsync(http, "/healthz/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal($"Unhealthy\n1 migration(s) not applied, the first {migrations[^1]}: run ./run.sh migrate.", body);
         Assert.Equal((HttpStatusCode.OK, "Healthy"), await GetAsync(http, "/healthz"));
 
-        await migrator.MigrateAsync();
+        await DatabaseRoles.MigrateAsync(_app.Services, owner, _connectionString);
         Assert.Equal((HttpStatusCode.OK, "Healthy"), await GetAsync(http, "/healthz/ready"));
     }
 

@@ -3,8 +3,9 @@
 # takes to write a x10 CTP-size history, in today's storage and in the smallest storage that
 # keeps versions, with and without foreign keys, beside psql's \copy of the same rows.
 # Needs a migrated, seeded CovidEntry database reachable through the PG* environment
-# variables, e.g. from `COVIDENTRY_DATA_DIR=DIR ./run.sh migrate` and that cluster started
-# again with pg_ctl. Makes and drops databases named import_floor_*. Takes about five minutes.
+# variables as a role that may make databases, e.g. from `COVIDENTRY_DATA_DIR=DIR ./run.sh migrate`,
+# that cluster started again with pg_ctl, PGUSER=postgres and PGPASSWORD its superUserPassword from
+# DIR/database-secrets.json. Makes and drops databases named import_floor_*. Takes about five minutes.
 set -euo pipefail
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 here="$(cd "$(dirname "$0")" && pwd)"
