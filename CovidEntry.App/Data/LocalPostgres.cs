@@ -32,19 +32,18 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     private readonly string _binDirectory;
     private readonly bool _asPostgresUser;
-    private readonly DatabaseSecrets _secrets;
+    private DatabaseSecrets _secrets = null!;
     private readonly bool _fastAndUnsafe;
     private FileStream? _ownership;
     private bool _stopped;
 
-    private LocalPostgres(string dataDirectory, string clusterDirectory, string binDirectory, bool asPostgresUser, DatabaseSecrets secrets, bool fastAndUnsafe)
+    private LocalPostgres(string dataDirectory, string clusterDirectory, string binDirectory, bool asPostgresUser, bool fastAndUnsafe)
     {
         DataDirectory = dataDirectory;
         ClusterDirectory = clusterDirectory;
         SocketDirectory = Path.Combine(Path.GetDirectoryName(clusterDirectory)!, "pg-socket");
         _binDirectory = binDirectory;
         _asPostgresUser = asPostgresUser;
-        _secrets = secrets;
         _fastAndUnsafe = fastAndUnsafe;
     }
 
@@ -93,16 +92,7 @@ public sealed class LocalPostgres : IAsyncDisposable
     {
         var asPostgresUser = Environment.IsPrivilegedProcess;
         dataDirectory = PrivateFiles.PrepareDataDirectory(dataDirectory, asPostgresUser);
-        var clusterDirectory = ClusterDirectoryFor(dataDirectory);
-        if (!DatabaseSecrets.ExistIn(dataDirectory) && File.Exists(Path.Combine(clusterDirectory, "PG_VERSION")) && !IsLegacyTrustCluster(clusterDirectory))
-        {
-            // A cluster with passwords whose passwords are gone: nobody can sign in to it any more.
-            throw new CannotStartException(
-                $"The database in {dataDirectory} exists but its passwords ({DatabaseSecrets.FileName}) are missing: restore that file from a backup of the data folder.");
-        }
-
-        var secrets = DatabaseSecrets.LoadOrCreate(dataDirectory);
-        var cluster = new LocalPostgres(dataDirectory, clusterDirectory, FindBinDirectory(), asPostgresUser, secrets, fastAndUnsafe);
+        var cluster = new LocalPostgres(dataDirectory, ClusterDirectoryFor(dataDirectory), FindBinDirectory(), asPostgresUser, fastAndUnsafe);
         await cluster.StartOrJoinAsync(use, cancellationToken);
         return cluster;
     }
@@ -210,13 +200,23 @@ public sealed class LocalPostgres : IAsyncDisposable
         var ownership = PrivateFiles.TryLock(Path.Combine(DataDirectory, LockFileName));
         if (ownership is null)
         {
+            // The owner wrote the passwords before it started the server.
             await JoinAsync(use, cancellationToken);
+            _secrets = DatabaseSecrets.LoadOrCreate(DataDirectory);
             return;
         }
 
         try
         {
             _ownership = ownership;
+            if (!DatabaseSecrets.ExistIn(DataDirectory) && File.Exists(Path.Combine(ClusterDirectory, "PG_VERSION")) && !IsLegacyTrustCluster(ClusterDirectory))
+            {
+                // A cluster with passwords whose passwords are gone: nobody can sign in to it any more.
+                throw new CannotStartException(
+                    $"The database in {DataDirectory} exists but its passwords ({DatabaseSecrets.FileName}) are missing: restore that file from a backup of the data folder.");
+            }
+
+            _secrets = DatabaseSecrets.LoadOrCreate(DataDirectory);
             PrepareClusterDirectory();
             if (!File.Exists(Path.Combine(ClusterDirectory, "PG_VERSION")))
             {
