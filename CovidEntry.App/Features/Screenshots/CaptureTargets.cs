@@ -5,7 +5,12 @@ using Microsoft.Extensions.Options;
 namespace CovidEntry.App.Features.Screenshots;
 
 /// <summary>What the capture service may reach at one host, judged now.</summary>
-public sealed record TargetCheck(TargetCheckOutcome Outcome, IReadOnlyList<IPAddress> Addresses, string? Reason)
+/// <remarks>
+/// <paramref name="Reason"/> follows a URL in a sentence ("…, which resolves to 10.0.0.5, a private
+/// network address"); <paramref name="Explanation"/> stands alone ("intranet.example resolves to
+/// 10.0.0.5, a private network address").
+/// </remarks>
+public sealed record TargetCheck(TargetCheckOutcome Outcome, IReadOnlyList<IPAddress> Addresses, string? Reason, string? Explanation = null)
 {
     public bool Allowed => Outcome == TargetCheckOutcome.Allowed;
 }
@@ -39,7 +44,8 @@ public class CaptureTargets(IHostResolver resolver, IOptions<ScreenshotSettings>
         var target = TargetHost.Parse(host);
         if (target is null)
         {
-            return new TargetCheck(TargetCheckOutcome.Unresolved, [], $"\"{host}\" is not a host name or address");
+            var invalid = $"\"{host}\" is not a host name or address";
+            return new TargetCheck(TargetCheckOutcome.Unresolved, [], invalid, invalid);
         }
 
         IReadOnlyList<IPAddress> addresses;
@@ -57,7 +63,8 @@ public class CaptureTargets(IHostResolver resolver, IOptions<ScreenshotSettings>
             addresses = (await resolver.ResolveAsync(target.Name, cancellationToken)).Distinct().ToList();
             if (addresses.Count == 0)
             {
-                return new TargetCheck(TargetCheckOutcome.Unresolved, [], $"the name {target.Name} could not be found (DNS knows no address for it)");
+                var unknown = $"the name {target.Name} could not be found (DNS knows no address for it)";
+                return new TargetCheck(TargetCheckOutcome.Unresolved, [], unknown, unknown);
             }
         }
 
@@ -65,8 +72,9 @@ public class CaptureTargets(IHostResolver resolver, IOptions<ScreenshotSettings>
         {
             if (RefusalFor(address) is { } why)
             {
-                var reason = target.Address is not null ? why : $"which resolves to {address}, {why}";
-                return new TargetCheck(TargetCheckOutcome.Refused, [], reason);
+                return target.Address is not null
+                    ? new TargetCheck(TargetCheckOutcome.Refused, [], why, $"{target} is {why}")
+                    : new TargetCheck(TargetCheckOutcome.Refused, [], $"which resolves to {address}, {why}", $"{target.Name} resolves to {address}, {why}");
             }
         }
 
