@@ -16,6 +16,7 @@ public sealed class CaptureService(
     IDbContextFactory<CovidEntryDbContext> dbFactory,
     PageCapturer capturer,
     ScreenshotStore store,
+    ImageDecoder decoder,
     IOptions<ScreenshotSettings> settings,
     TimeProvider clock,
     ILogger<CaptureService> logger)
@@ -71,7 +72,8 @@ public sealed class CaptureService(
         {
             var shot = await capturer.CaptureAsync(recipe, options.CaptureTimeout, cancellationToken);
             var page = new PageFacts(shot.HttpStatus, shot.FinalUrl, shot.Title, (int)shot.Duration.TotalMilliseconds);
-            var sanitized = await Task.Run(() => ImageSanitizer.Sanitize(shot.Png), cancellationToken);
+            // A full-page capture can be tall: it is decoded within the same budget as uploads.
+            var sanitized = await decoder.SanitizeAsync(shot.Png, cancellationToken);
             if (sanitized.Image is not { } image)
             {
                 return new TryOutcome(null, $"The capture could not be used: {sanitized.Refusal?.Message}", page);

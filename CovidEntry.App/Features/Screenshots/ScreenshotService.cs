@@ -39,6 +39,8 @@ public sealed record CaptureInProgress(Guid JobId, string SourceLabel, CaptureJo
 public sealed class ScreenshotService(
     IDbContextFactory<CovidEntryDbContext> dbFactory,
     ScreenshotStore store,
+    ImageDecoder decoder,
+    UploadRateLimit uploads,
     CaptureWorker worker,
     TimeProvider clock,
     ILogger<ScreenshotService> logger)
@@ -126,12 +128,13 @@ public sealed class ScreenshotService(
     /// <summary>
     /// Stores an image a volunteer uploaded or pasted for one of the jurisdiction's sources.
     /// Anything that is not a readable PNG, JPEG or WebP within the limits is refused with a
-    /// sentence, and nothing is stored.
+    /// sentence, and nothing is stored; so is an upload past the person's limit per minute, or one
+    /// the server has no memory to decode just now.
     /// </summary>
     public async Task<ScreenshotView> UploadAsync(string code, int sourceId, byte[] bytes, ScreenshotOrigin origin, string userId, CancellationToken cancellationToken = default)
     {
-        // Decoding and re-encoding is CPU work of up to a second: not on the circuit's thread.
-        var image = await Task.Run(() => ScreenshotStore.Prepare(bytes), cancellationToken);
+        uploads.Take(userId);
+        var image = await decoder.PrepareAsync(bytes, cancellationToken);
 
         // A code that cannot be a jurisdiction's is refused before the query: PostgreSQL fails on a NUL
         // in a parameter, and that failure would reach the page as an error instead of a sentence.

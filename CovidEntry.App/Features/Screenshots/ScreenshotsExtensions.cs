@@ -10,6 +10,9 @@ public static class ScreenshotsExtensions
         builder.Services.AddSingleton<CaptureProxy>();
         builder.Services.AddSingleton<PageCapturer>();
         builder.Services.AddSingleton<ScreenshotStore>();
+        builder.Services.AddSingleton<DecodeBudget>();
+        builder.Services.AddSingleton<ImageDecoder>();
+        builder.Services.AddSingleton<UploadRateLimit>();
         builder.Services.AddSingleton<CaptureService>();
         builder.Services.AddSingleton<CaptureWorker>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CaptureWorker>());
