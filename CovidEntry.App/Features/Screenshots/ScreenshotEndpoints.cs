@@ -39,7 +39,7 @@ public static class ScreenshotEndpoints
         images.MapGet($"/{{sha256:regex({HashPattern})}}", (string sha256, HttpContext http, IDbContextFactory<CovidEntryDbContext> dbFactory, CancellationToken ct) =>
                 ImageAsync(sha256, thumbnail: false, http, dbFactory, ct))
             .WithName("ScreenshotImage")
-            .WithSummary("A screenshot image by the SHA-256 of its bytes.");
+            .WithSummary("A public screenshot (cited by a published value or approved by a lead) by the SHA-256 of its bytes.");
         images.MapGet($"/{{sha256:regex({HashPattern})}}/thumbnail", (string sha256, HttpContext http, IDbContextFactory<CovidEntryDbContext> dbFactory, CancellationToken ct) =>
                 ImageAsync(sha256, thumbnail: true, http, dbFactory, ct))
             .WithName("ScreenshotThumbnail")
@@ -49,7 +49,7 @@ public static class ScreenshotEndpoints
             .AllowAnonymous()
             .WithTags("v2 files")
             .WithName("ScreenshotArchive")
-            .WithSummary($"A jurisdiction's screenshots, newest first, {ArchivePageSize} per page (?page=1, 2, …): time, source label, size, SHA-256 and image links.");
+            .WithSummary($"A jurisdiction's public screenshots, newest first, {ArchivePageSize} per page (?page=1, 2, …): time, source label, size, SHA-256 and image links.");
     }
 
     private static async Task<IResult> ImageAsync(string sha256, bool thumbnail, HttpContext http, IDbContextFactory<CovidEntryDbContext> dbFactory, CancellationToken ct)
