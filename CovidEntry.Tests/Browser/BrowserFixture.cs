@@ -42,6 +42,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public string BaseUrl => _app!.BaseUrl;
 
+    /// <summary>The app's process, to read its memory from /proc.</summary>
+    public int AppProcessId => _app!.ProcessId;
+
     /// <summary>The app's database, for arranging what a test starts from.</summary>
     public string ConnectionString { get; private set; } = "";
 
