@@ -334,6 +334,30 @@ public sealed class PageCapturerTests(PageCapturerFixture fixture) : IClassFixtu
         await Assert.ThrowsAsync<CaptureFailedException>(() => capturing);
     }
 
+    [Fact]
+    public async Task AsRootWithoutTheCaptureUserACaptureFailsSayingToCreateItAndNeverRunsUnsandboxed()
+    {
+        var settings = Options.Create(new ScreenshotSettings { AllowPrivateTargets = true, ChromiumUser = "no-such-capture-user" });
+        var targets = new CaptureTargets(new DnsHostResolver(), settings);
+        await using var proxy = new CaptureProxy(targets, NullLogger<CaptureProxy>.Instance);
+        await using var capturer = new PageCapturer(settings, proxy, targets, NullLogger<PageCapturer>.Instance);
+        var before = Pages.Requests("/as-root");
+        Pages.Html("/as-root", LocalPages.Document("As root", "<h1>Hello</h1>"));
+
+        var capturing = capturer.CaptureAsync(Recipe("/as-root"), Enough, CancellationToken.None);
+
+        if (!ChromiumBrowser.IsRoot)
+        {
+            // Not root: Chromium runs as the app's own user, sandboxed, and the setting is not used.
+            Assert.Equal("As root", (await capturing).Title);
+            return;
+        }
+
+        var failure = await Assert.ThrowsAsync<CaptureFailedException>(() => capturing);
+        Assert.StartsWith("Chromium runs as the user no-such-capture-user when the app runs as root, and there is no such user: create it", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Pages.Requests("/as-root"));
+    }
+
     private static bool IsChildOfChromiumWith(string pid, string proxyAddress)
     {
         for (var current = pid; current is not null and not "0" and not "1";)
