@@ -24,7 +24,12 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 # The screenshot capture drives the distribution's Chromium through Playwright (never a downloaded browser).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends chromium fonts-dejavu-core \
-    && rm -rf /var/lib/apt/lists/*
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --no-create-home --shell /usr/sbin/nologin covidentry-capture
+# The image runs as $APP_UID, so Chromium runs as that user with its own sandbox on (never
+# --no-sandbox); covidentry-capture is there for whoever runs the image as root, when the app hands
+# Chromium to it. The sandbox needs user namespaces: see "The capture service" in the README for
+# the seccomp profile the container needs.
 WORKDIR /app
 COPY --from=build /app ./
 ENV ASPNETCORE_HTTP_PORTS=8080 \

@@ -33,6 +33,13 @@ if [ -z "${ConnectionStrings__Default:-}" ] && ! have_postgres; then
   fi
 fi
 
+# Captures run Chromium sandboxed, and Chromium's sandbox does not start as root: as root, the app
+# hands Chromium to this unprivileged user (Screenshots__ChromiumUser).
+if [ "$(id -u)" = 0 ] && ! id -u "${Screenshots__ChromiumUser:-covidentry-capture}" >/dev/null 2>&1; then
+  echo "run.sh: creating the unprivileged user ${Screenshots__ChromiumUser:-covidentry-capture} that captures run Chromium as..."
+  useradd --system --no-create-home --shell /usr/sbin/nologin "${Screenshots__ChromiumUser:-covidentry-capture}"
+fi
+
 urls="http://127.0.0.1:0"
 args=()
 while [ $# -gt 0 ]; do

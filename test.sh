@@ -58,6 +58,13 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] && [ -z "${COV
   fi
 fi
 
+# The capture service runs Chromium sandboxed, which Chromium refuses as root: as root, the app
+# hands Chromium to an unprivileged user, created here when missing.
+if [ "$(id -u)" = 0 ] && ! id -u covidentry-capture >/dev/null 2>&1; then
+  say "creating the unprivileged user covidentry-capture that captures run Chromium as..."
+  useradd --system --no-create-home --shell /usr/sbin/nologin covidentry-capture
+fi
+
 results=$(mktemp -d "${TMPDIR:-/tmp}/covidentry-test-results.XXXXXX")
 cleanup() {
   rm -rf "$results"

@@ -34,6 +34,7 @@ public class CovidEntryDbContext(DbContextOptions<CovidEntryDbContext> options)
     public DbSet<Screenshot> Screenshots => Set<Screenshot>();
     public DbSet<Features.Screenshots.ImageBlob> ImageBlobs => Set<Features.Screenshots.ImageBlob>();
     public DbSet<CaptureJob> CaptureJobs => Set<CaptureJob>();
+    public DbSet<ScreenshotApproval> ScreenshotApprovals => Set<ScreenshotApproval>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<AuditLink> AuditChain => Set<AuditLink>();
     public DbSet<SnapshotFile> SnapshotFiles => Set<SnapshotFile>();

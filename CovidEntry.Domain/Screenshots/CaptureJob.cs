@@ -73,6 +73,20 @@ public sealed class CaptureJob
         }
     }
 
+    /// <summary>
+    /// Fails the job for good at once: the page asked for an address captures must not reach, and
+    /// another try would only ask again.
+    /// </summary>
+    public void Refuse(string error, PageFacts? page, DateTime nowUtc)
+    {
+        EnsureRunning();
+        Tries++;
+        Error = error.Length > ErrorMaxLength ? error[..ErrorMaxLength] : error;
+        Record(page);
+        State = CaptureJobState.Failed;
+        FinishedAtUtc = nowUtc;
+    }
+
     public void Succeed(Guid screenshotId, PageFacts page, DateTime nowUtc)
     {
         EnsureRunning();

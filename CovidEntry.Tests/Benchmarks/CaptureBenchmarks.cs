@@ -34,7 +34,7 @@ public sealed class CaptureBenchmarks(ITestOutputHelper output)
     public async Task CapturesPerMinuteWithTwoAtOnce()
     {
         await using var pages = await LocalPages.StartAsync();
-        var database = new TestDatabase(new Dictionary<string, string?> { ["Screenshots:CaptureEnabled"] = "true", ["Screenshots:PollSeconds"] = "0.2" });
+        var database = new TestDatabase(new Dictionary<string, string?> { ["Screenshots:CaptureEnabled"] = "true", ["Screenshots:AllowPrivateTargets"] = "true", ["Screenshots:PollSeconds"] = "0.2" });
         await database.InitializeAsync();
         var lead = await database.CreateUserAsync("Bench Lead", CovidEntry.Domain.People.Roles.ShiftLead);
         var sourceIds = new List<int>();

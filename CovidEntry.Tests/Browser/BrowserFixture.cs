@@ -26,10 +26,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>
     /// Every browser test signs its people in from the one loopback address, so the per-address
     /// budget is raised; and open pages recheck their sign-in every 2 s instead of every minute, so
-    /// a test sees an admin's change reach them without waiting.
+    /// a test sees an admin's change reach them without waiting. The pages captured are served on
+    /// loopback, so captures may reach private targets.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> Settings = new Dictionary<string, string>
     {
+        ["Screenshots__AllowPrivateTargets"] = "true",
         ["Identity__SignInRateLimit__PermitsPerMinute"] = "1000",
         ["Identity__Session__RevalidateSeconds"] = "2",
     };
@@ -39,6 +41,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     private IBrowser? _browser;
 
     public string BaseUrl => _app!.BaseUrl;
+
+    /// <summary>The app's process, to read its memory from /proc.</summary>
+    public int AppProcessId => _app!.ProcessId;
 
     /// <summary>The app's database, for arranging what a test starts from.</summary>
     public string ConnectionString { get; private set; } = "";

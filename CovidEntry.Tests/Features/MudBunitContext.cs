@@ -36,6 +36,8 @@ public abstract class MudBunitContext : BunitContext
         Services.AddScoped<CurrentUser>();
         Services.AddSingleton(database.Services.GetRequiredService<CovidEntry.App.Features.Screenshots.ScreenshotStore>());
         Services.AddSingleton(database.Services.GetRequiredService<CovidEntry.App.Features.Screenshots.CaptureWorker>());
+        Services.AddSingleton(database.Services.GetRequiredService<CovidEntry.App.Features.Screenshots.ImageDecoder>());
+        Services.AddSingleton(database.Services.GetRequiredService<CovidEntry.App.Features.Screenshots.UploadRateLimit>());
         Services.AddScoped<CovidEntry.App.Features.Screenshots.ScreenshotService>();
     }
 

@@ -35,7 +35,34 @@ public static class ImageCorpus
         new("JPEG cut in half", TruncatedJpeg, ImageRefusalReason.Damaged),
         new("PNG header claiming 100000 × 100000", HugeDimensionPng, ImageRefusalReason.TooManyPixels),
         new("8000 × 8000 single-colour PNG (decompression bomb)", DecompressionBombPng, ImageRefusalReason.TooManyPixels),
+        new("86-byte PNG claiming 40 megapixels", TinyPngClaimingFortyMegapixels, ImageRefusalReason.Damaged),
+        new("interlaced 16-bit RGBA PNG claiming 40 megapixels in 200 KB", InterlacedDeepPngClaimingFortyMegapixels, ImageRefusalReason.Damaged),
     ];
+
+    /// <summary>The side of a square image just under 40 megapixels, the most a screenshot may have.</summary>
+    public const int FortyMegapixelSide = 6324;
+
+    /// <summary>
+    /// 86 bytes: a PNG whose header claims 6324 × 6324 grey pixels (40 megapixels, 160 MB as RGBA)
+    /// and whose image data holds one row. Within the pixel limit, so only its size gives it away.
+    /// </summary>
+    public static byte[] TinyPngClaimingFortyMegapixels() => GreyPng(FortyMegapixelSide, FortyMegapixelSide, rows: 1);
+
+    /// <summary>
+    /// An interlaced 16-bit RGBA PNG header claiming 40 megapixels (a decoder keeps 8 bytes a pixel
+    /// of source rows for it, on top of the bitmap) with 200 KB of data, far less than deflate can
+    /// pack 320 MB of rows into.
+    /// </summary>
+    public static byte[] InterlacedDeepPngClaimingFortyMegapixels()
+    {
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, FortyMegapixelSide);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), FortyMegapixelSide);
+        header[8] = 16;
+        header[9] = 6;
+        header[12] = 1;
+        return [.. PngSignature, .. Chunk("IHDR", header), .. Chunk("IDAT", new byte[200 * 1024]), .. Chunk("IEND", [])];
+    }
 
     public static byte[] ScreenshotPng(int width = 800, int height = 600) =>
         Encode(ScreenshotLike(width, height), SKEncodedImageFormat.Png, 100);

@@ -61,11 +61,14 @@ public sealed class LocalPages : IAsyncDisposable
     /// <summary>Like <c>http://127.0.0.1:41234</c>, without a trailing slash.</summary>
     public string BaseUrl { get; private set; } = "";
 
-    public static async Task<LocalPages> StartAsync()
+    public int Port => new Uri(BaseUrl).Port;
+
+    /// <summary>Serves on <paramref name="host"/> (any 127.x.y.z is this machine) at <paramref name="port"/>, a free one by default.</summary>
+    public static async Task<LocalPages> StartAsync(string host = "127.0.0.1", int port = 0)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://{host}:{port}");
         var pages = new LocalPages(builder.Build());
         pages.AddKnownPages();
         pages._server.Run(pages.ServeAsync);

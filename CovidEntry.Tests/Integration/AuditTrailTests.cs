@@ -157,7 +157,8 @@ public class AuditTrailTests : LoopTest
             UntilDate = new DateTime(2030, 1, 1), Reason = "Backlog dump expected",
         }, Loop.Lead);
         var sourceId = await Database.Get<SourceService>().AddAsync("NY", new SourceForm { Label = "Extra", Url = "https://example.org/ny" }, Loop.Lead);
-        await Database.Get<ScreenshotService>().UploadAsync("NY", sourceId, ImageCorpus.ScreenshotPng(), CovidEntry.Domain.Screenshots.ScreenshotOrigin.Upload, Loop.Vera);
+        var uploaded = await Database.Get<ScreenshotService>().UploadAsync("NY", sourceId, ImageCorpus.ScreenshotPng(), CovidEntry.Domain.Screenshots.ScreenshotOrigin.Upload, Loop.Vera);
+        await Database.Get<ScreenshotService>().ApproveAsync(uploaded.Id, Loop.Lead);
         await Database.Get<ScreenshotService>().RequestCaptureAsync("NY", sourceId, Loop.Vera);
         await Database.Get<SnapshotService>().MakeAsync(SnapshotService.OnDemand, Loop.Lead);
 

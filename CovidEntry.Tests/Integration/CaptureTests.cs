@@ -16,6 +16,9 @@ public class CaptureTests() : LoopTest(new Dictionary<string, string?>
 {
     ["Screenshots:RetryDelaySeconds"] = "0.05",
     ["Screenshots:CaptureTimeoutSeconds"] = "10",
+
+    // The pages are served on loopback.
+    ["Screenshots:AllowPrivateTargets"] = "true",
 })
 {
     private LocalPages _pages = null!;

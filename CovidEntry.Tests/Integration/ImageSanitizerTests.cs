@@ -235,6 +235,22 @@ public class ImageSanitizerTests
         return result.Refusal;
     }
 
+    [Fact]
+    public void ATinyPngClaimingFortyMegapixelsIsRefusedFromItsHeaderWithoutDecoding()
+    {
+        var bomb = ImageCorpus.TinyPngClaimingFortyMegapixels();
+        Assert.True(bomb.Length < 100, $"{bomb.Length} bytes");
+        Assert.True(ImageLimits.AllowsDimensions(ImageCorpus.FortyMegapixelSide, ImageCorpus.FortyMegapixelSide));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var result = ImageSanitizer.Sanitize(bomb);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(ImageRefusalReason.Damaged, result.Refusal?.Reason);
+        Assert.Equal($"The image claims to be 6324 × 6324 pixels, but a file of {bomb.Length} bytes cannot hold that many: it is damaged. Take the screenshot again.", result.Refusal?.Message);
+        Assert.True(allocated < 1024 * 1024, $"Refusing a {bomb.Length}-byte file allocated {allocated:N0} bytes.");
+    }
+
     private static (SKEncodedImageFormat Format, int Width, int Height) Decode(byte[] bytes)
     {
         using var data = SKData.CreateCopy(bytes);

@@ -15,8 +15,16 @@ public sealed class PageCapturerFixture : IAsyncLifetime
 
     public PageCapturer Capturer { get; } = NewCapturer();
 
-    public static PageCapturer NewCapturer() =>
-        new(Options.Create(new ScreenshotSettings()), NullLogger<PageCapturer>.Instance);
+    /// <summary>A capturer as the app wires it, except that its pages are on loopback, so private targets are allowed.</summary>
+    public static PageCapturer NewCapturer() => NewCapturer(out _);
+
+    public static PageCapturer NewCapturer(out CaptureProxy proxy)
+    {
+        var settings = Options.Create(new ScreenshotSettings { AllowPrivateTargets = true });
+        var targets = new CaptureTargets(new DnsHostResolver(), settings);
+        proxy = new CaptureProxy(targets, NullLogger<CaptureProxy>.Instance);
+        return new PageCapturer(settings, proxy, targets, NullLogger<PageCapturer>.Instance);
+    }
 
     public async Task InitializeAsync()
     {
@@ -207,7 +215,7 @@ public sealed class PageCapturerTests(PageCapturerFixture fixture) : IClassFixtu
         var failure = await Assert.ThrowsAsync<CaptureFailedException>(() =>
             Capturer.CaptureAsync(Recipe(LocalPages.Table) with { Url = WebhookListener.Nowhere() }, Enough, CancellationToken.None));
 
-        Assert.Equal("The page could not be reached (net::ERR_CONNECTION_REFUSED).", failure.Message);
+        Assert.Matches(@"^The page could not be reached: nothing answered at 127\.0\.0\.1 port \d+ \(connection refused\)\.$", failure.Message);
         Assert.Null(failure.HttpStatus);
     }
 
@@ -278,6 +286,104 @@ public sealed class PageCapturerTests(PageCapturerFixture fixture) : IClassFixtu
         Assert.Equal("Testland cases", shot.Title);
         Assert.NotSame(first, capturer.RunningBrowser);
         Assert.True(capturer.RunningBrowser!.IsConnected);
+    }
+
+    [Fact]
+    public async Task ChromiumRunsSandboxedAsAnUnprivilegedUserWithNoneOfTheAppsEnvironment()
+    {
+        const string secret = "COVIDENTRY_TEST_SECRET";
+        Environment.SetEnvironmentVariable(secret, "Password=hunter2");
+        await using var capturer = PageCapturerFixture.NewCapturer(out var proxy);
+        await using var proxyOfItsOwn = proxy;
+
+        // A capture that waits for something that never comes, so its page stays open to be looked at.
+        var capturing = capturer.CaptureAsync(Recipe(LocalPages.Table) with { WaitForSelector = "#never" }, Patient, CancellationToken.None);
+        List<(string Pid, string Command)> processes = [];
+        while (!capturing.IsCompleted && !processes.Any(p => p.Command.Contains("--type=renderer", StringComparison.Ordinal)))
+        {
+            // This capturer's Chromium: the process started with its proxy's address, and its children.
+            processes = Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(name => name!.All(char.IsAsciiDigit))
+                .Select(pid => (Pid: pid!, Command: ReadOrEmpty($"/proc/{pid}/cmdline").Replace('\0', ' ')))
+                .Where(p => p.Command.Contains(proxy.Address, StringComparison.Ordinal) || p.Command.Contains("--type=", StringComparison.Ordinal) && IsChildOfChromiumWith(p.Pid, proxy.Address))
+                .ToList();
+            await Task.WhenAny(capturing, Task.Delay(50));
+        }
+
+        Assert.NotEmpty(processes);
+        var renderers = processes.Where(p => p.Command.Contains("--type=renderer", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(renderers);
+        Assert.DoesNotContain(processes, p => p.Command.Contains("--no-sandbox", StringComparison.Ordinal));
+        foreach (var (pid, _) in processes)
+        {
+            var status = ReadOrEmpty($"/proc/{pid}/status");
+            var uid = status.Split('\n').Single(line => line.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[2];
+            if (ChromiumBrowser.IsRoot)
+            {
+                Assert.NotEqual("0", uid);
+            }
+
+            Assert.DoesNotContain("hunter2", ReadOrEmpty($"/proc/{pid}/environ"), StringComparison.Ordinal);
+        }
+
+        // The renderer, where a page's scripts run, is confined by seccomp-BPF (mode 2).
+        foreach (var (pid, _) in renderers)
+        {
+            Assert.Contains("Seccomp:\t2", ReadOrEmpty($"/proc/{pid}/status"), StringComparison.Ordinal);
+        }
+
+        await Assert.ThrowsAsync<CaptureFailedException>(() => capturing);
+    }
+
+    [Fact]
+    public async Task AsRootWithoutTheCaptureUserACaptureFailsSayingToCreateItAndNeverRunsUnsandboxed()
+    {
+        var settings = Options.Create(new ScreenshotSettings { AllowPrivateTargets = true, ChromiumUser = "no-such-capture-user" });
+        var targets = new CaptureTargets(new DnsHostResolver(), settings);
+        await using var proxy = new CaptureProxy(targets, NullLogger<CaptureProxy>.Instance);
+        await using var capturer = new PageCapturer(settings, proxy, targets, NullLogger<PageCapturer>.Instance);
+        var before = Pages.Requests("/as-root");
+        Pages.Html("/as-root", LocalPages.Document("As root", "<h1>Hello</h1>"));
+
+        var capturing = capturer.CaptureAsync(Recipe("/as-root"), Enough, CancellationToken.None);
+
+        if (!ChromiumBrowser.IsRoot)
+        {
+            // Not root: Chromium runs as the app's own user, sandboxed, and the setting is not used.
+            Assert.Equal("As root", (await capturing).Title);
+            return;
+        }
+
+        var failure = await Assert.ThrowsAsync<CaptureFailedException>(() => capturing);
+        Assert.StartsWith("Chromium runs as the user no-such-capture-user when the app runs as root, and there is no such user: create it", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Pages.Requests("/as-root"));
+    }
+
+    private static bool IsChildOfChromiumWith(string pid, string proxyAddress)
+    {
+        for (var current = pid; current is not null and not "0" and not "1";)
+        {
+            var status = ReadOrEmpty($"/proc/{current}/status");
+            current = status.Split('\n').FirstOrDefault(line => line.StartsWith("PPid:", StringComparison.Ordinal))?.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1];
+            if (current is not null && ReadOrEmpty($"/proc/{current}/cmdline").Contains(proxyAddress, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A process may end while it is looked at; it is then no longer of interest.</summary>
+    private static string ReadOrEmpty(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
     }
 
     private CaptureRecipe Recipe(string path) =>

@@ -13,7 +13,7 @@ using Npgsql;
 
 namespace CovidEntry.Tests.Integration;
 
-/// <summary>Uploaded and pasted screenshots: stored once by hash, refused when not images, public, and cited by values.</summary>
+/// <summary>Uploaded and pasted screenshots: stored once by hash, refused when not images, public once approved or cited, and cited by values.</summary>
 public class ScreenshotTests : PublicApiTest
 {
     private async Task<int> SourceIdAsync(string code)
@@ -36,6 +36,7 @@ public class ScreenshotTests : PublicApiTest
         Assert.NotEqual(first.Id, again.Id);
         Assert.Equal((800, 600, "image/png"), (first.Width, first.Height, first.ContentType));
 
+        await Database.Get<ScreenshotService>().ApproveAsync(first.Id, Loop.Lead);
         var served = await Http.GetByteArrayAsync("/" + first.ImageUrl);
         Assert.Equal(first.Sha256, Convert.ToHexStringLower(SHA256.HashData(served)));
         Assert.Equal(first.ByteCount, served.Length);
@@ -51,6 +52,7 @@ public class ScreenshotTests : PublicApiTest
     public async Task AnUploadWithExifIsStrippedAndGetsAThumbnailAtMost320Wide()
     {
         var uploaded = await UploadAsync("NY", ImageCorpus.PngWithExif());
+        await Database.Get<ScreenshotService>().ApproveAsync(uploaded.Id, Loop.Lead);
 
         var served = await Http.GetByteArrayAsync("/" + uploaded.ImageUrl);
         Assert.DoesNotContain(ImageCorpus.ChunksOf(served), chunk => chunk.Type == "eXIf");
@@ -113,7 +115,9 @@ public class ScreenshotTests : PublicApiTest
     public async Task TheArchiveListsAJurisdictionsScreenshotsWithoutWhoUploadedThem()
     {
         var uploaded = await UploadAsync("NY", ImageCorpus.ScreenshotJpeg());
+        var unreviewed = await UploadAsync("NY", ImageCorpus.ScreenshotPng(640, 480));
         await UploadAsync("CA", ImageCorpus.ScreenshotPng());
+        await Database.Get<ScreenshotService>().ApproveAsync(uploaded.Id, Loop.Lead);
 
         var body = await Http.GetStringAsync("/api/v2/states/ny/screenshots.json");
         using var json = JsonDocument.Parse(body);
@@ -123,6 +127,7 @@ public class ScreenshotTests : PublicApiTest
         Assert.Equal("image/jpeg", item.GetProperty("contentType").GetString());
         Assert.DoesNotContain(Loop.Vera, body, StringComparison.Ordinal);
         Assert.DoesNotContain("Vera", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(unreviewed.Sha256, body, StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/api/v2/states/zz/screenshots.json")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await Http.GetAsync("/api/v2/states/ny/screenshots.json?page=0")).StatusCode);

@@ -20,6 +20,9 @@ public sealed class ValueVersionConfiguration : IEntityTypeConfiguration<ValueVe
         builder.HasOne<Batch>().WithMany().HasForeignKey(v => v.BatchId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(v => new { v.JurisdictionCode, v.DataDate, v.MetricKey, v.VersionNumber }).IsUnique();
         builder.HasIndex(v => v.BatchId);
+
+        // "Is this screenshot cited by anything published?": asked for every screenshot the public requests.
+        builder.HasIndex(v => v.ScreenshotId).HasFilter("\"ScreenshotId\" IS NOT NULL");
         builder.Ignore(v => v.Cell);
         builder.Ignore(v => v.Reading);
         builder.Property(v => v.MissingReason).HasConversion<string>().HasMaxLength(32);

@@ -64,3 +64,17 @@ public sealed class CaptureJobConfiguration : IEntityTypeConfiguration<CaptureJo
         builder.HasIndex(j => new { j.JurisdictionCode, j.RequestedAtUtc });
     }
 }
+
+public sealed class ScreenshotApprovalConfiguration : IEntityTypeConfiguration<ScreenshotApproval>
+{
+    public void Configure(EntityTypeBuilder<ScreenshotApproval> builder)
+    {
+        builder.Property(a => a.Id).ValueGeneratedNever();
+        builder.Property(a => a.ApprovedByUserId).IsRequired();
+        builder.HasOne<Screenshot>().WithMany().HasForeignKey(a => a.ScreenshotId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<ApplicationUser>().WithMany().HasForeignKey(a => a.ApprovedByUserId).OnDelete(DeleteBehavior.Restrict);
+
+        // One approval makes a screenshot public; a second would say nothing new.
+        builder.HasIndex(a => a.ScreenshotId).IsUnique();
+    }
+}

@@ -603,6 +603,9 @@ namespace CovidEntry.App.Data.Migrations
 
                     b.HasIndex("MetricKey");
 
+                    b.HasIndex("ScreenshotId")
+                        .HasFilter("\"ScreenshotId\" IS NOT NULL");
+
                     b.HasIndex("JurisdictionCode", "DataDate", "MetricKey", "VersionNumber")
                         .IsUnique();
 
@@ -967,6 +970,31 @@ namespace CovidEntry.App.Data.Migrations
                     b.HasIndex("SourceId", "TakenAtUtc");
 
                     b.ToTable("Screenshots");
+                });
+
+            modelBuilder.Entity("CovidEntry.Domain.Screenshots.ScreenshotApproval", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("ApprovedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ApprovedByUserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("ScreenshotId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApprovedByUserId");
+
+                    b.HasIndex("ScreenshotId")
+                        .IsUnique();
+
+                    b.ToTable("ScreenshotApprovals");
                 });
 
             modelBuilder.Entity("CovidEntry.Domain.Shifts.Shift", b =>
@@ -1706,6 +1734,21 @@ namespace CovidEntry.App.Data.Migrations
                         .WithMany()
                         .HasForeignKey("UploadedByUserId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("CovidEntry.Domain.Screenshots.ScreenshotApproval", b =>
+                {
+                    b.HasOne("CovidEntry.App.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("ApprovedByUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CovidEntry.Domain.Screenshots.Screenshot", null)
+                        .WithMany()
+                        .HasForeignKey("ScreenshotId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CovidEntry.Domain.Shifts.Shift", b =>

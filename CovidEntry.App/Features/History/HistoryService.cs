@@ -87,7 +87,7 @@ public sealed class HistoryService(IDbContextFactory<CovidEntryDbContext> dbFact
         var cited = versions.Select(v => v.ScreenshotId)
             .Concat(entries.Values.SelectMany(e => e.Passes.Select(p => p.EvidenceByMetric().GetValueOrDefault(metricKey)?.ScreenshotId)))
             .OfType<Guid>().Distinct().ToList();
-        var screenshots = await ScreenshotService.Views(db.Screenshots.Where(s => cited.Contains(s.Id))).ToDictionaryAsync(s => s.Id, cancellationToken);
+        var screenshots = await ScreenshotService.Views(db, db.Screenshots.Where(s => cited.Contains(s.Id))).ToDictionaryAsync(s => s.Id, cancellationToken);
         ScreenshotView? Shot(Guid? id) => id is { } key ? screenshots.GetValueOrDefault(key) : null;
 
         var timeline = versions.Select(v =>

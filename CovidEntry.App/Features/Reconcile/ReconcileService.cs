@@ -41,7 +41,7 @@ public sealed class ReconcileService(IDbContextFactory<CovidEntryDbContext> dbFa
                 firstEvidence.GetValueOrDefault(m.MetricKey), secondEvidence.GetValueOrDefault(m.MetricKey)))
             .ToList();
         var cited = mismatches.SelectMany(m => new[] { m.FirstPassEvidence?.ScreenshotId, m.SecondPassEvidence?.ScreenshotId }).OfType<Guid>().Distinct().ToList();
-        var screenshots = await ScreenshotService.Views(db.Screenshots.Where(s => cited.Contains(s.Id))).ToDictionaryAsync(s => s.Id, cancellationToken);
+        var screenshots = await ScreenshotService.Views(db, db.Screenshots.Where(s => cited.Contains(s.Id))).ToDictionaryAsync(s => s.Id, cancellationToken);
         return new ReconcileView(entry.Id, shift.Id, entry.JurisdictionCode, name, entry.DataDate, entry.Status, passes, mismatches, screenshots);
     }
 

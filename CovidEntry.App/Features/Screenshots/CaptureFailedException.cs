@@ -11,8 +11,15 @@ public sealed class CaptureFailedException(
     string? finalUrl,
     string? title,
     TimeSpan duration,
-    Exception? innerException = null) : Exception(message, innerException)
+    Exception? innerException = null,
+    bool refused = false) : Exception(message, innerException)
 {
+    /// <summary>
+    /// The page (or its address) asked for an address captures must not reach. Trying again would
+    /// ask again, so such a capture fails at once.
+    /// </summary>
+    public bool Refused { get; } = refused;
+
     public int? HttpStatus { get; } = httpStatus;
 
     public string? FinalUrl { get; } = finalUrl;

@@ -16,6 +16,7 @@ public sealed class CaptureService(
     IDbContextFactory<CovidEntryDbContext> dbFactory,
     PageCapturer capturer,
     ScreenshotStore store,
+    ImageDecoder decoder,
     IOptions<ScreenshotSettings> settings,
     TimeProvider clock,
     ILogger<CaptureService> logger)
@@ -43,7 +44,7 @@ public sealed class CaptureService(
                 return;
             }
 
-            var finished = await FailTryAsync(jobId, outcome.Error!, outcome.Page, options.MaxTries, cancellationToken);
+            var finished = await FailTryAsync(jobId, outcome.Error!, outcome.Page, outcome.Refused ? 0 : options.MaxTries, cancellationToken);
             if (finished)
             {
                 logger.LogWarning("Capture job {JobId} of {Url} failed after {Tries} tries: {Error}", jobId, recipe.Url, attempt, outcome.Error);
@@ -63,7 +64,7 @@ public sealed class CaptureService(
     }
 
     /// <summary>One try: either a usable image or the sentence saying why not, with what the browser saw.</summary>
-    private sealed record TryOutcome(SanitizedImage? Image, string? Error, PageFacts? Page);
+    private sealed record TryOutcome(SanitizedImage? Image, string? Error, PageFacts? Page, bool Refused = false);
 
     private async Task<TryOutcome> TryOnceAsync(CaptureRecipe recipe, ScreenshotSettings options, CancellationToken cancellationToken)
     {
@@ -71,7 +72,8 @@ public sealed class CaptureService(
         {
             var shot = await capturer.CaptureAsync(recipe, options.CaptureTimeout, cancellationToken);
             var page = new PageFacts(shot.HttpStatus, shot.FinalUrl, shot.Title, (int)shot.Duration.TotalMilliseconds);
-            var sanitized = await Task.Run(() => ImageSanitizer.Sanitize(shot.Png), cancellationToken);
+            // A full-page capture can be tall: it is decoded within the same budget as uploads.
+            var sanitized = await decoder.SanitizeAsync(shot.Png, cancellationToken);
             if (sanitized.Image is not { } image)
             {
                 return new TryOutcome(null, $"The capture could not be used: {sanitized.Refusal?.Message}", page);
@@ -83,7 +85,7 @@ public sealed class CaptureService(
         }
         catch (CaptureFailedException ex)
         {
-            return new TryOutcome(null, ex.Message, new PageFacts(ex.HttpStatus, ex.FinalUrl, ex.Title, (int)ex.Duration.TotalMilliseconds));
+            return new TryOutcome(null, ex.Message, new PageFacts(ex.HttpStatus, ex.FinalUrl, ex.Title, (int)ex.Duration.TotalMilliseconds), ex.Refused);
         }
     }
 
@@ -113,11 +115,20 @@ public sealed class CaptureService(
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Records a failed try; <paramref name="maxTries"/> 0 fails the job for good (a refused address).</summary>
     private async Task<bool> FailTryAsync(Guid jobId, string error, PageFacts? page, int maxTries, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var job = await db.CaptureJobs.SingleAsync(j => j.Id == jobId, cancellationToken);
-        job.FailTry(error, page, maxTries, clock.GetUtcNow().UtcDateTime);
+        if (maxTries == 0)
+        {
+            job.Refuse(error, page, clock.GetUtcNow().UtcDateTime);
+        }
+        else
+        {
+            job.FailTry(error, page, maxTries, clock.GetUtcNow().UtcDateTime);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return job.IsFinished;
     }

@@ -21,52 +21,87 @@ public static class ImageSanitizer
     private const int UniformityGridSide = 64;
 
     /// <summary>
-    /// Checks, in order: not empty, at most 10 MB, PNG/JPEG/WebP by magic bytes, dimensions from
-    /// the header within <see cref="ImageLimits"/>, then a full decode. An accepted image is
-    /// re-encoded from its pixels (PNG and WebP as PNG, JPEG as JPEG quality 90), so metadata and
-    /// anything after the image data are gone. Bad input is always a refusal, never an exception;
-    /// it throws only when the server itself fails (out of memory, an encoder error). Synchronous
-    /// and CPU-bound: about half a second for a 1280 × 8000 capture.
+    /// Reads only the header: not empty, at most 10 MB, PNG/JPEG/WebP by magic bytes, dimensions
+    /// within <see cref="ImageLimits"/>, and a file large enough to hold the pixels it claims
+    /// (<see cref="DecodeCost.Implausible"/>). Allocates no pixel; says what decoding will cost.
     /// </summary>
-    public static SanitizeResult Sanitize(ReadOnlySpan<byte> input)
+    public static ImageInspection Inspect(ReadOnlySpan<byte> input)
     {
         if (input.IsEmpty)
         {
-            return SanitizeResult.Refused(ImageRefusalReason.Empty, "The file is empty.");
+            return ImageInspection.Refused(ImageRefusalReason.Empty, "The file is empty.");
         }
 
         if (!ImageLimits.AllowsSize(input.Length))
         {
-            return SanitizeResult.Refused(
+            return ImageInspection.Refused(
                 ImageRefusalReason.TooLarge,
                 "The image is larger than 10 MB; crop it or save it as JPEG, then try again.");
         }
 
         if (ImageFormatSniffer.Sniff(input) is not { } format)
         {
-            return SanitizeResult.Refused(
+            return ImageInspection.Refused(
                 ImageRefusalReason.NotAnImage,
                 "Only PNG, JPEG or WebP images are accepted; this file is not one of them.");
         }
 
+        int width, height;
+        using (var data = SKData.CreateCopy(input))
+        using (var codec = SKCodec.Create(data))
+        {
+            if (codec is null)
+            {
+                return ImageInspection.Refused(Damaged().Refusal!.Reason, Damaged().Refusal!.Message);
+            }
+
+            width = codec.Info.Width;
+            height = codec.Info.Height;
+        }
+
+        if (!ImageLimits.AllowsDimensions(width, height))
+        {
+            return ImageInspection.Refused(
+                ImageRefusalReason.TooManyPixels,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The image is {width} × {height} pixels; at most {ImageLimits.MaxSide} on a side and {ImageLimits.MaxPixels / 1_000_000} megapixels in all are accepted."));
+        }
+
+        var coding = ImageCoding.Read(input, format);
+        if (DecodeCost.Implausible(format, width, height, coding, input.Length) is { } implausible)
+        {
+            return ImageInspection.Refused(ImageRefusalReason.Damaged, implausible);
+        }
+
+        return new ImageInspection(format, width, height, DecodeCost.Bytes(format, width, height, coding, input.Length), null);
+    }
+
+    /// <summary>
+    /// Checks the header (<see cref="Inspect"/>), then decodes fully. An accepted image is
+    /// re-encoded from its pixels (PNG and WebP as PNG, JPEG as JPEG quality 90), so metadata and
+    /// anything after the image data are gone. Bad input is always a refusal, never an exception;
+    /// it throws only when the server itself fails (out of memory, an encoder error). Synchronous
+    /// and CPU-bound: about half a second for a 1280 × 8000 capture. Decoding costs memory (see
+    /// <see cref="ImageInspection.DecodeBytes"/>): callers go through <see cref="ImageDecoder"/>,
+    /// which keeps all decodes at once within a budget.
+    /// </summary>
+    public static SanitizeResult Sanitize(ReadOnlySpan<byte> input)
+    {
+        var inspection = Inspect(input);
+        if (inspection.Refusal is { } refusal)
+        {
+            return SanitizeResult.Refused(refusal.Reason, refusal.Message);
+        }
+
+        var format = inspection.Format;
+        var width = inspection.Width;
+        var height = inspection.Height;
         using var data = SKData.CreateCopy(input);
         using var codec = SKCodec.Create(data);
         if (codec is null)
         {
             return Damaged();
-        }
-
-        // Only the header has been read so far: a decompression bomb is refused here, before
-        // the bitmap it would need is allocated.
-        var width = codec.Info.Width;
-        var height = codec.Info.Height;
-        if (!ImageLimits.AllowsDimensions(width, height))
-        {
-            return SanitizeResult.Refused(
-                ImageRefusalReason.TooManyPixels,
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"The image is {width} × {height} pixels; at most {ImageLimits.MaxSide} on a side and {ImageLimits.MaxPixels / 1_000_000} megapixels in all are accepted."));
         }
 
         // RGBA in sRGB whatever the source: a known byte order for the luminance grid, and colours

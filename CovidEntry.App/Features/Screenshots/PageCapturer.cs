@@ -12,8 +12,15 @@ namespace CovidEntry.App.Features.Screenshots;
 /// again if it went away. Every capture gets a browser context of its own (no cookies, cache or
 /// storage carried over), so captures running at once do not see each other. It tries once:
 /// retrying, judging the shot and limiting how many run at once are the caller's business.
+/// Every request of a capture goes through the <see cref="CaptureProxy"/>, under a session of the
+/// capture's own: a capture during which any request was refused (a non-public address) fails,
+/// naming it, even when the page itself loaded.
 /// </summary>
-public sealed partial class PageCapturer(IOptions<ScreenshotSettings> settings, ILogger<PageCapturer> logger) : IAsyncDisposable
+public sealed partial class PageCapturer(
+    IOptions<ScreenshotSettings> settings,
+    CaptureProxy proxy,
+    CaptureTargets targets,
+    ILogger<PageCapturer> logger) : IAsyncDisposable
 {
     /// <summary>
     /// Playwright's per-step timeouts end at the deadline and say which step was slow; this much
@@ -65,11 +72,16 @@ public sealed partial class PageCapturer(IOptions<ScreenshotSettings> settings, 
 
         using var expired = new CancellationTokenSource(timeout);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, expired.Token);
+        using var session = proxy.OpenSession();
+        attempt.Session = session;
         try
         {
+            // The address itself first, for a clear sentence before any browser is involved; the
+            // proxy checks it again (and everything else) when the browser asks for it.
+            await CheckAddressAsync(attempt, stop.Token);
             var browser = await StartedBrowserAsync(attempt, stop.Token);
             attempt.Step = Step.Opening;
-            var context = await NewContextAsync(browser, recipe, stop.Token);
+            var context = await NewContextAsync(browser, recipe, session, stop.Token);
             using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             abandon.CancelAfter((attempt.Remaining > TimeSpan.Zero ? attempt.Remaining : TimeSpan.Zero) + Grace);
             var abandoning = abandon.Token.Register(() =>
@@ -79,7 +91,8 @@ public sealed partial class PageCapturer(IOptions<ScreenshotSettings> settings, 
             });
             try
             {
-                return await ShootAsync(context, attempt, stop.Token);
+                var shot = await ShootAsync(context, attempt, stop.Token);
+                return attempt.Refused() is { } refused ? throw refused : shot;
             }
             finally
             {
@@ -92,9 +105,18 @@ public sealed partial class PageCapturer(IOptions<ScreenshotSettings> settings, 
                 }
             }
         }
+        catch (CaptureFailedException e) when (!e.Refused && attempt.Refused() is { } refused)
+        {
+            // A page that failed because something it asked for was refused: the refusal is the news.
+            throw refused;
+        }
         catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or PlaywrightException or TimeoutException)
         {
             throw new OperationCanceledException("The capture was cancelled.", e, cancellationToken);
+        }
+        catch (Exception e) when (attempt.Refused() is { } refused && e is TimeoutException or OperationCanceledException or PlaywrightException)
+        {
+            throw new CaptureFailedException(refused.Message, refused.HttpStatus, refused.FinalUrl, refused.Title, refused.Duration, e, refused: true);
         }
         // Playwright reports its own timeouts as System.TimeoutException.
         catch (Exception e) when (e is TimeoutException
@@ -162,9 +184,17 @@ public sealed partial class PageCapturer(IOptions<ScreenshotSettings> settings, 
         });
         attempt.HttpStatus = response?.Status;
         attempt.Title = await page.TitleAsync();
+        if (attempt.Refused() is { } refused)
+        {
+            throw refused;
+        }
+
         if (response is { Status: >= 400 })
         {
-            throw attempt.Fail($"The page answered {response.Status} {ReasonPhrase(response)}.");
+            // The proxy answers 502 for a site it could not reach: say why, not "Bad Gateway".
+            throw attempt.Fail(attempt.Unreachable() is { } why
+                ? $"The page could not be reached: {why}."
+                : $"The page answered {response.Status} {ReasonPhrase(response)}.");
         }
 
         if (recipe.WaitForSelector is { Length: > 0 } awaited)
@@ -239,6 +269,21 @@ public sealed partial class PageCapturer(IOptions<ScreenshotSettings> settings, 
         return new PageShot(png, attempt.HttpStatus, page.Url, attempt.Title, attempt.Elapsed);
     }
 
+    private async Task CheckAddressAsync(Attempt attempt, CancellationToken stop)
+    {
+        var url = new Uri(attempt.Recipe.Url);
+        var check = await targets.CheckAsync(url.Host, stop);
+        if (check.Outcome == TargetCheckOutcome.Refused)
+        {
+            throw attempt.Fail(CaptureTargets.RefusedSentence(url.AbsoluteUri, check.Reason!), refused: true);
+        }
+
+        if (check.Outcome == TargetCheckOutcome.Unresolved)
+        {
+            throw attempt.Fail($"The page could not be reached: {check.Reason}.");
+        }
+    }
+
     private static string? Problem(CaptureRecipe recipe)
     {
         if (!Uri.TryCreate(recipe.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
@@ -266,7 +311,7 @@ public sealed partial class PageCapturer(IOptions<ScreenshotSettings> settings, 
         }
         catch (Exception e) when (e is not OperationCanceledException and not ObjectDisposedException)
         {
-            var reason = e is InvalidOperationException ? e.Message : $"Chromium could not be started: {FirstLine(e.Message)}.";
+            var reason = e is InvalidOperationException ? e.Message : ChromiumBrowser.WhyNotStarted(e.Message, settings.Value);
             throw attempt.Fail(reason, e);
         }
     }
@@ -307,7 +352,7 @@ public sealed partial class PageCapturer(IOptions<ScreenshotSettings> settings, 
         var playwright = await Playwright.CreateAsync();
         try
         {
-            var browser = await ChromiumBrowser.LaunchAsync(playwright, settings.Value.ChromiumPath);
+            var browser = await ChromiumBrowser.LaunchForCapturesAsync(playwright, settings.Value, proxy.Address);
             logger.LogInformation("Started Chromium {Version} for screenshots.", browser.Version);
             return new Launched(playwright, browser);
         }
@@ -333,11 +378,20 @@ public sealed partial class PageCapturer(IOptions<ScreenshotSettings> settings, 
     }
 
     /// <summary>A context of its own, so no cookie, cache or storage passes from one capture to the next.</summary>
-    private async Task<IBrowserContext> NewContextAsync(IBrowser browser, CaptureRecipe recipe, CancellationToken stop)
+    private async Task<IBrowserContext> NewContextAsync(IBrowser browser, CaptureRecipe recipe, ProxySession session, CancellationToken stop)
     {
         var opening = browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = recipe.ViewportWidth, Height = recipe.ViewportHeight },
+
+            // The capture's own credential: the proxy knows whose requests it refuses, and the
+            // browser-wide proxy (no credential) lets nothing else through.
+            Proxy = new Proxy { Server = proxy.Address, Bypass = "<-loopback>", Username = session.User, Password = session.Password },
+
+            // A service worker's requests would go through the proxy as well; blocked anyway, so the
+            // page's requests are all the page's own.
+            ServiceWorkers = ServiceWorkerPolicy.Block,
+            AcceptDownloads = false,
         });
         try
         {
@@ -446,8 +500,21 @@ public sealed partial class PageCapturer(IOptions<ScreenshotSettings> settings, 
             Selector = selector;
         }
 
-        public CaptureFailedException Fail(string sentence, Exception? inner = null) =>
-            new(sentence, HttpStatus, FinalUrl(), Title, Elapsed, inner);
+        public ProxySession? Session { get; set; }
+
+        public CaptureFailedException Fail(string sentence, Exception? inner = null, bool refused = false) =>
+            new(sentence, HttpStatus, FinalUrl(), Title, Elapsed, inner, refused);
+
+        /// <summary>The failure to report when the proxy refused something this capture asked for.</summary>
+        public CaptureFailedException? Refused() =>
+            Session?.Refusals is [var first, ..] ? Fail(first, refused: true) : null;
+
+        /// <summary>Why the page's own address could not be reached, when the proxy knows.</summary>
+        public string? Unreachable()
+        {
+            var url = new Uri(Recipe.Url);
+            return Session?.WhyUnreachable(url.Host, url.Port);
+        }
 
         public string TimedOut()
         {
@@ -479,6 +546,7 @@ public sealed partial class PageCapturer(IOptions<ScreenshotSettings> settings, 
             return Step switch
             {
                 Step.Starting or Step.Opening => $"Chromium could not open a tab: {reason}.",
+                Step.Loading when Unreachable() is { } why => $"The page could not be reached: {why}.",
                 Step.Loading when NetworkError().Match(e.Message) is { Success: true } error =>
                     $"The page could not be reached ({error.Value}).",
                 Step.Loading => $"The page could not be loaded: {reason}.",

@@ -26,6 +26,9 @@ public enum ImageRefusalReason
     NotAnImage,
     TooManyPixels,
     Damaged,
+
+    /// <summary>Decoding it would need more memory than the server sets aside for images, or it is busy with others.</summary>
+    OverBudget,
 }
 
 /// <summary>Why an upload was refused: a reason to branch or log on, and a sentence for the volunteer.</summary>
@@ -50,4 +53,13 @@ public sealed record SanitizeResult
     public static SanitizeResult Accepted(SanitizedImage image) => new(image, null);
 
     public static SanitizeResult Refused(ImageRefusalReason reason, string message) => new(null, new ImageRefusal(reason, message));
+}
+
+/// <summary>
+/// What an image's header says, read without decoding a pixel: its format and size and the
+/// memory decoding it will take, or why it is refused already.
+/// </summary>
+public sealed record ImageInspection(ImageFormat Format, int Width, int Height, long DecodeBytes, ImageRefusal? Refusal)
+{
+    public static ImageInspection Refused(ImageRefusalReason reason, string message) => new(default, 0, 0, 0, new ImageRefusal(reason, message));
 }

@@ -8,7 +8,10 @@ namespace CovidEntry.App.Features.Screenshots;
 
 /// <summary>
 /// The public side of screenshots: the images themselves (by content hash, so they never change
-/// and cache forever) and each jurisdiction's archive as JSON.
+/// and cache forever) and each jurisdiction's archive as JSON. The public gets only the
+/// screenshots that are public (<see cref="ScreenshotVisibility"/>); anything else is a 404, the
+/// same as a hash nobody stored. The staff, signed in, get every image, marked private so no
+/// shared cache keeps it for the next visitor.
 /// </summary>
 public static class ScreenshotEndpoints
 {
@@ -36,7 +39,7 @@ public static class ScreenshotEndpoints
         images.MapGet($"/{{sha256:regex({HashPattern})}}", (string sha256, HttpContext http, IDbContextFactory<CovidEntryDbContext> dbFactory, CancellationToken ct) =>
                 ImageAsync(sha256, thumbnail: false, http, dbFactory, ct))
             .WithName("ScreenshotImage")
-            .WithSummary("A screenshot image by the SHA-256 of its bytes.");
+            .WithSummary("A public screenshot (cited by a published value or approved by a lead) by the SHA-256 of its bytes.");
         images.MapGet($"/{{sha256:regex({HashPattern})}}/thumbnail", (string sha256, HttpContext http, IDbContextFactory<CovidEntryDbContext> dbFactory, CancellationToken ct) =>
                 ImageAsync(sha256, thumbnail: true, http, dbFactory, ct))
             .WithName("ScreenshotThumbnail")
@@ -46,27 +49,35 @@ public static class ScreenshotEndpoints
             .AllowAnonymous()
             .WithTags("v2 files")
             .WithName("ScreenshotArchive")
-            .WithSummary($"A jurisdiction's screenshots, newest first, {ArchivePageSize} per page (?page=1, 2, …): time, source label, size, SHA-256 and image links.");
+            .WithSummary($"A jurisdiction's public screenshots, newest first, {ArchivePageSize} per page (?page=1, 2, …): time, source label, size, SHA-256 and image links.");
     }
 
     private static async Task<IResult> ImageAsync(string sha256, bool thumbnail, HttpContext http, IDbContextFactory<CovidEntryDbContext> dbFactory, CancellationToken ct)
     {
-        var etag = new EntityTagHeaderValue($"\"{sha256}{(thumbnail ? "-t" : "")}\"");
-        http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
         http.Response.Headers.XContentTypeOptions = "nosniff";
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var screenshots = db.Screenshots.Where(s => s.Sha256 == sha256);
+        var isPublic = await screenshots.PublicOnly(db).AnyAsync(ct);
+        if (!isPublic && !(ScreenshotVisibility.IsStaff(http.User) && await screenshots.AnyAsync(ct)))
+        {
+            // Not cached: a screenshot the public may not see yet may become public when it is cited or approved.
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.Problem("There is no screenshot with that hash.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        // The bytes never change; who may see them does, once, from the staff to everyone.
+        http.Response.Headers.CacheControl = isPublic ? "public, max-age=31536000, immutable" : "private, max-age=31536000, immutable";
+        var etag = new EntityTagHeaderValue($"\"{sha256}{(thumbnail ? "-t" : "")}\"");
         if (http.Request.Headers.IfNoneMatch.Any(value => value == etag.ToString()))
         {
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.ImageBlobs.AsNoTracking().Where(b => b.Sha256 == sha256);
         var image = thumbnail
-            ? await query.Select(b => new { Bytes = b.Thumbnail, Type = b.ThumbnailContentType }).SingleOrDefaultAsync(ct)
-            : await query.Select(b => new { Bytes = b.Content, Type = b.ContentType }).SingleOrDefaultAsync(ct);
-        return image is null
-            ? Results.Problem("There is no screenshot with that hash.", statusCode: StatusCodes.Status404NotFound)
-            : Results.File(image.Bytes, image.Type, entityTag: etag);
+            ? await query.Select(b => new { Bytes = b.Thumbnail, Type = b.ThumbnailContentType }).SingleAsync(ct)
+            : await query.Select(b => new { Bytes = b.Content, Type = b.ContentType }).SingleAsync(ct);
+        return Results.File(image.Bytes, image.Type, entityTag: etag);
     }
 
     private static async Task<IResult> ArchiveAsync(string code, [FromQuery] string? page, ScreenshotService screenshots,
@@ -86,7 +97,8 @@ public static class ScreenshotEndpoints
             }
         }
 
-        var items = await screenshots.ArchiveAsync(state, (number - 1) * ArchivePageSize, ArchivePageSize, ct);
+        // The public file lists what the public may see, whoever asks for it.
+        var items = await screenshots.ArchiveAsync(state, (number - 1) * ArchivePageSize, ArchivePageSize, publicOnly: true, ct);
         return Results.Json(new
         {
             state,

@@ -18,7 +18,8 @@ public sealed record ScreenshotView(
     long ByteCount,
     int Width,
     int Height,
-    string ContentType)
+    string ContentType,
+    bool IsPublic)
 {
     public string ImageUrl => ScreenshotEndpoints.ImagePath(Sha256);
     public string ThumbnailUrl => ScreenshotEndpoints.ThumbnailPath(Sha256);
@@ -38,6 +39,8 @@ public sealed record CaptureInProgress(Guid JobId, string SourceLabel, CaptureJo
 public sealed class ScreenshotService(
     IDbContextFactory<CovidEntryDbContext> dbFactory,
     ScreenshotStore store,
+    ImageDecoder decoder,
+    UploadRateLimit uploads,
     CaptureWorker worker,
     TimeProvider clock,
     ILogger<ScreenshotService> logger)
@@ -53,7 +56,7 @@ public sealed class ScreenshotService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var from = DateTime.SpecifyKind(dataDate.AddDays(-1).ToDateTime(TimeOnly.MinValue), DateTimeKind.Utc);
-        return await Views(db.Screenshots.Where(s => s.JurisdictionCode == code && s.TakenAtUtc >= from)
+        return await Views(db, db.Screenshots.Where(s => s.JurisdictionCode == code && s.TakenAtUtc >= from)
             .OrderByDescending(s => s.TakenAtUtc).Take(ViewerLimit)).ToListAsync(cancellationToken);
     }
 
@@ -61,15 +64,23 @@ public sealed class ScreenshotService(
     {
         var list = ids.Distinct().ToList();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await Views(db.Screenshots.Where(s => list.Contains(s.Id))).ToListAsync(cancellationToken);
+        return await Views(db, db.Screenshots.Where(s => list.Contains(s.Id))).ToListAsync(cancellationToken);
     }
 
-    /// <summary>A jurisdiction's archive, newest first, a page at a time.</summary>
-    public async Task<IReadOnlyList<ScreenshotView>> ArchiveAsync(string code, int skip, int take, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A jurisdiction's archive, newest first, a page at a time: for the public only the screenshots
+    /// that are public (<see cref="ScreenshotVisibility"/>), for the staff all of them.
+    /// </summary>
+    public async Task<IReadOnlyList<ScreenshotView>> ArchiveAsync(string code, int skip, int take, bool publicOnly, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await Views(db.Screenshots.Where(s => s.JurisdictionCode == code)
-            .OrderByDescending(s => s.TakenAtUtc).Skip(skip).Take(take)).ToListAsync(cancellationToken);
+        var screenshots = db.Screenshots.Where(s => s.JurisdictionCode == code);
+        if (publicOnly)
+        {
+            screenshots = screenshots.PublicOnly(db);
+        }
+
+        return await Views(db, screenshots.OrderByDescending(s => s.TakenAtUtc).Skip(skip).Take(take)).ToListAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<SourceChoice>> SourcesAsync(string code, CancellationToken cancellationToken = default)
@@ -117,12 +128,13 @@ public sealed class ScreenshotService(
     /// <summary>
     /// Stores an image a volunteer uploaded or pasted for one of the jurisdiction's sources.
     /// Anything that is not a readable PNG, JPEG or WebP within the limits is refused with a
-    /// sentence, and nothing is stored.
+    /// sentence, and nothing is stored; so is an upload past the person's limit per minute, or one
+    /// the server has no memory to decode just now.
     /// </summary>
     public async Task<ScreenshotView> UploadAsync(string code, int sourceId, byte[] bytes, ScreenshotOrigin origin, string userId, CancellationToken cancellationToken = default)
     {
-        // Decoding and re-encoding is CPU work of up to a second: not on the circuit's thread.
-        var image = await Task.Run(() => ScreenshotStore.Prepare(bytes), cancellationToken);
+        uploads.Take(userId);
+        var image = await decoder.PrepareAsync(bytes, cancellationToken);
 
         // A code that cannot be a jurisdiction's is refused before the query: PostgreSQL fails on a NUL
         // in a parameter, and that failure would reach the page as an error instead of a sentence.
@@ -145,7 +157,40 @@ public sealed class ScreenshotService(
         return (await ByIdsAsync([screenshot.Id], cancellationToken)).Single();
     }
 
-    internal static IQueryable<ScreenshotView> Views(IQueryable<Screenshot> screenshots) =>
+    internal static IQueryable<ScreenshotView> Views(CovidEntryDbContext db, IQueryable<Screenshot> screenshots) =>
         screenshots.Select(s => new ScreenshotView(s.Id, s.JurisdictionCode, s.SourceId, s.SourceLabel, s.Origin, s.TakenAtUtc,
-            s.FirstSeenAtUtc, s.Sha256, s.ByteCount, s.Width, s.Height, s.ContentType));
+            s.FirstSeenAtUtc, s.Sha256, s.ByteCount, s.Width, s.Height, s.ContentType,
+            db.ValueVersions.Any(v => v.ScreenshotId == s.Id) || db.ScreenshotApprovals.Any(a => a.ScreenshotId == s.Id)));
+
+    /// <summary>
+    /// Makes a screenshot public on a lead's word (an upload nobody has cited yet, say). Recorded
+    /// as an approval row of its own, through the DbContext, so the audit trail has who and when;
+    /// approving one that is already approved changes nothing.
+    /// </summary>
+    public async Task ApproveAsync(Guid screenshotId, string leadUserId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.Screenshots.AnyAsync(s => s.Id == screenshotId, cancellationToken))
+        {
+            throw new DomainException("That screenshot does not exist.");
+        }
+
+        if (await db.ScreenshotApprovals.AnyAsync(a => a.ScreenshotId == screenshotId, cancellationToken))
+        {
+            return;
+        }
+
+        db.ScreenshotApprovals.Add(ScreenshotApproval.Approve(screenshotId, leadUserId, clock.GetUtcNow().UtcDateTime));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            // Another lead approved it a moment ago: it is public either way.
+            return;
+        }
+
+        logger.LogInformation("Screenshot {ScreenshotId} approved for the public by {UserId}", screenshotId, leadUserId);
+    }
 }

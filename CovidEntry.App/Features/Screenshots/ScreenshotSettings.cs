@@ -31,6 +31,33 @@ public sealed class ScreenshotSettings
 
     public TimeSpan PollInterval => TimeSpan.FromSeconds(PollSeconds);
 
+    /// <summary>
+    /// Lets captures reach loopback, private and every other non-public address. Off: a source
+    /// page, its redirects and everything it loads must be on the public internet. Only for tests
+    /// (their pages are served on loopback) and for a closed network whose every host may be shown.
+    /// </summary>
+    public bool AllowPrivateTargets { get; set; }
+
+    /// <summary>
+    /// The unprivileged account Chromium runs as when the app runs as root (Chromium's sandbox
+    /// does not start as root); created by run.sh, test.sh and the image.
+    /// </summary>
+    public string ChromiumUser { get; set; } = "covidentry-capture";
+
+    /// <summary>Memory all image decodes at once may use (uploads and captures together), in MB.</summary>
+    public int DecodeMemoryMegabytes { get; set; } = 512;
+
+    /// <summary>Images decoded at once; more wait for a turn.</summary>
+    public int MaxConcurrentDecodes { get; set; } = 2;
+
+    /// <summary>How long an image waits for memory or a turn before it is refused as "busy".</summary>
+    public double DecodeWaitSeconds { get; set; } = 10;
+
+    public TimeSpan DecodeWait => TimeSpan.FromSeconds(DecodeWaitSeconds);
+
+    /// <summary>Images one person may upload or paste in a minute (on one instance); more are refused until the minute is over.</summary>
+    public int UploadsPerMinute { get; set; } = 20;
+
     /// <summary>How long a job taken by an instance is left alone by the others (a stopped instance's job is retaken after it).</summary>
     public TimeSpan Lease => CaptureTimeout * MaxTries + RetryDelay * Math.Pow(2, MaxTries) + TimeSpan.FromMinutes(1);
 }

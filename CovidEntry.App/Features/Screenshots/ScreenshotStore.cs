@@ -9,20 +9,11 @@ using Microsoft.EntityFrameworkCore;
 namespace CovidEntry.App.Features.Screenshots;
 
 /// <summary>
-/// Keeps images content-addressed: checked and re-encoded first (<see cref="ImageSanitizer"/>),
+/// Keeps images content-addressed: checked and re-encoded first (<see cref="ImageDecoder"/>),
 /// then stored once under the SHA-256 of the stored bytes, with its thumbnail.
 /// </summary>
 public sealed class ScreenshotStore(TimeProvider clock)
 {
-    /// <summary>Checks and re-encodes an image; a refusal is a sentence for the person who gave it.</summary>
-    public static SanitizedImage Prepare(byte[] bytes) =>
-        ImageSanitizer.Sanitize(bytes) switch
-        {
-            { Image: { } image } => image,
-            { Refusal: { } refusal } => throw new DomainException(refusal.Message),
-            _ => throw new DomainException("The image could not be read."),
-        };
-
     /// <summary>
     /// Stores the image's bytes unless the same bytes are stored already, inside the caller's
     /// transaction. Identical images share one row; two stores of the same image at once are fine.

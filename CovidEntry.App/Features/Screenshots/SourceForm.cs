@@ -71,12 +71,31 @@ public sealed class SourceForm
 
 public sealed class SourceFormValidator : MudFluentValidator<SourceForm>
 {
-    public SourceFormValidator()
+    public SourceFormValidator(CaptureTargets targets)
     {
         RuleFor(f => f.Label).NotEmpty().WithMessage("Give the source a label, such as \"Primary\" or \"Dashboard\".")
             .MaximumLength(JurisdictionSource.LabelMaxLength).WithMessage($"A label can be at most {JurisdictionSource.LabelMaxLength} characters.");
         RuleFor(f => f.Url).Must(BeAWebAddress).WithMessage("Enter the page's address, starting with http:// or https://.")
-            .MaximumLength(JurisdictionSource.UrlMaxLength).WithMessage($"An address can be at most {JurisdictionSource.UrlMaxLength} characters.");
+            .MaximumLength(JurisdictionSource.UrlMaxLength).WithMessage($"An address can be at most {JurisdictionSource.UrlMaxLength} characters.")
+            .CustomAsync(async (url, context, cancellationToken) =>
+            {
+                // Checked now for a clear message here; the capture proxy checks again at every
+                // request, since what a name resolves to can change after it was saved.
+                if (!BeAWebAddress(url))
+                {
+                    return;
+                }
+
+                var check = await targets.CheckAsync(new Uri(url!.Trim()).Host, cancellationToken);
+                if (check.Outcome == TargetCheckOutcome.Refused)
+                {
+                    context.AddFailure($"Captures only reach public internet addresses: {check.Explanation}. Give the page's public address.");
+                }
+                else if (check.Outcome == TargetCheckOutcome.Unresolved)
+                {
+                    context.AddFailure($"This address cannot be captured: {check.Explanation}. Check it in a browser.");
+                }
+            });
         RuleFor(f => f.ViewportWidth).InclusiveBetween(CaptureSettings.MinViewport, CaptureSettings.MaxViewportWidth)
             .WithMessage($"The window width must be between {CaptureSettings.MinViewport} and {CaptureSettings.MaxViewportWidth} pixels.");
         RuleFor(f => f.ViewportHeight).InclusiveBetween(CaptureSettings.MinViewport, CaptureSettings.MaxViewportHeight)
