@@ -20,7 +20,7 @@ public static class DatabaseRoles
     private static readonly Type[] AppendOnly =
     [
         typeof(ValueVersion), typeof(AuditEvent), typeof(AuditLink), typeof(SnapshotFile),
-        typeof(Screenshot), typeof(Features.Screenshots.ImageBlob), typeof(DataProtectionKey),
+        typeof(Screenshot), typeof(ScreenshotApproval), typeof(Features.Screenshots.ImageBlob), typeof(DataProtectionKey),
     ];
 
     /// <summary>Rows the app updates while they are being made but never removes.</summary>

@@ -43,6 +43,7 @@ public class DatabaseRoleTests : IAsyncLifetime
         { "remove a snapshot", "DELETE FROM \"Snapshots\"" },
         { "change a screenshot", "UPDATE \"Screenshots\" SET \"SourceLabel\" = 'x'" },
         { "remove an image", "DELETE FROM \"ImageBlobs\"" },
+        { "withdraw a screenshot's approval", "DELETE FROM \"ScreenshotApprovals\"" },
         { "replace a sign-in key", "UPDATE \"DataProtectionKeys\" SET \"Xml\" = '<key/>'" },
         { "remove the sign-in keys", "DELETE FROM \"DataProtectionKeys\"" },
         { "fake the schema's history", "DELETE FROM \"__EFMigrationsHistory\"" },
