@@ -24,6 +24,7 @@ builder.AddCovidEntry();
 
 var app = builder.Build();
 
+app.UseCookieSecurity();
 app.UseSecurityHeaders();
 if (app.Environment.IsDevelopment())
 {
@@ -37,8 +38,9 @@ else
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAuditActor();
-app.UseAccountProtection();
+app.UseBlazorHubOrigin();
 app.UseAntiforgery();
+app.UseAccountProtection();
 
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

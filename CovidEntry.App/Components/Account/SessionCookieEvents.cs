@@ -43,12 +43,19 @@ public sealed class SessionCookieEvents(
         }
 
         var userId = context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
+        var session = context.Principal?.FindFirst(SignInSessionStore.SessionClaim)?.Value;
         await SecurityStampValidator.ValidatePrincipalAsync(context);
 
-        // The stamp check may have replaced the principal with one rebuilt from the database.
+        // The stamp check may have replaced the principal with one rebuilt from the database, which
+        // knows neither when the session started nor which server-side session it is.
         if (context.Principal is { } principal)
         {
             SessionLifetime.Stamp(principal, signedInAt!.Value);
+            if (session is not null && !principal.HasClaim(c => c.Type == SignInSessionStore.SessionClaim)
+                && principal.Identity is System.Security.Claims.ClaimsIdentity identity)
+            {
+                identity.AddClaim(new System.Security.Claims.Claim(SignInSessionStore.SessionClaim, session));
+            }
         }
         else
         {
