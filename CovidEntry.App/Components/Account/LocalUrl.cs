@@ -32,28 +32,32 @@ public static class LocalUrl
             }
         }
 
+        var app = new Uri(baseUri, UriKind.Absolute);
         if (candidate[0] == '/')
         {
-            return Local(candidate);
+            // Resolved as the browser will, dot segments and all: /work/..//host must not become //host.
+            return candidate.Length > 1 && candidate[1] == '/' ? "/"
+                : Uri.TryCreate(app, candidate, out var path) && SameOrigin(path, app) ? Local(path.PathAndQuery + path.Fragment) : "/";
         }
 
-        var app = new Uri(baseUri, UriKind.Absolute);
         if (HasScheme(candidate))
         {
             return Uri.TryCreate(candidate, UriKind.Absolute, out var absolute)
                 && (absolute.Scheme == Uri.UriSchemeHttp || absolute.Scheme == Uri.UriSchemeHttps)
-                && string.Equals(absolute.GetLeftPart(UriPartial.Authority), app.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase)
+                && SameOrigin(absolute, app)
                 && string.IsNullOrEmpty(absolute.UserInfo)
                     ? Local(absolute.PathAndQuery + absolute.Fragment)
                     : "/";
         }
 
         // Relative to the app's base, as the Identity pages write their own links ("Account/Login").
-        return Uri.TryCreate(app, candidate, out var resolved)
-            && string.Equals(resolved.GetLeftPart(UriPartial.Authority), app.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase)
-                ? Local(resolved.PathAndQuery + resolved.Fragment)
-                : "/";
+        return Uri.TryCreate(app, candidate, out var resolved) && SameOrigin(resolved, app)
+            ? Local(resolved.PathAndQuery + resolved.Fragment)
+            : "/";
     }
+
+    private static bool SameOrigin(Uri uri, Uri app) =>
+        string.Equals(uri.GetLeftPart(UriPartial.Authority), app.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A path that a browser reads as this host's: one slash first, never two (//host is another site).</summary>
     private static string Local(string path) => path.StartsWith('/') && !path.StartsWith("//", StringComparison.Ordinal) ? path : "/";

@@ -30,6 +30,14 @@ public sealed class SessionCookieEvents(
         return base.SigningIn(context);
     }
 
+    /// <summary>
+    /// The cookie handler would send someone to a <c>ReturnUrl</c> from the query string after signing
+    /// in or out on the login and logout paths, checking only that it starts with one slash (a path
+    /// with a character Kestrel cannot write into a header was a 500). The pages redirect themselves,
+    /// through <see cref="LocalUrl"/>; the handler does not.
+    /// </summary>
+    public override Task RedirectToReturnUrl(RedirectContext<CookieAuthenticationOptions> context) => Task.CompletedTask;
+
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
         var signedInAt = SessionLifetime.Parse(context.Properties.GetString(SessionLifetime.SignedInAtItem));

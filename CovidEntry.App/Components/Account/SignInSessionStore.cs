@@ -31,6 +31,11 @@ public sealed class SignInSessionStore(
     /// </summary>
     public const string SessionClaim = "covidentry:session";
 
+    private const string ReplacedSessionItem = "CovidEntry.ReplacedSession";
+
+    /// <summary>The pages where someone signs in (password, authenticator code, recovery code, passkey).</summary>
+    private static readonly PathString[] SignInPages = ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode"];
+
     /// <summary>A session whose ticket states no expiry (none does today) lasts at most this long.</summary>
     private static readonly TimeSpan FallbackLifetime = TimeSpan.FromHours(12);
 
@@ -76,6 +81,29 @@ public sealed class SignInSessionStore(
     }
 
     public Task<AuthenticationTicket?> RetrieveAsync(string key) => RetrieveAsync(key, CancellationToken.None);
+
+    /// <summary>
+    /// On the sign-in pages an existing session is not read: the cookie handler would otherwise
+    /// sign the new person in under the same session key, so whoever planted or copied that cookie
+    /// would share the new sign-in (session fixation). Read as signed out there, the sign-in makes
+    /// a new session, and the old one is ended once the sign-in succeeds (<see cref="ReplacedSession"/>).
+    /// </summary>
+    public Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        if (IsSignInPage(httpContext.Request.Path))
+        {
+            httpContext.Items[ReplacedSessionItem] = key;
+            return Task.FromResult<AuthenticationTicket?>(null);
+        }
+
+        return RetrieveAsync(key, cancellationToken);
+    }
+
+    /// <summary>The session a sign-in page's request came with (read as signed out), to end once the new one is made.</summary>
+    public static string? ReplacedSession(HttpContext httpContext) => httpContext.Items[ReplacedSessionItem] as string;
+
+    public static bool IsSignInPage(PathString path) =>
+        SignInPages.Any(page => path.Equals(page, StringComparison.OrdinalIgnoreCase));
 
     public async Task<AuthenticationTicket?> RetrieveAsync(string key, CancellationToken cancellationToken)
     {

@@ -28,6 +28,7 @@ public sealed class AuditingSignInManager(
     IDbContextFactory<CovidEntryDbContext> dbFactory,
     SignInThrottle throttle,
     SignInDevices devices,
+    SignInSessionStore sessions,
     MeteredPasswordHasher hasher)
     : SignInManager<ApplicationUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
@@ -111,6 +112,13 @@ public sealed class AuditingSignInManager(
     {
         await base.SignInWithClaimsAsync(user, authenticationProperties, additionalClaims);
         devices.Issue(Context, AccountKeyOf(user));
+
+        // Signing in again in the same browser ends the session it had (and its open pages).
+        if (SignInSessionStore.ReplacedSession(Context) is { } previous)
+        {
+            await sessions.RemoveAsync(previous, Context.RequestAborted);
+        }
+
         await RecordAsync(AuditAction.SignIn, user.Id, user.UserName, user.Id, []);
     }
 
