@@ -4,7 +4,7 @@
 #   docker build -t covidentry .
 #   docker run --rm -e ConnectionStrings__Default="Host=db;Database=covidentry;Username=covidentry;Password=..." \
 #       covidentry migrate                    # apply migrations and seeds once per release
-#   docker run -p 8080:8080 -e ConnectionStrings__Default="..." covidentry
+#   docker run -p 8080:8080 -e ConnectionStrings__Default="..." -e AllowedHosts="covidentry.example.org" covidentry
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -23,8 +23,11 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app ./
+# AllowedHosts: the host names the app answers (any other Host header gets 400). Loopback here, so
+# the image works on the machine it runs on; a deployment sets its public name(s). "*" is refused.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     ASPNETCORE_ENVIRONMENT=Production \
+    AllowedHosts="localhost;127.0.0.1;[::1]" \
     Database__PrivateCluster=false \
     Database__MigrateOnStartup=false \
     Screenshots__ChromiumPath=/usr/bin/chromium \

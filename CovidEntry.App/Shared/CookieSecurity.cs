@@ -18,9 +18,10 @@ public static class CookieSecurity
 
         // Sign-in, two-factor, "remember this machine" and external cookies alike.
         builder.Services.ConfigureAll<CookieAuthenticationOptions>(options => options.Cookie.SecurePolicy = policy);
-        builder.Services.AddAntiforgery(options => options.Cookie.SecurePolicy = policy);
 
-        // And any cookie set by hand, present or future (the cookie policy rewrites each one).
+        // And every other cookie, present or future (the cookie policy rewrites each one as it is
+        // set): the antiforgery cookie among them, whose own Always setting would refuse to make
+        // tokens at all over plain HTTP, even on loopback.
         builder.Services.Configure<CookiePolicyOptions>(options => options.Secure = policy);
     }
 
