@@ -29,7 +29,7 @@ public static class CookieSecurity
 
     /// <summary>Whether a cookie set now, by hand, must be Secure.</summary>
     public static bool Secure(HttpContext context) =>
-        context.Request.IsHttps || context.RequestServices.GetService<SecureCookies>()?.Policy == CookieSecurePolicy.Always;
+        context.Request.IsHttps || context.RequestServices?.GetService<SecureCookies>()?.Policy == CookieSecurePolicy.Always;
 
     public sealed record SecureCookies(CookieSecurePolicy Policy);
 }
