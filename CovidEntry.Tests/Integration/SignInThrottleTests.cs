@@ -228,6 +228,32 @@ public sealed partial class SignInThrottleTests(ThrottledRunningApp app) : IClas
         Assert.Null(visitor.SignInCookieValue);
     }
 
+    [Fact]
+    public async Task GuessingTheCurrentPasswordFromASessionLeftOpenIsThrottledToo()
+    {
+        var email = await app.CreatePersonAsync("Olly Open", Roles.Volunteer);
+        using var leftOpen = app.NewClient("198.51.100.80");
+        Assert.Equal(HttpStatusCode.Redirect, (await leftOpen.SignInAsync(email, RunningApp.Password)).StatusCode);
+
+        for (var i = 1; i <= ThrottledRunningApp.FreeFailures; i++)
+        {
+            var wrong = await leftOpen.PostFormAsync("Account/Manage/ChangePassword", "change-password", NewPassword($"guessed current {i}"));
+            Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+            Assert.Contains("Incorrect password", await wrong.Content.ReadAsStringAsync());
+        }
+
+        await AssertThrottledAsync(
+            await leftOpen.PostFormAsync("Account/Manage/ChangePassword", "change-password", NewPassword(RunningApp.Password)), "for this account");
+        Assert.True(await app.WithUsersAsync(async users => await users.CheckPasswordAsync((await users.FindByEmailAsync(email))!, RunningApp.Password)));
+
+        static Dictionary<string, string> NewPassword(string current) => new()
+        {
+            ["Input.OldPassword"] = current,
+            ["Input.NewPassword"] = "a brand new passphrase",
+            ["Input.ConfirmPassword"] = "a brand new passphrase",
+        };
+    }
+
     /// <summary>Signs in with the password of a person with two-factor sign-in; returns the two-factor page it is sent to.</summary>
     private static async Task<string> PasswordStepAsync(AccountClient visitor, string email)
     {
