@@ -8,7 +8,7 @@
 #       -e ConnectionStrings__Migrations="Host=db;Database=covidentry;Username=covidentry_owner;Password=..." \
 #       covidentry migrate                    # apply migrations, grants and seeds once per release
 #   docker run -p 8080:8080 -v "$PWD/secrets:/run/secrets:ro" -e DataProtection__KeyFile=/run/secrets/data-protection.key \
-#       -e ConnectionStrings__Default="Host=db;...;Username=covidentry_app;..." covidentry
+#       -e ConnectionStrings__Default="Host=db;...;Username=covidentry_app;..." -e AllowedHosts="covidentry.example.org" covidentry
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -32,8 +32,11 @@ RUN apt-get update \
 # the seccomp profile the container needs.
 WORKDIR /app
 COPY --from=build /app ./
+# AllowedHosts: the host names the app answers (any other Host header gets 400). Loopback here, so
+# the image works on the machine it runs on; a deployment sets its public name(s). "*" is refused.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     ASPNETCORE_ENVIRONMENT=Production \
+    AllowedHosts="localhost;127.0.0.1;[::1]" \
     Database__PrivateCluster=false \
     Database__MigrateOnStartup=false \
     Screenshots__ChromiumPath=/usr/bin/chromium \

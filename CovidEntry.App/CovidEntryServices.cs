@@ -32,6 +32,7 @@ public static class CovidEntryServices
         builder.Services.AddMudServices();
         builder.AddIdentity();
         builder.AddSecurityHeaders();
+        builder.RequireAllowedHosts();
         builder.AddAccess();
         builder.AddShared();
         builder.AddAdmin();

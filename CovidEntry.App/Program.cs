@@ -28,6 +28,7 @@ try
 
     var app = builder.Build();
 
+    app.UseCookieSecurity();
     app.UseSecurityHeaders();
     if (app.Environment.IsDevelopment())
     {
@@ -41,8 +42,9 @@ try
 
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
     app.UseAuditActor();
-    app.UseAccountProtection();
+    app.UseBlazorHubOrigin();
     app.UseAntiforgery();
+    app.UseAccountProtection();
 
     app.MapStaticAssets();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

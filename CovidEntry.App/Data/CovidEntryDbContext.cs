@@ -39,6 +39,12 @@ public class CovidEntryDbContext(DbContextOptions<CovidEntryDbContext> options)
     public DbSet<AuditLink> AuditChain => Set<AuditLink>();
     public DbSet<SnapshotFile> SnapshotFiles => Set<SnapshotFile>();
 
+    /// <summary>Signed-in sessions, so that signing out ends them on the server (written with SQL by SignInSessionStore).</summary>
+    public DbSet<Components.Account.SignInSession> SignInSessions => Set<Components.Account.SignInSession>();
+
+    /// <summary>Recent failed sign-ins, counted by SignInThrottle (written with SQL).</summary>
+    public DbSet<Components.Account.SignInFailure> SignInFailures => Set<Components.Account.SignInFailure>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

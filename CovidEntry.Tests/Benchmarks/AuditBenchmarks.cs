@@ -55,16 +55,17 @@ public sealed class AuditBenchmarks(ITestOutputHelper output)
             + $"then linked them onto the chain in {linking.Elapsed.TotalSeconds:0.0} s");
 
         var queries = database.Get<AuditQueries>();
-        var all = await queries.PageAsync(new AuditFilter(), null, null);
+        var admin = await database.CreateUserAsync("Ada Admin", CovidEntry.Domain.People.Roles.Admin);
+        var all = await queries.PageAsync(new AuditFilter(), admin, null);
         var middle = all[0].Id / 2;
-        await MeasureAsync("newest page, no filter", () => queries.PageAsync(new AuditFilter(), null, null));
-        await MeasureAsync("page 10,000 deep (keyset)", () => queries.PageAsync(new AuditFilter(), null, middle));
-        await MeasureAsync("one person", () => queries.PageAsync(new AuditFilter { UserId = "user-17" }, null, null));
-        await MeasureAsync("one person, deep", () => queries.PageAsync(new AuditFilter { UserId = "user-17" }, null, middle));
-        await MeasureAsync("one record kind", () => queries.PageAsync(new AuditFilter { EntityType = "PassDrafts" }, null, null));
-        await MeasureAsync("a record's history", () => queries.PageAsync(new AuditFilter { EntityType = "Passes", EntityKey = "00000abc-0000-7000-8000-000000000000" }, null, null));
-        await MeasureAsync("action Delete", () => queries.PageAsync(new AuditFilter { Action = AuditAction.Delete }, null, null));
-        await MeasureAsync("one day", () => queries.PageAsync(new AuditFilter { FromUtc = start.AddDays(100), UntilUtc = start.AddDays(101) }, null, null));
+        await MeasureAsync("newest page, no filter", () => queries.PageAsync(new AuditFilter(), admin, null));
+        await MeasureAsync("page 10,000 deep (keyset)", () => queries.PageAsync(new AuditFilter(), admin, middle));
+        await MeasureAsync("one person", () => queries.PageAsync(new AuditFilter { UserId = "user-17" }, admin, null));
+        await MeasureAsync("one person, deep", () => queries.PageAsync(new AuditFilter { UserId = "user-17" }, admin, middle));
+        await MeasureAsync("one record kind", () => queries.PageAsync(new AuditFilter { EntityType = "PassDrafts" }, admin, null));
+        await MeasureAsync("a record's history", () => queries.PageAsync(new AuditFilter { EntityType = "Passes", EntityKey = "00000abc-0000-7000-8000-000000000000" }, admin, null));
+        await MeasureAsync("action Delete", () => queries.PageAsync(new AuditFilter { Action = AuditAction.Delete }, admin, null));
+        await MeasureAsync("one day", () => queries.PageAsync(new AuditFilter { FromUtc = start.AddDays(100), UntilUtc = start.AddDays(101) }, admin, null));
 
         var verify = Stopwatch.StartNew();
         var result = await database.Get<AuditVerifier>().VerifyAsync();

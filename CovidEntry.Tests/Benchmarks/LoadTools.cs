@@ -17,7 +17,6 @@ public static class LoadTools
     {
         ["Diagnostics__MemoryEndpoint"] = "true",
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["Identity__SignInRateLimit__PermitsPerMinute"] = "1000",
         ["Screenshots__CaptureEnabled"] = "false",
     };
 

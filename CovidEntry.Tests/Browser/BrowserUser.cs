@@ -36,6 +36,9 @@ public sealed class BrowserUser : IAsyncDisposable
 
     public IPage Page { get; }
 
+    /// <summary>The person's browser, to open another tab in it (same cookies, same sign-in).</summary>
+    public IBrowserContext Context => _context;
+
     /// <summary>Everything the pages' Content-Security-Policy refused so far.</summary>
     public IReadOnlyCollection<string> CspViolations => _cspViolations;
 

@@ -121,7 +121,7 @@ public class DatabaseCrashTests(CrashableAppFixture fixture) : IClassFixture<Cra
 
         // The snapshot records itself as "making", then waits to read the metric catalog for its files.
         var snapshot = await CrashWhileWaitingAsync("Metrics", "ACCESS EXCLUSIVE",
-            () => InApp<SnapshotService>().MakeAsync(SnapshotService.OnDemand, _loop.Lead));
+            () => InApp<SnapshotService>().MakeAsync(SnapshotService.OnDemand, _loop.Admin));
 
         AssertDatabaseWasLost(snapshot);
         Guid leftOver;
@@ -131,7 +131,7 @@ public class DatabaseCrashTests(CrashableAppFixture fixture) : IClassFixture<Cra
             await AssertEveryPublishedSnapshotIsWholeAsync(db);
         }
 
-        var outcome = await InApp<SnapshotService>().MakeAsync(SnapshotService.OnDemand, _loop.Lead);
+        var outcome = await InApp<SnapshotService>().MakeAsync(SnapshotService.OnDemand, _loop.Admin);
 
         Assert.Equal(SnapshotState.Published, outcome.State);
         await using (var db = await _database.DbAsync())

@@ -19,6 +19,7 @@ public class ImportPageTests : MudBunitContext, IAsyncLifetime
         Services.AddSingleton(_database.DbFactory);
         Services.AddSingleton(TimeProvider.System);
         Services.AddLogging();
+        Services.AddSingleton<CovidEntry.App.Features.Access.ActingPerson>();
         Services.AddScoped<CtpImportService>();
         Services.AddSingleton<ImportRunner>();
         Services.AddScoped<CurrentUser>();

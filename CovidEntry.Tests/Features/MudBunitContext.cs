@@ -29,6 +29,7 @@ public abstract class MudBunitContext : BunitContext
         Services.AddSingleton(TimeProvider.System);
         Services.AddLogging();
         Services.AddSingleton<EntryFormValidator>();
+        Services.AddSingleton<CovidEntry.App.Features.Access.ActingPerson>();
         Services.AddScoped<EntryService>();
         Services.AddScoped<DraftService>();
         Services.AddScoped<QualityService>();

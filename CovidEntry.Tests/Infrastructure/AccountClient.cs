@@ -13,11 +13,23 @@ public sealed partial class AccountClient : IDisposable
 
     private readonly Uri _baseAddress;
 
-    public AccountClient(string baseUrl)
+    /// <param name="forwardedFor">
+    /// The client address to claim in X-Forwarded-For, for an app that trusts forwarded headers
+    /// (ASPNETCORE_FORWARDEDHEADERS_ENABLED): how a test visits from many networks.
+    /// </param>
+    public AccountClient(string baseUrl, string? forwardedFor = null)
     {
         _baseAddress = new Uri(baseUrl.TrimEnd('/') + "/");
-        Http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = _baseAddress };
+        HttpMessageHandler handler = new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false };
+        if (forwardedFor is not null)
+        {
+            handler = new ForwardedFor(forwardedFor, handler);
+        }
+
+        Http = new HttpClient(handler) { BaseAddress = _baseAddress };
     }
+
+    public Uri BaseAddress => _baseAddress;
 
     public CookieContainer Cookies { get; } = new();
 
@@ -60,7 +72,30 @@ public sealed partial class AccountClient : IDisposable
         return await Http.PostAsync(path, new FormUrlEncodedContent(values));
     }
 
+    /// <summary>Signs out through the layout's sign-out form (with its antiforgery token).</summary>
+    public async Task<HttpResponseMessage> SignOutAsync()
+    {
+        var page = await Http.GetStringAsync("Account/Manage");
+        var form = Forms().Matches(page).Select(m => m.Value).First(f => f.Contains("action=\"Account/Logout\"", StringComparison.Ordinal));
+        var values = HiddenInputs().Matches(form).ToDictionary(
+            m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        return await Http.PostAsync("Account/Logout", new FormUrlEncodedContent(values));
+    }
+
+    /// <summary>The value of one cookie this visitor holds, or null.</summary>
+    public string? CookieValue(string name) => Cookies.GetAllCookies().FirstOrDefault(c => c.Name == name)?.Value;
+
     public void Dispose() => Http.Dispose();
+
+    private sealed class ForwardedFor(string address, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Remove("X-Forwarded-For");
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", address);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 
     [GeneratedRegex(@"<form[\s\S]*?</form>")]
     private static partial Regex Forms();

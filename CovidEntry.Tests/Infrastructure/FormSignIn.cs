@@ -27,10 +27,14 @@ public static partial class FormSignIn
 
     /// <summary>
     /// An antiforgery request token for whoever the client is now (tokens are bound to the
-    /// signed-in person), to send as the <c>RequestVerificationToken</c> header.
+    /// signed-in person), to send as the <c>RequestVerificationToken</c> header. The sign-in pages
+    /// treat everyone as signed out, so a signed-in client takes it from its account page.
     /// </summary>
-    public static async Task<string> AntiforgeryTokenAsync(this HttpClient client) =>
-        (await FormFieldsAsync(client, "/Account/Login"))["__RequestVerificationToken"];
+    public static async Task<string> AntiforgeryTokenAsync(this HttpClient client)
+    {
+        using var account = await client.GetAsync("/Account/Manage");
+        return (await FormFieldsAsync(client, account.StatusCode == HttpStatusCode.OK ? "/Account/Manage" : "/Account/Login"))["__RequestVerificationToken"];
+    }
 
     /// <summary>The hidden fields of the page's form: the antiforgery token and which form it is.</summary>
     private static async Task<Dictionary<string, string>> FormFieldsAsync(HttpClient client, string path)

@@ -37,7 +37,8 @@ public sealed class InProcessApp : IAsyncDisposable
     public IReadOnlyList<RouteEndpoint> Endpoints =>
         Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
 
-    public static async Task<InProcessApp> StartAsync(string connectionString)
+    /// <param name="settings">More settings as command-line arguments, e.g. <c>--Identity:SignInThrottle:AddressFailures=100</c>.</param>
+    public static async Task<InProcessApp> StartAsync(string connectionString, params string[] settings)
     {
         string[] args =
         [
@@ -52,6 +53,7 @@ public sealed class InProcessApp : IAsyncDisposable
             "--Snapshots:Enabled=false",
             "--Screenshots:CaptureEnabled=false",
             "--Logging:LogLevel:Default=Warning",
+            .. settings,
         ];
 
         // Program.cs keeps its host to itself; the hosting library announces each host it builds,

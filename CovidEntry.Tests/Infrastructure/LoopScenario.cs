@@ -12,6 +12,9 @@ namespace CovidEntry.Tests.Infrastructure;
 public sealed class LoopScenario(TestDatabase database)
 {
     public string Lead { get; private set; } = "";
+
+    /// <summary>An admin: update times, imports, snapshots and people are theirs.</summary>
+    public string Admin { get; private set; } = "";
     public string OtherLead { get; private set; } = "";
     public string Vera { get; private set; } = "";
     public string Cole { get; private set; } = "";
@@ -20,6 +23,7 @@ public sealed class LoopScenario(TestDatabase database)
     {
         Lead = await database.CreateUserAsync("Lena Lead", Roles.ShiftLead);
         OtherLead = await database.CreateUserAsync("Omar Lead", Roles.ShiftLead);
+        Admin = await database.CreateUserAsync("Ada Admin", Roles.Admin);
         Vera = await database.CreateUserAsync("Vera Volunteer");
         Cole = await database.CreateUserAsync("Cole Checker");
         return this;
@@ -40,7 +44,7 @@ public sealed class LoopScenario(TestDatabase database)
 
     public async Task<ShiftDetail> ShiftAsync(Guid shiftId) => (await database.Get<ShiftService>().GetAsync(shiftId))!;
 
-    public Task BeginReviewAsync(Guid shiftId) => database.Get<ShiftService>().BeginReviewAsync(shiftId);
+    public Task BeginReviewAsync(Guid shiftId) => database.Get<ShiftService>().BeginReviewAsync(shiftId, Lead);
 
     public async Task<Guid> EntryIdAsync(Guid shiftId, string code) =>
         (await database.Get<ShiftService>().GetAsync(shiftId))!.Entries.Single(e => e.Code == code).EntryId;

@@ -18,7 +18,7 @@ public class HistoryTests : LoopTest
         await Loop.SubmitAsync(entryId, 1, Loop.Vera, new Dictionary<string, string> { ["death"] = "98" }, "Dashboard moved", "Vera called the hotline");
         await Loop.SubmitAsync(entryId, 2, Loop.Cole, new Dictionary<string, string> { ["death"] = "89" });
         await Database.Get<ReconcileService>().ReconcileAsync(entryId, "death", new ReconcileForm { Choice = ResolutionSource.FirstPass, Reason = "pass 2 swapped digits" }, Loop.OtherLead);
-        await Database.Get<ShiftService>().BeginReviewAsync(shiftId);
+        await Database.Get<ShiftService>().BeginReviewAsync(shiftId, Loop.Lead);
         await Loop.ApproveAllAsync(shiftId);
         await Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Lead);
         var edits = Database.Get<EditService>();

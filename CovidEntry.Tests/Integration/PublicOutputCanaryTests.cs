@@ -210,7 +210,7 @@ public class PublicOutputCanaryTests : IAsyncLifetime
         await SubmitAsync(al, 2, cole, AlPublished, "private note of a redone pass");
 
         await shifts.WriteHandoffAsync(shiftId, Canary("handoff note"), lena);
-        await shifts.BeginReviewAsync(shiftId);
+        await shifts.BeginReviewAsync(shiftId, lena);
         var review = _database.Get<ReviewService>();
         await review.ApproveAsync(shiftId, ak, lena);
         await review.ApproveAsync(shiftId, al, lena);

@@ -86,6 +86,9 @@ public class PublishTests : LoopTest
     {
         var shiftId = await Loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK");
 
+        // Vera entered pass 1 and is a lead too: the rule, not her role, is what refuses her.
+        await Database.Get<CovidEntry.App.Features.Admin.UserAdminService>().SetRolesAsync(
+            Loop.Vera, [CovidEntry.Domain.People.Roles.Volunteer, CovidEntry.Domain.People.Roles.ShiftLead], Loop.Admin);
         var refused = await Assert.ThrowsAsync<DomainException>(() => Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Vera));
 
         Assert.Contains("another lead must publish", refused.Message);

@@ -17,8 +17,8 @@ public class QueueTests : LoopTest
     public async Task TheQueuePutsChangedSourcesFirstThenOverdueJurisdictionsThenTheRest()
     {
         var jurisdictions = Database.Get<JurisdictionService>();
-        await jurisdictions.ScheduleAsync("AL", new TimeOnly(16, 0), Loop.Lead);
-        await jurisdictions.ScheduleAsync("AZ", new TimeOnly(23, 59), Loop.Lead);
+        await jurisdictions.ScheduleAsync("AL", new TimeOnly(16, 0), Loop.Admin);
+        await jurisdictions.ScheduleAsync("AZ", new TimeOnly(23, 59), Loop.Admin);
         await jurisdictions.MarkSourceChangedAsync("WY", Loop.Lead);
         await OpenUnassignedAsync(Day, "AK", "AL", "AZ", "WY");
 
@@ -144,9 +144,10 @@ public class QueueTests : LoopTest
     public async Task TwoAdminsSettingAnUpdateTimeNeverOverwriteEachOtherSilently()
     {
         var jurisdictions = Database.Get<JurisdictionService>();
-        await jurisdictions.ScheduleAsync("AK", new TimeOnly(16, 0), Loop.Lead, startedFrom: null);
+        var otherAdmin = await Database.CreateUserAsync("Abe Admin", CovidEntry.Domain.People.Roles.Admin);
+        await jurisdictions.ScheduleAsync("AK", new TimeOnly(16, 0), Loop.Admin, startedFrom: null);
 
-        var late = await Assert.ThrowsAsync<DomainException>(() => jurisdictions.ScheduleAsync("AK", new TimeOnly(18, 0), Loop.OtherLead, startedFrom: null));
+        var late = await Assert.ThrowsAsync<DomainException>(() => jurisdictions.ScheduleAsync("AK", new TimeOnly(18, 0), otherAdmin, startedFrom: null));
 
         Assert.Contains("changed AK's update time to 16:00 meanwhile", late.Message);
         Assert.Equal(new TimeOnly(16, 0), (await jurisdictions.ListAsync()).Single(j => j.Code == "AK").ExpectedUpdateUtc);

@@ -20,7 +20,7 @@ public class ReviewTests : LoopTest
     {
         var shiftId = await Loop.OpenShiftAsync(date, codes);
         await Loop.VerifyAllAsync(shiftId, values);
-        await Database.Get<ShiftService>().BeginReviewAsync(shiftId);
+        await Database.Get<ShiftService>().BeginReviewAsync(shiftId, Loop.Lead);
         return shiftId;
     }
 
@@ -52,7 +52,7 @@ public class ReviewTests : LoopTest
         await Loop.SubmitAsync(entries["AK"], 2, Loop.Cole, lower, answers: Because("CumulativeDecrease:positive"));
         await Loop.SubmitAsync(entries["AL"], 1, Loop.Vera, new Dictionary<string, string> { ["positive"] = "1,100", ["death"] = "50" });
         await Loop.SubmitAsync(entries["AL"], 2, Loop.Cole, new Dictionary<string, string> { ["positive"] = "1,100", ["death"] = "50" });
-        await Database.Get<ShiftService>().BeginReviewAsync(shiftId);
+        await Database.Get<ShiftService>().BeginReviewAsync(shiftId, Loop.Lead);
         var review = Database.Get<ReviewService>();
 
         Assert.Equal(["AL"], await review.ApproveAllWithoutWarningsAsync(shiftId, Loop.Lead));

@@ -109,7 +109,6 @@ public static class RouteAccessTable
         ["/Account/LoginWith2fa"] = Everyone,
         ["/Account/LoginWithRecoveryCode"] = Everyone,
         ["/Account/Logout"] = Everyone,
-        ["/Account/Lockout"] = Everyone,
         ["/Account/AccessDenied"] = Everyone,
         ["/Account/AcceptInvite"] = Everyone,
         ["/Account/ConfirmEmail"] = Everyone,

@@ -20,10 +20,26 @@ public sealed class RouteMatrixFixture : IAsyncLifetime
 {
     private readonly TestDatabase _database = new();
     private readonly Dictionary<string, (HttpClient Client, string Token)> _visitors = [];
+    private readonly Dictionary<string, string> _emails = [];
 
     public InProcessApp App { get; private set; } = null!;
 
     public (HttpClient Client, string Token) Visitor(string name) => _visitors[name];
+
+    /// <summary>
+    /// The same visitor in a browser of their own, signed in afresh: for a request that ends its
+    /// session (signing out really signs out), so the shared visitor stays signed in for the rest.
+    /// </summary>
+    public async Task<(HttpClient Client, string Token)> SecondSessionAsync(string name)
+    {
+        var client = App.NewClient();
+        if (_emails.TryGetValue(name, out var email))
+        {
+            await client.SignInAsync(email, TestDatabase.Password);
+        }
+
+        return (client, await client.AntiforgeryTokenAsync());
+    }
 
     public async Task InitializeAsync()
     {
@@ -43,6 +59,7 @@ public sealed class RouteMatrixFixture : IAsyncLifetime
             var client = App.NewClient();
             if (people.TryGetValue(visitor, out var email))
             {
+                _emails[visitor] = email;
                 await client.SignInAsync(email, TestDatabase.Password);
             }
 
@@ -102,7 +119,9 @@ public partial class RouteAccessTests(RouteMatrixFixture fixture) : IClassFixtur
             foreach (var (key, method, path) in requests)
             {
                 var expected = RouteAccessTable.Rows[key].For(visitor);
-                var (actual, answer) = await RequestAsync(client, token, method, path);
+                var (actual, answer) = key == SignOutRoute
+                    ? await SignOutInASecondSessionAsync(visitor, method, path)
+                    : await RequestAsync(client, token, method, path);
                 if (actual != expected)
                 {
                     problems.Add($"{visitor,-9} {method,-4} {path} (row \"{key}\"): expected {expected}, got {actual} ({answer})");
@@ -142,6 +161,17 @@ public partial class RouteAccessTests(RouteMatrixFixture fixture) : IClassFixtur
         var denials = await db.AuditEvents.Where(e => e.Action == CovidEntry.Domain.Audit.AuditAction.AccessDenied && e.EntityKey == "/shifts").ToListAsync();
         Assert.NotEmpty(denials);
         Assert.All(denials, e => Assert.NotNull(e.UserId));
+    }
+
+    private const string SignOutRoute = "/Account/Logout";
+
+    private async Task<(Outcome Outcome, string Answer)> SignOutInASecondSessionAsync(string visitor, string method, string path)
+    {
+        var (client, token) = await fixture.SecondSessionAsync(visitor);
+        using (client)
+        {
+            return await RequestAsync(client, token, method, path);
+        }
     }
 
     /// <summary>Every route endpoint of the app with its table key; all static files share one row.</summary>

@@ -124,7 +124,7 @@ public sealed class ScreenshotPublicityTests : LoopTest
 
         Assert.All(await PublicSeesAsync(upload), route => Assert.False(route.Value, $"Cited by a pass only, the public sees it at {route.Key}"));
 
-        await Database.Get<ShiftService>().BeginReviewAsync(shiftId);
+        await Database.Get<ShiftService>().BeginReviewAsync(shiftId, Loop.Lead);
         await Loop.ApproveAllAsync(shiftId);
         await Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Lead);
 

@@ -152,7 +152,7 @@ public class ScreenshotTests : PublicApiTest
             ["hospitalizedCurrently"] = new(nyShot.Id),
         });
         await Loop.SubmitAsync(entryId, 2, Loop.Cole, values);
-        await Database.Get<ShiftService>().BeginReviewAsync(shiftId);
+        await Database.Get<ShiftService>().BeginReviewAsync(shiftId, Loop.Lead);
         await Loop.ApproveAllAsync(shiftId);
         await Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Lead);
 

@@ -14,7 +14,6 @@ public sealed class ShortSessionRunningApp : RunningApp
     {
         ["Identity__Session__IdleMinutes"] = "0.1",
         ["Identity__Session__AbsoluteHours"] = "0.004",
-        ["Identity__SignInRateLimit__PermitsPerMinute"] = "1000",
     };
 }
 

@@ -63,7 +63,7 @@ public class ShiftAndWorkTests : LoopTest
         var entryId = await Loop.EntryIdAsync(shiftId, "AK");
         await Loop.SubmitAsync(entryId, 1, Loop.Vera, new Dictionary<string, string> { ["positive"] = "5" });
 
-        var early = await Assert.ThrowsAsync<DomainException>(() => Database.Get<ShiftService>().BeginReviewAsync(shiftId));
+        var early = await Assert.ThrowsAsync<DomainException>(() => Database.Get<ShiftService>().BeginReviewAsync(shiftId, Loop.Lead));
 
         Assert.Contains("Not yet verified: AK", early.Message);
     }

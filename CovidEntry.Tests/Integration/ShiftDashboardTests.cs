@@ -29,7 +29,7 @@ public class ShiftDashboardTests : LoopTest
         await shifts.WriteHandoffAsync(first, "  Alaska moved its dashboard; use the secondary page.  ", Loop.Lead);
         await Database.Get<PublishService>().PublishShiftAsync(first, Loop.Lead);
 
-        var summary = await shifts.CloseAsync(first);
+        var summary = await shifts.CloseAsync(first, Loop.Lead);
         var second = await Loop.OpenShiftAsync(Day.AddDays(1), "AK");
 
         Assert.Equal((2, 2, 2, 0, 0, 0, 2), (summary.Planned, summary.Published, summary.ValuesPublished, summary.FieldsReconciled, summary.EntriesWithWarnings, summary.PassesSentBack, summary.People));

@@ -157,7 +157,7 @@ public class SnapshotTests : PublicApiTest
 
     private SnapshotQueries Queries => Database.Get<SnapshotQueries>();
 
-    private Task<SnapshotOutcome> MakeAsync() => Database.Get<SnapshotService>().MakeAsync(SnapshotService.OnDemand, Loop.Lead);
+    private Task<SnapshotOutcome> MakeAsync() => Database.Get<SnapshotService>().MakeAsync(SnapshotService.OnDemand, Loop.Admin);
 
     /// <summary>A new day for AK, after the sample's last date: one more row in every file.</summary>
     private async Task PublishNewDayAsync()

@@ -11,7 +11,6 @@ public sealed class StaffTwoFactorRunningApp : RunningApp
     protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
         ["Identity__RequireTwoFactorForStaff"] = "true",
-        ["Identity__SignInRateLimit__PermitsPerMinute"] = "1000",
     };
 }
 

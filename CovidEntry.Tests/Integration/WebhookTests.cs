@@ -102,7 +102,7 @@ public sealed class WebhookTests : LoopTest
         await Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Lead);
         await Database.Get<ShiftService>().WriteHandoffAsync(shiftId, "AK dashboard is slow after 6 pm", Loop.Lead);
 
-        await Database.Get<ShiftService>().CloseAsync(shiftId);
+        await Database.Get<ShiftService>().CloseAsync(shiftId, Loop.Lead);
         await Database.Get<WebhookSender>().SendDueAsync();
 
         var closed = JsonDocument.Parse(_hook.Bodies[^1]).RootElement.GetProperty("text").GetString();
@@ -113,7 +113,7 @@ public sealed class WebhookTests : LoopTest
     [Fact]
     public async Task AnOverdueJurisdictionIsAlertedOncePerDay()
     {
-        await Database.Get<JurisdictionService>().ScheduleAsync("AK", new TimeOnly(0, 0), Loop.Lead);
+        await Database.Get<JurisdictionService>().ScheduleAsync("AK", new TimeOnly(0, 0), Loop.Admin);
         var staleness = Database.Get<StalenessService>();
 
         Assert.Equal(["AK"], await staleness.AlertOverdueAsync());

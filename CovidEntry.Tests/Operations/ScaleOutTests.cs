@@ -28,7 +28,6 @@ public sealed class ScaleOut : IAsyncLifetime
     private static readonly Dictionary<string, string> Settings = new()
     {
         ["ASPNETCORE_FORWARDEDHEADERS_ENABLED"] = "true",
-        ["Identity__SignInRateLimit__PermitsPerMinute"] = "1000",
         ["Snapshots__Enabled"] = "true",
         ["Snapshots__Schedule"] = "*/2 * * * * *",
         ["Screenshots__CaptureEnabled"] = "false",

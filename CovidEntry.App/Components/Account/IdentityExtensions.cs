@@ -1,4 +1,6 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Shared;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 
@@ -23,6 +25,10 @@ public static class IdentityExtensions
             .AddIdentityCookies();
         builder.Services.AddAuthorization();
 
+        // Registered before Identity's own, which then leaves it in place.
+        builder.Services.AddSingleton<MeteredPasswordHasher>();
+        builder.Services.AddSingleton<IPasswordHasher<ApplicationUser>>(services => services.GetRequiredService<MeteredPasswordHasher>());
+
         builder.Services.AddIdentityCore<ApplicationUser>(options =>
             {
                 // Users are invited by an admin, who vouches for the address: no confirmation mail.
@@ -30,9 +36,12 @@ public static class IdentityExtensions
                 options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
                 options.User.RequireUniqueEmail = true;
 
+                // Lockout means "disabled by an admin" (locked out until 9999) and nothing else:
+                // wrong passwords and codes are slowed by SignInThrottle, which an outsider cannot
+                // turn against the person. Identity still counts wrong authenticator codes, but
+                // never reaches this many.
                 options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = settings.Lockout.MaxFailedAttempts;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(settings.Lockout.Minutes);
+                options.Lockout.MaxFailedAccessAttempts = int.MaxValue;
 
                 // Length over composition (OWASP ASVS 5.0): 12 to 128 characters, no character-class
                 // rules; the maximum and the common-password list are PasswordPolicyValidator's.
@@ -49,10 +58,14 @@ public static class IdentityExtensions
             .AddDefaultTokenProviders()
             .AddPasswordValidator<PasswordPolicyValidator>();
         builder.Services.AddSingleton<CommonPasswords>();
+        builder.Services.AddSingleton<SignInDevices>();
+        builder.Services.AddSingleton<SignInThrottle>();
 
         // Idle timeout: the cookie slides while the person makes requests (open interactive pages
-        // make some through session.js). A sign-in always writes a new cookie (a fresh ticket with
-        // a new sign-in time); no server-side session store is used that could be fixated.
+        // make some through session.js). The session itself lives in PostgreSQL (SignInSessionStore),
+        // so signing out ends it on the server; every sign-in makes a new session and drops the old.
+        builder.Services.AddSingleton<SessionSignals>();
+        builder.Services.AddSingleton<SignInSessionStore>();
         builder.Services.AddScoped<SessionCookieEvents>();
         builder.Services.ConfigureApplicationCookie(options =>
         {
@@ -62,19 +75,24 @@ public static class IdentityExtensions
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.EventsType = typeof(SessionCookieEvents);
         });
+        builder.Services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<SignInSessionStore>((options, store) => options.SessionStore = store);
 
         // How soon a security-stamp change (disabled, roles changed, password changed) reaches
         // requests; open circuits are rechecked as often by IdentityRevalidatingAuthenticationStateProvider.
         builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = settings.Session.Revalidate);
 
-        builder.Services.AddAccountRateLimiting(settings);
+        builder.AddCookieSecurity();
         builder.Services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
     }
 
-    /// <summary>The request pipeline's part of account protection: rate limits on Account posts, then the staff two-factor rule.</summary>
+    /// <summary>
+    /// The request pipeline's part of account protection: a refused antiforgery token answers 400
+    /// with a sentence, then the staff two-factor rule. Runs after UseAntiforgery.
+    /// </summary>
     public static void UseAccountProtection(this WebApplication app)
     {
-        app.UseRateLimiter();
+        app.UseAntiforgeryFailures();
         app.UseStaffTwoFactorRequirement();
     }
 }

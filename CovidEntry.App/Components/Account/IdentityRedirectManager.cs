@@ -16,19 +16,11 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         MaxAge = TimeSpan.FromSeconds(5),
     };
 
-    public void RedirectTo(string? uri)
-    {
-        uri ??= "";
-
-        // Prevent open redirects.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
-        {
-            uri = navigationManager.ToBaseRelativePath(uri);
-        }
-
-        navigationManager.NavigateTo(uri);
-    }
+    /// <summary>
+    /// Sends the browser to <paramref name="uri"/> if it is a place in this app (a return address
+    /// from a query string may name anything), otherwise to the home page.
+    /// </summary>
+    public void RedirectTo(string? uri) => navigationManager.NavigateTo(LocalUrl.Resolve(uri, navigationManager.BaseUri));
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)
     {
@@ -39,7 +31,9 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
 
     public void RedirectToWithStatus(string uri, string message, HttpContext context)
     {
-        context.Response.Cookies.Append(StatusCookieName, message, StatusCookieBuilder.Build(context));
+        var options = StatusCookieBuilder.Build(context);
+        options.Secure = CovidEntry.App.Shared.CookieSecurity.Secure(context);
+        context.Response.Cookies.Append(StatusCookieName, message, options);
         RedirectTo(uri);
     }
 

@@ -5,9 +5,7 @@ public sealed class IdentitySettings
 {
     public const string Section = "Identity";
 
-    public LockoutSettings Lockout { get; set; } = new();
-
-    public SignInRateLimitSettings SignInRateLimit { get; set; } = new();
+    public SignInThrottleSettings SignInThrottle { get; set; } = new();
 
     public SessionSettings Session { get; set; } = new();
 
@@ -24,9 +22,14 @@ public sealed class IdentitySettings
     /// <summary>A setting that would switch a protection off by accident stops the app at start, with the setting's name.</summary>
     public void Validate()
     {
-        Require(Lockout.MaxFailedAttempts >= 1, "Identity:Lockout:MaxFailedAttempts must be at least 1.");
-        Require(Lockout.Minutes > 0, "Identity:Lockout:Minutes must be more than 0.");
-        Require(SignInRateLimit.PermitsPerMinute >= 1, "Identity:SignInRateLimit:PermitsPerMinute must be at least 1.");
+        Require(SignInThrottle.FreeFailures >= 1, "Identity:SignInThrottle:FreeFailures must be at least 1.");
+        Require(SignInThrottle.FirstDelaySeconds > 0, "Identity:SignInThrottle:FirstDelaySeconds must be more than 0.");
+        Require(SignInThrottle.MaxDelayMinutes * 60 >= SignInThrottle.FirstDelaySeconds,
+            "Identity:SignInThrottle:MaxDelayMinutes must be at least Identity:SignInThrottle:FirstDelaySeconds.");
+        Require(SignInThrottle.FailureMemoryHours * 60 >= SignInThrottle.MaxDelayMinutes,
+            "Identity:SignInThrottle:FailureMemoryHours must be at least Identity:SignInThrottle:MaxDelayMinutes.");
+        Require(SignInThrottle.AddressFailures >= 1, "Identity:SignInThrottle:AddressFailures must be at least 1.");
+        Require(SignInThrottle.AddressWindowMinutes > 0, "Identity:SignInThrottle:AddressWindowMinutes must be more than 0.");
         Require(Session.IdleMinutes > 0, "Identity:Session:IdleMinutes must be more than 0.");
         Require(Session.AbsoluteHours > 0, "Identity:Session:AbsoluteHours must be more than 0.");
         Require(Session.RevalidateSeconds > 0, "Identity:Session:RevalidateSeconds must be more than 0.");
@@ -41,17 +44,31 @@ public sealed class IdentitySettings
     }
 }
 
-public sealed class LockoutSettings
+/// <summary>How failed sign-ins are slowed down (<see cref="SignInThrottle"/>, docs/decisions/024).</summary>
+public sealed class SignInThrottleSettings
 {
-    public int MaxFailedAttempts { get; set; } = 5;
+    /// <summary>Failures an account (or one known browser of it) may make before it has to wait.</summary>
+    public int FreeFailures { get; set; } = 5;
 
-    public double Minutes { get; set; } = 15;
-}
+    /// <summary>The wait after the first failure past the free ones; it doubles with each further failure.</summary>
+    public double FirstDelaySeconds { get; set; } = 15;
 
-public sealed class SignInRateLimitSettings
-{
-    /// <summary>Account form posts (sign-in, two-factor codes, password changes) one client address may make per minute.</summary>
-    public int PermitsPerMinute { get; set; } = 10;
+    /// <summary>The longest wait between two tries on one account.</summary>
+    public double MaxDelayMinutes { get; set; } = 15;
+
+    /// <summary>How long an account's failures are remembered (a correct sign-in forgets its own browser's and network's at once).</summary>
+    public double FailureMemoryHours { get; set; } = 24;
+
+    /// <summary>Failed sign-ins one network address (IPv4 address, IPv6 /64) may make in the window, over all accounts.</summary>
+    public int AddressFailures { get; set; } = 20;
+
+    public double AddressWindowMinutes { get; set; } = 15;
+
+    public TimeSpan MaxDelay => TimeSpan.FromMinutes(MaxDelayMinutes);
+
+    public TimeSpan FailureMemory => TimeSpan.FromHours(FailureMemoryHours);
+
+    public TimeSpan AddressWindow => TimeSpan.FromMinutes(AddressWindowMinutes);
 }
 
 public sealed class SessionSettings

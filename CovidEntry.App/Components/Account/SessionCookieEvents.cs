@@ -30,6 +30,14 @@ public sealed class SessionCookieEvents(
         return base.SigningIn(context);
     }
 
+    /// <summary>
+    /// The cookie handler would send someone to a <c>ReturnUrl</c> from the query string after signing
+    /// in or out on the login and logout paths, checking only that it starts with one slash (a path
+    /// with a character Kestrel cannot write into a header was a 500). The pages redirect themselves,
+    /// through <see cref="LocalUrl"/>; the handler does not.
+    /// </summary>
+    public override Task RedirectToReturnUrl(RedirectContext<CookieAuthenticationOptions> context) => Task.CompletedTask;
+
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
         var signedInAt = SessionLifetime.Parse(context.Properties.GetString(SessionLifetime.SignedInAtItem));
@@ -43,12 +51,19 @@ public sealed class SessionCookieEvents(
         }
 
         var userId = context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
+        var session = context.Principal?.FindFirst(SignInSessionStore.SessionClaim)?.Value;
         await SecurityStampValidator.ValidatePrincipalAsync(context);
 
-        // The stamp check may have replaced the principal with one rebuilt from the database.
+        // The stamp check may have replaced the principal with one rebuilt from the database, which
+        // knows neither when the session started nor which server-side session it is.
         if (context.Principal is { } principal)
         {
             SessionLifetime.Stamp(principal, signedInAt!.Value);
+            if (session is not null && !principal.HasClaim(c => c.Type == SignInSessionStore.SessionClaim)
+                && principal.Identity is System.Security.Claims.ClaimsIdentity identity)
+            {
+                identity.AddClaim(new System.Security.Claims.Claim(SignInSessionStore.SessionClaim, session));
+            }
         }
         else
         {

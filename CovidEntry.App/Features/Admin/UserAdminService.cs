@@ -1,5 +1,7 @@
 using System.Text;
+using CovidEntry.App.Components.Account;
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Access;
 using CovidEntry.Domain;
 using CovidEntry.Domain.People;
 using Microsoft.AspNetCore.Identity;
@@ -14,6 +16,8 @@ public sealed record UserRow(
 public sealed class UserAdminService(
     IDbContextFactory<CovidEntryDbContext> dbFactory,
     UserManager<ApplicationUser> userManager,
+    ActingPerson acting,
+    SignInSessionStore sessions,
     TimeProvider clock,
     ILogger<UserAdminService> logger)
 {
@@ -45,6 +49,7 @@ public sealed class UserAdminService(
     /// <summary>Creates the account without a password and returns the path of its one-time set-password link.</summary>
     public async Task<string> InviteAsync(InviteForm form, string invitedByUserId)
     {
+        await acting.EnsureAsync(invitedByUserId, Policies.Administer);
         var email = form.Email.Trim();
         var user = new ApplicationUser
         {
@@ -64,18 +69,22 @@ public sealed class UserAdminService(
     }
 
     /// <summary>A fresh one-time link for someone who lost theirs; any earlier link stops working once a password is set.</summary>
-    public async Task<string> NewSetPasswordLinkAsync(string userId)
+    public async Task<string> NewSetPasswordLinkAsync(string userId, string requestedByUserId)
     {
+        await acting.EnsureAsync(requestedByUserId, Policies.Administer);
         var user = await userManager.FindByIdAsync(userId) ?? throw new DomainException("That user no longer exists.");
         return await SetPasswordLinkAsync(user);
     }
 
     /// <summary>
-    /// Gives the person exactly these roles and signs them out everywhere (a new security stamp):
-    /// their open pages and cookies still carry the old roles until they sign in again.
+    /// Gives the person exactly these roles and signs them out everywhere: their sessions end at once
+    /// (their next request is sent to sign in, and open pages on this instance leave), and a new
+    /// security stamp ends what remains elsewhere. Until then, every service refuses what the new
+    /// roles do not allow (<see cref="ActingPerson"/>).
     /// </summary>
     public async Task SetRolesAsync(string userId, IReadOnlyCollection<string> roles, string changedByUserId)
     {
+        await acting.EnsureAsync(changedByUserId, Policies.Administer);
         if (roles.Count == 0)
         {
             throw new DomainException("Give the person at least one role.");
@@ -103,6 +112,7 @@ public sealed class UserAdminService(
         Ensure(await userManager.RemoveFromRolesAsync(user, removed), "take away the roles");
         Ensure(await userManager.AddToRolesAsync(user, added), "give the roles");
         Ensure(await userManager.UpdateSecurityStampAsync(user), "sign the person out everywhere");
+        await sessions.EndAllAsync(user.Id);
         logger.LogInformation("Roles of user {ChangedUserId} changed by {UserId}: added {Added}, removed {Removed}; signed out everywhere",
             user.Id, changedByUserId, added, removed);
     }
@@ -110,6 +120,7 @@ public sealed class UserAdminService(
     /// <summary>Stops the person signing in and signs them out everywhere; their work and records stay.</summary>
     public async Task DisableAsync(string userId, string disabledByUserId)
     {
+        await acting.EnsureAsync(disabledByUserId, Policies.Administer);
         if (userId == disabledByUserId)
         {
             throw new DomainException("You cannot disable your own account. Ask another admin to do it.");
@@ -119,12 +130,14 @@ public sealed class UserAdminService(
         Ensure(await userManager.SetLockoutEnabledAsync(user, true), "disable the account");
         Ensure(await userManager.SetLockoutEndDateAsync(user, DisabledUntil), "disable the account");
         Ensure(await userManager.UpdateSecurityStampAsync(user), "sign the person out everywhere");
+        await sessions.EndAllAsync(user.Id);
         logger.LogInformation("User {DisabledUserId} disabled by {UserId}; signed out everywhere", user.Id, disabledByUserId);
     }
 
     /// <summary>Lets a disabled or locked-out person sign in again.</summary>
     public async Task EnableAsync(string userId, string enabledByUserId)
     {
+        await acting.EnsureAsync(enabledByUserId, Policies.Administer);
         var user = await userManager.FindByIdAsync(userId) ?? throw new DomainException("That user no longer exists.");
         if (await userManager.GetLockoutEnabledAsync(user))
         {

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using CovidEntry.App.Data;
+using CovidEntry.Domain;
 using CovidEntry.Domain.Audit;
 using CovidEntry.Domain.Exports;
 using CovidEntry.Domain.People;
@@ -47,8 +48,16 @@ public static class AuditExport
         filter.FromUtc = fromDay;
         filter.UntilUtc = untilDay?.AddDays(1);
 
-        var admin = http.User.IsInRole(Roles.Admin);
-        var lead = admin ? null : http.User.FindFirstValue(ClaimTypes.NameIdentifier);
+        // Who may read how much is decided by the roles held now (the database), not the cookie's.
+        var viewer = http.User.FindFirstValue(ClaimTypes.NameIdentifier)!;
+        try
+        {
+            await audit.LeadScopeAsync(viewer, ct);
+        }
+        catch (DomainException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
 
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
@@ -60,7 +69,7 @@ public static class AuditExport
         {
             await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
             await writer.WriteAsync(string.Join(',', Columns) + "\r\n");
-            await foreach (var row in audit.AllAsync(filter, lead, ct))
+            await foreach (var row in audit.AllAsync(filter, viewer, ct))
             {
                 string?[] cells =
                 [

@@ -1,5 +1,7 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Access;
 using CovidEntry.Domain.Audit;
+using CovidEntry.Domain.People;
 using Microsoft.EntityFrameworkCore;
 
 namespace CovidEntry.App.Features.Audit;
@@ -21,14 +23,16 @@ public sealed record AuditRow(long Id, DateTime OccurredAtUtc, string? UserName,
 /// <summary>
 /// Reads the audit trail for the audit page and its CSV export: newest first, a page at a time by
 /// keyset (events older than the last one shown), so a page costs the same at a million events.
-/// Leads see only the events of the batches of shifts they lead.
+/// Admins see everything; leads see only the events of the batches of shifts they lead. Which of
+/// the two someone is, is read from the database at each query, not from the page they opened.
 /// </summary>
-public sealed class AuditQueries(IDbContextFactory<CovidEntryDbContext> dbFactory)
+public sealed class AuditQueries(IDbContextFactory<CovidEntryDbContext> dbFactory, ActingPerson acting)
 {
     public const int PageSize = 50;
 
-    public async Task<IReadOnlyList<AuditRow>> PageAsync(AuditFilter filter, string? leadUserId, long? olderThanId, int pageSize = PageSize, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AuditRow>> PageAsync(AuditFilter filter, string viewerUserId, long? olderThanId, int pageSize = PageSize, CancellationToken cancellationToken = default)
     {
+        var leadUserId = await LeadScopeAsync(viewerUserId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = Filtered(db, filter, leadUserId);
         if (olderThanId is { } before)
@@ -41,9 +45,10 @@ public sealed class AuditQueries(IDbContextFactory<CovidEntryDbContext> dbFactor
     }
 
     /// <summary>Every event the filter matches, oldest first, streamed (for the CSV export).</summary>
-    public async IAsyncEnumerable<AuditRow> AllAsync(AuditFilter filter, string? leadUserId,
+    public async IAsyncEnumerable<AuditRow> AllAsync(AuditFilter filter, string viewerUserId,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var leadUserId = await LeadScopeAsync(viewerUserId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await foreach (var e in WithLinks(db, Filtered(db, filter, leadUserId).OrderBy(e => e.Id)).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
@@ -66,6 +71,13 @@ public sealed class AuditQueries(IDbContextFactory<CovidEntryDbContext> dbFactor
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return (await db.Users.OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync(cancellationToken))
             .Select(u => (u.Id, $"{u.DisplayName} ({u.Email})")).ToList();
+    }
+
+    /// <summary>Refuses anyone who is neither lead nor admin now; null for an admin (everything), else the lead's own id.</summary>
+    public async Task<string?> LeadScopeAsync(string viewerUserId, CancellationToken cancellationToken = default)
+    {
+        var roles = await acting.EnsureAsync(viewerUserId, Policies.RunShifts, cancellationToken);
+        return roles.Contains(Roles.Admin) ? null : viewerUserId;
     }
 
     private static IQueryable<AuditEvent> Filtered(CovidEntryDbContext db, AuditFilter filter, string? leadUserId)

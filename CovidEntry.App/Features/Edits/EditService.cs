@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Features.Publish;
 using CovidEntry.App.Shared;
@@ -40,6 +41,7 @@ public sealed class EditService(
     NewEditFormValidator validator,
     PublishService publisher,
     UserDirectory users,
+    ActingPerson acting,
     TimeProvider clock,
     ILogger<EditService> logger)
 {
@@ -55,6 +57,7 @@ public sealed class EditService(
 
     public async Task<Guid> OpenAsync(NewEditForm form, string userId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(userId, Policies.RunShifts, cancellationToken);
         var validation = await validator.ValidateAsync(form, cancellationToken);
         if (!validation.IsValid)
         {
@@ -113,6 +116,7 @@ public sealed class EditService(
     /// </summary>
     public async Task SetCellAsync(Guid batchId, DateOnly date, string metricKey, string? text, string userId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(userId, Policies.RunShifts, cancellationToken);
         var (reading, error) = MetricValueParser.ParseReading(text);
         if (error is not null)
         {

@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Access;
 using CovidEntry.Domain;
 using CovidEntry.Domain.Entries;
 using CovidEntry.Domain.Shifts;
@@ -11,7 +12,7 @@ namespace CovidEntry.App.Features.Entry;
 public sealed record DraftSaved(int Revision, DateTime SavedAtUtc);
 
 /// <summary>Saves what a volunteer types into a pass as they type it, for their eyes only.</summary>
-public sealed class DraftService(IDbContextFactory<CovidEntryDbContext> dbFactory, TimeProvider clock, ILogger<DraftService> logger)
+public sealed class DraftService(IDbContextFactory<CovidEntryDbContext> dbFactory, ActingPerson acting, TimeProvider clock, ILogger<DraftService> logger)
 {
     public const string Overtaken =
         "Not saved: this pass was changed in another window or on another device after you opened it. Load the newest version to go on from there.";
@@ -23,6 +24,7 @@ public sealed class DraftService(IDbContextFactory<CovidEntryDbContext> dbFactor
     public async Task<DraftSaved> SaveAsync(Guid entryId, int passNumber, string userId, DraftContent content, int fromRevision,
         CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(userId, Policies.EnterData, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
 
         // One round trip for both questions: may this person still write here, and what is saved so far.

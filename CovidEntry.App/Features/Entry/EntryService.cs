@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Features.Quality;
 using CovidEntry.App.Shared;
@@ -50,6 +51,7 @@ public sealed class EntryService(
     IDbContextFactory<CovidEntryDbContext> dbFactory,
     QualityService quality,
     EntryFormValidator validator,
+    ActingPerson acting,
     TimeProvider clock,
     ILogger<EntryService> logger)
 {
@@ -90,6 +92,7 @@ public sealed class EntryService(
 
     public async Task<SubmitOutcome> SubmitAsync(Guid entryId, int passNumber, string userId, EntryFormModel form, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(userId, Policies.EnterData, cancellationToken);
         // The page validated already; the service checks again because it is the boundary that writes.
         var validation = await validator.ValidateAsync(form, cancellationToken);
         if (!validation.IsValid)

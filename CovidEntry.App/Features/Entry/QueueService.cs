@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Access;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain;
 using CovidEntry.Domain.Entries;
@@ -56,6 +57,7 @@ public sealed class QueueService(
     IDbContextFactory<CovidEntryDbContext> dbFactory,
     UserDirectory users,
     IOptions<ClaimSettings> settings,
+    ActingPerson acting,
     TimeProvider clock,
     ILogger<QueueService> logger)
 {
@@ -148,6 +150,7 @@ public sealed class QueueService(
 
     public async Task ClaimAsync(Guid entryId, int passNumber, string userId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(userId, Policies.EnterData, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (shift, entry) = await EntryService.LoadAsync(db, entryId, cancellationToken);
         shift.EnsureAcceptsPasses();
@@ -164,6 +167,7 @@ public sealed class QueueService(
 
     public async Task ReleaseAsync(Guid entryId, int passNumber, string userId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(userId, Policies.EnterData, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (_, entry) = await EntryService.LoadAsync(db, entryId, cancellationToken);
         entry.Release(passNumber, userId);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Features.Publish;
 using CovidEntry.App.Shared;
@@ -42,7 +43,7 @@ public sealed record ImportReport(
 /// COPY and one set-based statement writes a version for each changed cell and moves the
 /// latest table, in one transaction under the publish lock.
 /// </summary>
-public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFactory, TimeProvider clock, ILogger<CtpImportService> logger)
+public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFactory, ActingPerson acting, TimeProvider clock, ILogger<CtpImportService> logger)
 {
     /// <summary>The user id recorded for imports started from <c>./run.sh import-ctp</c>.</summary>
     public const string CommandLineUser = UserDirectory.CommandLineUser;
@@ -52,6 +53,7 @@ public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFa
     public async Task<ImportReport> ImportAsync(Stream content, string fileName, string userId,
         IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(userId, Policies.Administer, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var catalog = await db.Metrics.AsNoTracking().ToDictionaryAsync(m => m.V1Column, m => m.Key, cancellationToken);
         var rules = await db.Jurisdictions.AsNoTracking().ToDictionaryAsync(j => j.Code, j => j.TotalTestResultsField, cancellationToken);

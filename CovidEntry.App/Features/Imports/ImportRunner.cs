@@ -1,3 +1,5 @@
+using CovidEntry.Domain;
+
 namespace CovidEntry.App.Features.Imports;
 
 /// <summary>One import started from the admin page: what it is doing now, and how it ended.</summary>
@@ -57,6 +59,12 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, TimeProvider clock
             var progress = new InlineProgress(p => Update(run => run with { Progress = p }));
             var report = await scope.ServiceProvider.GetRequiredService<CtpImportService>().ImportAsync(content, fileName, userId, progress);
             Update(run => run with { Progress = new ImportProgress(ImportStage.Done, report.Rows, report.Cells), Report = report });
+        }
+        catch (DomainException ex)
+        {
+            // Refused (the person is no longer an admin): nothing was written, and they are told why.
+            logger.LogWarning("Import of {FileName} by {UserId} refused: {Reason}", fileName, userId, ex.Message);
+            Update(run => run with { Error = ex.Message });
         }
         catch (Exception ex)
         {

@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Access;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,7 @@ namespace CovidEntry.App.Features.Jurisdictions;
 public sealed record JurisdictionRow(string Code, string Name, int Sources, TimeOnly? ExpectedUpdateUtc, DateTime? SourceChangedAtUtc, DateTime? LastPublishedAtUtc, DateOnly? LastPublishedDate);
 
 /// <summary>The jurisdictions' update schedule and their "source changed" signal, which order the shift queue.</summary>
-public sealed class JurisdictionService(IDbContextFactory<CovidEntryDbContext> dbFactory, TimeProvider clock, ILogger<JurisdictionService> logger)
+public sealed class JurisdictionService(IDbContextFactory<CovidEntryDbContext> dbFactory, ActingPerson acting, TimeProvider clock, ILogger<JurisdictionService> logger)
 {
     public async Task<IReadOnlyList<JurisdictionRow>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -40,6 +41,7 @@ public sealed class JurisdictionService(IDbContextFactory<CovidEntryDbContext> d
     /// </remarks>
     public async Task ScheduleAsync(string code, TimeOnly? expectedUpdateUtc, string adminUserId, CancellationToken cancellationToken = default, Optional<TimeOnly?> startedFrom = default)
     {
+        await acting.EnsureAsync(adminUserId, Policies.Administer, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var jurisdiction = await db.Jurisdictions.SingleOrDefaultAsync(j => j.Code == code, cancellationToken)
             ?? throw new DomainException($"There is no jurisdiction {code}.");
@@ -56,6 +58,7 @@ public sealed class JurisdictionService(IDbContextFactory<CovidEntryDbContext> d
     /// <summary>Someone saw the jurisdiction's pages change: its passes move to the top of the queue until it is published.</summary>
     public async Task MarkSourceChangedAsync(string code, string userId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(userId, Policies.RunShifts, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var jurisdiction = await db.Jurisdictions.SingleOrDefaultAsync(j => j.Code == code, cancellationToken)
             ?? throw new DomainException($"There is no jurisdiction {code}.");

@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Alerts;
 using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Features.Diagnostics;
@@ -15,17 +16,23 @@ public sealed record PublishResult(int VersionsWritten, int CellsUnchanged);
 /// Publishes a batch in one transaction: the versions, the latest table and the batch (and its
 /// shift's) state are written together or not at all.
 /// </summary>
-public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFactory, AlertQueue alerts, TimeProvider clock, ILogger<PublishService> logger)
+public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFactory, AlertQueue alerts, ActingPerson acting, TimeProvider clock, ILogger<PublishService> logger)
 {
     /// <summary>Serializes publishes across app instances, so the batch check and the latest table are never raced.</summary>
     public const long PublishLockKey = 0x0C0_71D_E417;
 
-    public Task<PublishResult> PublishShiftAsync(Guid shiftId, string userId, CancellationToken cancellationToken = default) =>
-        OnThreadOfItsOwn(() => Publish(userId, db => db.Shifts.Where(s => s.Id == shiftId).Select(s => (Guid?)s.BatchId).SingleOrDefault()
+    public async Task<PublishResult> PublishShiftAsync(Guid shiftId, string userId, CancellationToken cancellationToken = default)
+    {
+        await acting.EnsureAsync(userId, Policies.RunShifts, cancellationToken);
+        return await OnThreadOfItsOwn(() => Publish(userId, db => db.Shifts.Where(s => s.Id == shiftId).Select(s => (Guid?)s.BatchId).SingleOrDefault()
             ?? throw new DomainException("That shift does not exist.")), cancellationToken);
+    }
 
-    public Task<PublishResult> PublishBatchAsync(Guid batchId, string userId, CancellationToken cancellationToken = default) =>
-        OnThreadOfItsOwn(() => Publish(userId, _ => batchId), cancellationToken);
+    public async Task<PublishResult> PublishBatchAsync(Guid batchId, string userId, CancellationToken cancellationToken = default)
+    {
+        await acting.EnsureAsync(userId, Policies.RunShifts, cancellationToken);
+        return await OnThreadOfItsOwn(() => Publish(userId, _ => batchId), cancellationToken);
+    }
 
     /// <summary>
     /// A publish runs on a thread of its own with blocking I/O. While a shift is busy the thread

@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain;
@@ -14,6 +15,7 @@ public sealed class SuppressionService(
     IDbContextFactory<CovidEntryDbContext> dbFactory,
     SuppressionFormValidator validator,
     UserDirectory users,
+    ActingPerson acting,
     TimeProvider clock,
     ILogger<SuppressionService> logger)
 {
@@ -30,6 +32,7 @@ public sealed class SuppressionService(
 
     public async Task<Guid> AddAsync(SuppressionForm form, string leadUserId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(leadUserId, Policies.RunShifts, cancellationToken);
         var validation = await validator.ValidateAsync(form, cancellationToken);
         if (!validation.IsValid)
         {
@@ -52,6 +55,7 @@ public sealed class SuppressionService(
 
     public async Task RemoveAsync(Guid id, string leadUserId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(leadUserId, Policies.RunShifts, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var suppression = await db.Suppressions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken)
             ?? throw new DomainException("That suppression was already removed.");

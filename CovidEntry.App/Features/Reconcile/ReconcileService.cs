@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Features.Screenshots;
 using CovidEntry.App.Shared;
@@ -19,7 +20,7 @@ public sealed record PassSummary(int Number, string Author, DateTime SubmittedAt
 public sealed record ReconcileView(Guid EntryId, Guid ShiftId, string Code, string Name, DateOnly DataDate, EntryStatus Status, IReadOnlyList<PassSummary> Passes, IReadOnlyList<MismatchRow> Mismatches,
     IReadOnlyDictionary<Guid, ScreenshotView>? Screenshots = null);
 
-public sealed class ReconcileService(IDbContextFactory<CovidEntryDbContext> dbFactory, UserDirectory users, TimeProvider clock, ILogger<ReconcileService> logger)
+public sealed class ReconcileService(IDbContextFactory<CovidEntryDbContext> dbFactory, UserDirectory users, ActingPerson acting, TimeProvider clock, ILogger<ReconcileService> logger)
 {
     public async Task<ReconcileView> GetAsync(Guid entryId, CancellationToken cancellationToken = default)
     {
@@ -47,6 +48,7 @@ public sealed class ReconcileService(IDbContextFactory<CovidEntryDbContext> dbFa
 
     public async Task ReconcileAsync(Guid entryId, string metricKey, ReconcileForm form, string leadUserId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(leadUserId, Policies.RunShifts, cancellationToken);
         var typed = form.Choice == ResolutionSource.Typed ? MetricValueParser.Parse(form.TypedValue) : default;
         if (!typed.IsValid)
         {

@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain;
@@ -61,7 +62,7 @@ public sealed record ReviewView(
     IReadOnlyList<ReviewEntry> Entries);
 
 /// <summary>The lead's review of a shift's batch as a diff, and the approvals and send-backs made from it.</summary>
-public sealed class ReviewService(IDbContextFactory<CovidEntryDbContext> dbFactory, UserDirectory users, TimeProvider clock, ILogger<ReviewService> logger)
+public sealed class ReviewService(IDbContextFactory<CovidEntryDbContext> dbFactory, UserDirectory users, ActingPerson acting, TimeProvider clock, ILogger<ReviewService> logger)
 {
     /// <summary>How far back the small chart beside each entry looks.</summary>
     public const int ChartDays = 30;
@@ -145,6 +146,7 @@ public sealed class ReviewService(IDbContextFactory<CovidEntryDbContext> dbFacto
 
     public async Task ApproveAsync(Guid shiftId, Guid entryId, string leadUserId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(leadUserId, Policies.RunShifts, cancellationToken);
         await ChangeAsync(shiftId, (batch, now) => batch.Entry(entryId).Approve(leadUserId, now), cancellationToken);
         logger.LogInformation("Entry {EntryId} of shift {ShiftId} approved by {UserId}", entryId, shiftId, leadUserId);
     }
@@ -152,6 +154,7 @@ public sealed class ReviewService(IDbContextFactory<CovidEntryDbContext> dbFacto
     /// <summary>Approves every verified entry without warnings; returns the jurisdictions approved.</summary>
     public async Task<IReadOnlyList<string>> ApproveAllWithoutWarningsAsync(Guid shiftId, string leadUserId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(leadUserId, Policies.RunShifts, cancellationToken);
         IReadOnlyList<string> approved = [];
         await ChangeAsync(shiftId, (batch, now) => approved = batch.ApproveAllWithoutWarnings(leadUserId, now), cancellationToken);
         logger.LogInformation("{Count} entries of shift {ShiftId} approved in bulk by {UserId}", approved.Count, shiftId, leadUserId);
@@ -164,6 +167,7 @@ public sealed class ReviewService(IDbContextFactory<CovidEntryDbContext> dbFacto
     /// </summary>
     public async Task SendBackAsync(Guid shiftId, Guid entryId, int passNumber, string comment, string leadUserId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(leadUserId, Policies.RunShifts, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (shift, batch) = await LoadAsync(db, shiftId, cancellationToken);
         var entry = batch.Entry(entryId);

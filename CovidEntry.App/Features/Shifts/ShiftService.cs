@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Alerts;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain;
@@ -42,7 +43,8 @@ public sealed record Handoff(string ShiftLabel, string LeadName, DateTime Opened
 /// <summary>The shift's progress: jurisdictions published for its date of those planned, and where the rest stand.</summary>
 public sealed record Coverage(int Planned, int PublishedForDate, int PassesIn, int Verified, int Approved);
 
-public sealed class ShiftService(IDbContextFactory<CovidEntryDbContext> dbFactory, UserDirectory users, AlertQueue alerts, TimeProvider clock, ILogger<ShiftService> logger)
+public sealed class ShiftService(
+    IDbContextFactory<CovidEntryDbContext> dbFactory, UserDirectory users, AlertQueue alerts, ActingPerson acting, TimeProvider clock, ILogger<ShiftService> logger)
 {
     public async Task<IReadOnlyList<ShiftRow>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -66,6 +68,7 @@ public sealed class ShiftService(IDbContextFactory<CovidEntryDbContext> dbFactor
 
     public async Task<Guid> OpenAsync(NewShiftForm form, string leadUserId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(leadUserId, Policies.RunShifts, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var date = DateOnly.FromDateTime(form.DataDate ?? throw new DomainException("Pick the data date the shift collects."));
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -145,6 +148,7 @@ public sealed class ShiftService(IDbContextFactory<CovidEntryDbContext> dbFactor
     /// </summary>
     public async Task WriteHandoffAsync(Guid shiftId, string? note, string leadUserId, CancellationToken cancellationToken = default, Optional<string?> startedFrom = default)
     {
+        await acting.EnsureAsync(leadUserId, Policies.RunShifts, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var shift = await db.Shifts.SingleOrDefaultAsync(s => s.Id == shiftId, cancellationToken)
             ?? throw new DomainException("That shift does not exist.");
@@ -168,6 +172,7 @@ public sealed class ShiftService(IDbContextFactory<CovidEntryDbContext> dbFactor
 
     public async Task AssignAsync(Guid shiftId, Guid entryId, int passNumber, string? userId, string leadUserId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(leadUserId, Policies.RunShifts, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var shift = await db.Shifts.SingleAsync(s => s.Id == shiftId, cancellationToken);
         shift.EnsureAcceptsPasses();
@@ -179,15 +184,16 @@ public sealed class ShiftService(IDbContextFactory<CovidEntryDbContext> dbFactor
         logger.LogInformation("Pass {PassNumber} of entry {EntryId} assigned to {AssigneeId} by {UserId}", passNumber, entryId, userId, leadUserId);
     }
 
-    public Task BeginReviewAsync(Guid shiftId, CancellationToken cancellationToken = default) =>
-        ChangeStateAsync(shiftId, (shift, batch) => shift.BeginReview(batch), cancellationToken);
+    public Task BeginReviewAsync(Guid shiftId, string leadUserId, CancellationToken cancellationToken = default) =>
+        ChangeStateAsync(shiftId, leadUserId, (shift, batch) => shift.BeginReview(batch), cancellationToken);
 
-    public Task ReopenAsync(Guid shiftId, CancellationToken cancellationToken = default) =>
-        ChangeStateAsync(shiftId, (shift, _) => shift.Reopen(), cancellationToken);
+    public Task ReopenAsync(Guid shiftId, string leadUserId, CancellationToken cancellationToken = default) =>
+        ChangeStateAsync(shiftId, leadUserId, (shift, _) => shift.Reopen(), cancellationToken);
 
     /// <summary>Closes a published shift and posts its summary to the team's webhook.</summary>
-    public async Task<ShiftSummary> CloseAsync(Guid shiftId, CancellationToken cancellationToken = default)
+    public async Task<ShiftSummary> CloseAsync(Guid shiftId, string leadUserId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(leadUserId, Policies.RunShifts, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var shift = await db.Shifts.SingleOrDefaultAsync(s => s.Id == shiftId, cancellationToken)
             ?? throw new DomainException("That shift does not exist.");
@@ -197,18 +203,19 @@ public sealed class ShiftService(IDbContextFactory<CovidEntryDbContext> dbFactor
             + (shift.HandoffNote is { } note ? $" Handoff: {note}" : ""));
         await db.SaveOrExplainAsync(cancellationToken);
         alerts.Committed();
-        logger.LogInformation("Shift {ShiftId} closed: {Summary}", shiftId, summary);
+        logger.LogInformation("Shift {ShiftId} closed by {UserId}: {Summary}", shiftId, leadUserId, summary);
         return summary;
     }
 
-    private async Task ChangeStateAsync(Guid shiftId, Action<Shift, Batch> change, CancellationToken cancellationToken)
+    private async Task ChangeStateAsync(Guid shiftId, string leadUserId, Action<Shift, Batch> change, CancellationToken cancellationToken)
     {
+        await acting.EnsureAsync(leadUserId, Policies.RunShifts, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var shift = await db.Shifts.SingleOrDefaultAsync(s => s.Id == shiftId, cancellationToken)
             ?? throw new DomainException("That shift does not exist.");
         var batch = await db.Batches.Include(b => b.Entries).SingleAsync(b => b.Id == shift.BatchId, cancellationToken);
         change(shift, batch);
         await db.SaveOrExplainAsync(cancellationToken);
-        logger.LogInformation("Shift {ShiftId} is now {State}", shiftId, shift.State);
+        logger.LogInformation("Shift {ShiftId} is now {State}, by {UserId}", shiftId, shift.State, leadUserId);
     }
 }

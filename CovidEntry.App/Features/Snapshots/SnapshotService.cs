@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Alerts;
 using CovidEntry.App.Features.Exports;
 using CovidEntry.Domain.Batches;
@@ -21,7 +22,7 @@ public sealed record SnapshotOutcome(Guid? SnapshotId, SnapshotState? State, str
 /// instance at a time makes them, under a PostgreSQL advisory lock.
 /// </summary>
 public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFactory, PublishedRows rows, AlertQueue alerts, Audit.AuditChainer chainer,
-    TimeProvider clock, ILogger<SnapshotService> logger)
+    ActingPerson acting, TimeProvider clock, ILogger<SnapshotService> logger)
 {
     public const long SnapshotLockKey = 0x5_4A95_4070;
     public const string Scheduled = "scheduled";
@@ -31,8 +32,14 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
     /// <summary>How many rows and changed cells a changelog lists; it always counts them all.</summary>
     public const int ChangelogListLimit = 5_000;
 
+    /// <summary>Makes a snapshot; <paramref name="userId"/> null is the schedule, anyone else must be an admin now.</summary>
     public async Task<SnapshotOutcome> MakeAsync(string trigger, string? userId, CancellationToken cancellationToken = default)
     {
+        if (userId is not null)
+        {
+            await acting.EnsureAsync(userId, Policies.Administer, cancellationToken);
+        }
+
         string connectionString;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
