@@ -36,7 +36,7 @@ public sealed class CaptureBenchmarks(ITestOutputHelper output)
         await using var pages = await LocalPages.StartAsync();
         var database = new TestDatabase(new Dictionary<string, string?> { ["Screenshots:CaptureEnabled"] = "true", ["Screenshots:AllowPrivateTargets"] = "true", ["Screenshots:PollSeconds"] = "0.2" });
         await database.InitializeAsync();
-        var lead = await database.CreateUserAsync("Bench Lead", CovidEntry.Domain.People.Roles.ShiftLead);
+        var lead = await database.CreateUserAsync("Bench Admin", CovidEntry.Domain.People.Roles.Admin);
         var sourceIds = new List<int>();
         for (var source = 0; source < Sources; source++)
         {

@@ -7,6 +7,7 @@ using CovidEntry.App.Features.Jurisdictions;
 using CovidEntry.App.Features.Publish;
 using CovidEntry.App.Features.Quality;
 using CovidEntry.App.Features.Reconcile;
+using CovidEntry.App.Features.Screenshots;
 using CovidEntry.App.Features.Review;
 using CovidEntry.App.Features.Shifts;
 using CovidEntry.App.Features.Snapshots;
@@ -49,6 +50,8 @@ public sealed class ActingPersonTests : LoopTest
         var suppression = await Database.Get<SuppressionService>().AddAsync(Suppression("Expected backlog"), Loop.Lead);
         var unassigned = await Database.Get<ShiftService>().OpenAsync(
             new NewShiftForm { Label = "unassigned", DataDate = Day.AddDays(2).ToDateTime(TimeOnly.MinValue), Jurisdictions = ["WY"] }, Loop.Lead);
+        var source = await Database.Get<SourceService>().AddAsync("AK", new SourceForm { Label = "Extra", Url = "https://example.org/ak" }, Loop.Admin);
+        var upload = await Database.Get<ScreenshotService>().UploadAsync("AK", source, ImageCorpus.ScreenshotPng(), CovidEntry.Domain.Screenshots.ScreenshotOrigin.Upload, Loop.Vera);
 
         await Database.Get<UserAdminService>().SetRolesAsync(Loop.Lead, [Roles.Volunteer], Loop.Admin);
         var before = await AuditEventCountAsync();
@@ -72,6 +75,7 @@ public sealed class ActingPersonTests : LoopTest
             () => Database.Get<SuppressionService>().AddAsync(Suppression("Another one"), lead),
             () => Database.Get<SuppressionService>().RemoveAsync(suppression, lead),
             () => Database.Get<JurisdictionService>().MarkSourceChangedAsync("AK", lead),
+            () => Database.Get<ScreenshotService>().ApproveAsync(upload.Id, lead),
             () => Database.Get<AuditQueries>().PageAsync(new AuditFilter(), lead, null));
 
         Assert.Equal(before, await AuditEventCountAsync());
@@ -85,6 +89,7 @@ public sealed class ActingPersonTests : LoopTest
     {
         var formerAdmin = await Database.CreateUserAsync("Fay Former", Roles.Admin, Roles.ShiftLead);
         var someone = await Database.CreateUserAsync("Sol Someone", Roles.Volunteer);
+        var source = await Database.Get<SourceService>().AddAsync("AK", new SourceForm { Label = "Extra", Url = "https://example.org/ak" }, formerAdmin);
         await Database.Get<UserAdminService>().DisableAsync(someone, formerAdmin);
         await Database.Get<UserAdminService>().SetRolesAsync(formerAdmin, [Roles.ShiftLead], Loop.Admin);
         var before = await AuditEventCountAsync();
@@ -97,6 +102,9 @@ public sealed class ActingPersonTests : LoopTest
             () => Database.Get<UserAdminService>().NewSetPasswordLinkAsync(Loop.Vera, formerAdmin),
             () => Database.Get<JurisdictionService>().ScheduleAsync("AK", new TimeOnly(17, 0), formerAdmin),
             () => Database.Get<SnapshotService>().MakeAsync(SnapshotService.OnDemand, formerAdmin),
+            () => Database.Get<SourceService>().AddAsync("AK", new SourceForm { Label = "Another", Url = "https://example.org/ak2" }, formerAdmin),
+            () => Database.Get<SourceService>().ChangeAsync("AK", source, new SourceForm { Label = "Renamed", Url = "https://example.org/ak" }, formerAdmin),
+            () => Database.Get<SourceService>().RemoveAsync("AK", source, formerAdmin),
             () => Database.Get<CtpImportService>().ImportAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join(",", CtpSample.HistoryHeader()))), "x.csv", formerAdmin));
 
         Assert.Equal(before, await AuditEventCountAsync());
@@ -114,6 +122,7 @@ public sealed class ActingPersonTests : LoopTest
         var al = await Loop.EntryIdAsync(shiftId, "AL");
         await Database.Get<QueueService>().ClaimAsync(ak, 1, Loop.Vera);
         var form = await Database.Get<EntryService>().GetPassFormAsync(ak, 1, Loop.Vera);
+        var source = await Database.Get<SourceService>().AddAsync("AK", new SourceForm { Label = "Extra", Url = "https://example.org/ak" }, Loop.Admin);
 
         await Database.Get<UserAdminService>().DisableAsync(Loop.Vera, Loop.Admin);
         var before = await AuditEventCountAsync();
@@ -123,7 +132,9 @@ public sealed class ActingPersonTests : LoopTest
             () => Database.Get<QueueService>().ClaimAsync(al, 1, vera),
             () => Database.Get<QueueService>().ReleaseAsync(ak, 1, vera),
             () => Database.Get<DraftService>().SaveAsync(ak, 1, vera, new DraftContent(new Dictionary<string, string> { ["positive"] = "1" }, null, null, null, null), 0),
-            () => Loop.SubmitAsync(ak, 1, vera, new Dictionary<string, string> { ["positive"] = "1" }));
+            () => Loop.SubmitAsync(ak, 1, vera, new Dictionary<string, string> { ["positive"] = "1" }),
+            () => Database.Get<ScreenshotService>().UploadAsync("AK", source, ImageCorpus.ScreenshotPng(), CovidEntry.Domain.Screenshots.ScreenshotOrigin.Upload, vera),
+            () => Database.Get<ScreenshotService>().RequestCaptureAsync("AK", source, vera));
 
         Assert.Equal(before, await AuditEventCountAsync());
         Assert.NotNull(form);

@@ -156,7 +156,7 @@ public class AuditTrailTests : LoopTest
             JurisdictionCode = "NY", MetricKey = "positive", Rule = CovidEntry.Domain.Quality.QcRule.Spike,
             UntilDate = new DateTime(2030, 1, 1), Reason = "Backlog dump expected",
         }, Loop.Lead);
-        var sourceId = await Database.Get<SourceService>().AddAsync("NY", new SourceForm { Label = "Extra", Url = "https://example.org/ny" }, Loop.Lead);
+        var sourceId = await Database.Get<SourceService>().AddAsync("NY", new SourceForm { Label = "Extra", Url = "https://example.org/ny" }, Loop.Admin);
         var uploaded = await Database.Get<ScreenshotService>().UploadAsync("NY", sourceId, ImageCorpus.ScreenshotPng(), CovidEntry.Domain.Screenshots.ScreenshotOrigin.Upload, Loop.Vera);
         await Database.Get<ScreenshotService>().ApproveAsync(uploaded.Id, Loop.Lead);
         await Database.Get<ScreenshotService>().RequestCaptureAsync("NY", sourceId, Loop.Vera);

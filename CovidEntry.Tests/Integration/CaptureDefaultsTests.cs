@@ -30,7 +30,7 @@ public sealed class CaptureDefaultsTests(CapturingApp app) : IClassFixture<Captu
         await using var intranet = await LocalPages.StartAsync();
         intranet.Html("/admin", LocalPages.Document("Router admin", "<h1>Wi-Fi password: hunter2</h1>"));
         var url = intranet.Url("/admin");
-        var lead = await app.CreatePersonAsync("Lena Lead", Roles.ShiftLead);
+        var lead = await app.CreatePersonAsync("Ada Admin", Roles.Admin);
         var leadId = await app.WithUsersAsync(async users => (await users.FindByEmailAsync(lead))!.Id);
 
         // Saved around the form, as a source whose name later pointed inside would be.

@@ -56,7 +56,7 @@ public class CaptureTests() : LoopTest(new Dictionary<string, string?>
     {
         var form = new SourceForm { Label = "Dashboard " + path.Trim('/'), Url = _pages.Url(path), ViewportWidth = 1024, ViewportHeight = 768 };
         configure?.Invoke(form);
-        return await Database.Get<SourceService>().AddAsync("NY", form, Loop.Lead);
+        return await Database.Get<SourceService>().AddAsync("NY", form, Loop.Admin);
     }
 
     /// <summary>"Capture now" for one source, run to its end the way the worker runs it.</summary>

@@ -23,7 +23,7 @@ public class BackupRestoreTests : LoopTest
     {
         var shiftId = await Loop.VerifiedShiftInReviewAsync(Day, new Dictionary<string, string> { ["positive"] = "1,234", ["death"] = "56" }, "NY", "CA");
         await Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Lead);
-        var sourceId = await Database.Get<SourceService>().AddAsync("NY", new SourceForm { Label = "Backup test", Url = "https://example.org/ny" }, Loop.Lead);
+        var sourceId = await Database.Get<SourceService>().AddAsync("NY", new SourceForm { Label = "Backup test", Url = "https://example.org/ny" }, Loop.Admin);
         var screenshot = await Database.Get<ScreenshotService>().UploadAsync("NY", sourceId, ImageCorpus.ScreenshotPng(), ScreenshotOrigin.Upload, Loop.Vera);
         var snapshot = await Database.Get<SnapshotService>().MakeAsync(SnapshotService.OnDemand, Loop.Admin);
         Assert.Equal(CovidEntry.Domain.Snapshots.SnapshotState.Published, snapshot.State);

@@ -1,3 +1,4 @@
+using CovidEntry.App.Features.Access;
 using CovidEntry.App.Data;
 using CovidEntry.Domain;
 using CovidEntry.Domain.Screenshots;
@@ -42,6 +43,7 @@ public sealed class ScreenshotService(
     ImageDecoder decoder,
     UploadRateLimit uploads,
     CaptureWorker worker,
+    ActingPerson acting,
     TimeProvider clock,
     ILogger<ScreenshotService> logger)
 {
@@ -93,6 +95,7 @@ public sealed class ScreenshotService(
     /// <summary>"Capture now": one job per source (or for one source), unless one is already waiting.</summary>
     public async Task<int> RequestCaptureAsync(string code, int? sourceId, string userId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(userId, Policies.EnterData, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var sources = await db.Jurisdictions.Where(j => j.Code == code).SelectMany(j => j.Sources)
             .Where(s => sourceId == null || s.Id == sourceId).Select(s => s.Id).ToListAsync(cancellationToken);
@@ -133,6 +136,7 @@ public sealed class ScreenshotService(
     /// </summary>
     public async Task<ScreenshotView> UploadAsync(string code, int sourceId, byte[] bytes, ScreenshotOrigin origin, string userId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(userId, Policies.EnterData, cancellationToken);
         uploads.Take(userId);
         var image = await decoder.PrepareAsync(bytes, cancellationToken);
 
@@ -169,6 +173,7 @@ public sealed class ScreenshotService(
     /// </summary>
     public async Task ApproveAsync(Guid screenshotId, string leadUserId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(leadUserId, Policies.RunShifts, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (!await db.Screenshots.AnyAsync(s => s.Id == screenshotId, cancellationToken))
         {

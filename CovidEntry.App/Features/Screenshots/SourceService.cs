@@ -1,3 +1,4 @@
+using CovidEntry.App.Features.Access;
 using CovidEntry.App.Data;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain;
@@ -10,7 +11,7 @@ namespace CovidEntry.App.Features.Screenshots;
 public sealed record SourceRow(int Id, string Label, string Url, CaptureSettings Capture, DateTime? LastCaptureAtUtc, CaptureJobState? LastJobState, string? LastError);
 
 /// <summary>An admin's changes to a jurisdiction's sources and how each is captured.</summary>
-public sealed class SourceService(IDbContextFactory<CovidEntryDbContext> dbFactory, ILogger<SourceService> logger)
+public sealed class SourceService(IDbContextFactory<CovidEntryDbContext> dbFactory, ActingPerson acting, ILogger<SourceService> logger)
 {
     public async Task<IReadOnlyList<SourceRow>> ListAsync(string code, CancellationToken cancellationToken = default)
     {
@@ -36,6 +37,7 @@ public sealed class SourceService(IDbContextFactory<CovidEntryDbContext> dbFacto
 
     public async Task<int> AddAsync(string code, SourceForm form, string adminUserId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(adminUserId, Policies.Administer, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var jurisdiction = await db.Jurisdictions.Include(j => j.Sources).SingleOrDefaultAsync(j => j.Code == code, cancellationToken)
             ?? throw new DomainException($"There is no jurisdiction {code}.");
@@ -47,6 +49,7 @@ public sealed class SourceService(IDbContextFactory<CovidEntryDbContext> dbFacto
 
     public async Task ChangeAsync(string code, int sourceId, SourceForm form, string adminUserId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(adminUserId, Policies.Administer, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var jurisdiction = await db.Jurisdictions.Include(j => j.Sources).SingleOrDefaultAsync(j => j.Code == code, cancellationToken)
             ?? throw new DomainException($"There is no jurisdiction {code}.");
@@ -58,6 +61,7 @@ public sealed class SourceService(IDbContextFactory<CovidEntryDbContext> dbFacto
     /// <summary>Removes a source that has never been captured; one with screenshots stays, because they are evidence.</summary>
     public async Task RemoveAsync(string code, int sourceId, string adminUserId, CancellationToken cancellationToken = default)
     {
+        await acting.EnsureAsync(adminUserId, Policies.Administer, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.Screenshots.AnyAsync(s => s.SourceId == sourceId, cancellationToken))
         {
