@@ -13,7 +13,8 @@ namespace CovidEntry.Tests.Infrastructure;
 /// <summary>The app's own service wiring (AddData + AddCovidEntry) on a given database, without a web server.</summary>
 public static class TestApp
 {
-    public static WebApplication Build(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="configure">Changes to the app's services after its own wiring (a test playing an attacker who rewired them).</param>
+    public static WebApplication Build(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -40,6 +41,7 @@ public static class TestApp
         builder.Logging.ClearProviders();
         builder.AddData();
         builder.AddCovidEntry();
+        configure?.Invoke(builder.Services);
         return builder.Build();
     }
 

@@ -16,7 +16,7 @@ using Microsoft.Extensions.Options;
 
 namespace CovidEntry.Tests.Integration;
 
-/// <summary>The app as configured by default, on a database of its own (these tests write keys into it behind its back).</summary>
+/// <summary>The app as configured by default, on a database of its own.</summary>
 public sealed class KeyRingApp : RunningApp
 {
     protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
@@ -28,15 +28,22 @@ public sealed class KeyRingApp : RunningApp
 /// someone who can also write to the database: a key of their own, slipped into the table, is ignored.
 /// The same minting with the app's real key file is accepted, which shows the minting is right.
 /// </summary>
-public class KeyRingTests(KeyRingApp app) : IClassFixture<KeyRingApp>
+public class KeyRingTests : IAsyncLifetime
 {
+    // An app and a database for each test: these tests write keys into the database behind its back.
+    private readonly KeyRingApp _app = new();
+
+    public Task InitializeAsync() => _app.InitializeAsync();
+
+    public Task DisposeAsync() => _app.DisposeAsync();
+
     private const string AdminPage = "admin/users";
 
     [Fact]
     public async Task TheSignInKeysAreStoredSealedWithTheKeyFileAndNeverInPlainText()
     {
-        using var visitor = app.NewClient();
-        await SignInAsync(visitor, await app.CreatePersonAsync("Sealed Keys", Roles.Admin));
+        using var visitor = _app.NewClient();
+        await SignInAsync(visitor, await _app.CreatePersonAsync("Sealed Keys", Roles.Admin));
 
         var stored = await StoredKeysAsync();
 
@@ -52,41 +59,53 @@ public class KeyRingTests(KeyRingApp app) : IClassFixture<KeyRingApp>
     [Fact]
     public async Task ABackupOfTheDatabaseAloneCannotMintASignInCookieTheAppAccepts()
     {
-        var email = await app.CreatePersonAsync("Backup Victim", Roles.Admin);
-        using (var visitor = app.NewClient())
+        var email = await _app.CreatePersonAsync("Backup Victim", Roles.Admin);
+        using (var visitor = _app.NewClient())
         {
             // A real sign-in, so that the app has made its keys.
             await SignInAsync(visitor, email);
         }
 
-        var dump = await StoredKeysAsync();
+        var appsKey = KeyIdOf((await StoredKeysAsync())[0]);
 
-        // Someone holding the backup: the app's own code and the keys in the dump, no key file.
-        var attacker = DataProtectionFrom(dump);
-        Assert.ThrowsAny<Exception>(() => attacker.GetRequiredService<IKeyManager>().GetAllKeys().Single(k => k.KeyId == KeyIdOf(dump[0])).CreateEncryptor());
-        Assert.Equal(HttpStatusCode.Found, await OpenAdminPageAsync(await MintCookieAsync(attacker, email)));
+        // Someone holding the data: the app's own code and everything in the database, but a key
+        // file of their own, since the app's is not in the database.
+        var keyFile = Path.Combine(Directory.CreateTempSubdirectory("covidentry-tests-attacker-").FullName, "key");
+        KeyRingKeys.WriteNewKeyFile(keyFile);
+        await using (var attacker = TestApp.Build(_app.ConnectionString, new Dictionary<string, string?> { ["DataProtection:KeyFile"] = keyFile }))
+        {
+            Assert.ThrowsAny<Exception>(() => attacker.Services.GetRequiredService<IKeyManager>().GetAllKeys().Single(k => k.KeyId == appsKey).CreateEncryptor());
+            Assert.Equal(HttpStatusCode.Found, await OpenAdminPageAsync(await MintCookieAsync(attacker.Services, email)));
+        }
 
         // The same minting with the app's key file is a cookie the app takes.
-        await using var holder = TestApp.Build(app.ConnectionString);
+        await using var holder = TestApp.Build(_app.ConnectionString);
         Assert.Equal(HttpStatusCode.OK, await OpenAdminPageAsync(await MintCookieAsync(holder.Services, email)));
     }
 
     [Fact]
     public async Task AKeyWrittenIntoTheDatabaseBehindTheAppsBackIsIgnored()
     {
-        var email = await app.CreatePersonAsync("Write Victim", Roles.Admin);
-        using (var visitor = app.NewClient())
+        var email = await _app.CreatePersonAsync("Write Victim", Roles.Admin);
+        using (var visitor = _app.NewClient())
         {
             await SignInAsync(visitor, email);
         }
 
-        var attacker = DataProtectionFrom([]);
-        var forged = await MintCookieAsync(attacker, email);
-        var attackersKey = attacker.GetRequiredService<IOptions<KeyManagementOptions>>().Value.XmlRepository!.GetAllElements().Single();
+        // Someone who can write to the database: the app's code with a key ring of their own, in plain text.
+        var keys = new InMemoryKeys([]);
+        await using var attacker = TestApp.Build(_app.ConnectionString, configure: services =>
+            services.PostConfigure<KeyManagementOptions>(options =>
+            {
+                options.XmlRepository = keys;
+                options.XmlEncryptor = null;
+            }));
+        var forged = await MintCookieAsync(attacker.Services, email);
+        var attackersKey = keys.GetAllElements().Single();
         Assert.Contains("masterKey", attackersKey.ToString(), StringComparison.Ordinal);
 
         await using (var db = new CovidEntryDbContext(new DbContextOptionsBuilder<CovidEntryDbContext>()
-            .UseNpgsql(TestCluster.AsRole(app.ConnectionString, DatabaseRole.Super)).Options))
+            .UseNpgsql(TestCluster.AsRole(_app.ConnectionString, DatabaseRole.Super)).Options))
         {
             db.DataProtectionKeys.Add(new Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey
             {
@@ -110,29 +129,20 @@ public class KeyRingTests(KeyRingApp app) : IClassFixture<KeyRingApp>
     private async Task<IReadOnlyList<XElement>> StoredKeysAsync()
     {
         await using var db = new CovidEntryDbContext(new DbContextOptionsBuilder<CovidEntryDbContext>()
-            .UseNpgsql(TestCluster.AsRole(app.ConnectionString, DatabaseRole.Super)).Options);
+            .UseNpgsql(TestCluster.AsRole(_app.ConnectionString, DatabaseRole.Super)).Options);
         return (await db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml!).ToListAsync()).Select(XElement.Parse).ToList();
     }
 
     private static Guid KeyIdOf(XElement key) => Guid.Parse((string)key.Attribute("id")!);
 
-    /// <summary>Data protection as an attacker builds it: the app's name and the given key elements, in memory.</summary>
-    private static ServiceProvider DataProtectionFrom(IReadOnlyList<XElement> keys)
+    /// <summary>
+    /// A sign-in cookie for <paramref name="email"/> as the app's cookie handler writes it, with the
+    /// data protection and session store of <paramref name="services"/>: everything a cookie holds
+    /// (id, name, roles, security stamp) is in the database.
+    /// </summary>
+    private static async Task<string> MintCookieAsync(IServiceProvider services, string email)
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddDataProtection().SetApplicationName("CovidEntry");
-        services.Configure<KeyManagementOptions>(options => options.XmlRepository = new InMemoryKeys(keys));
-        services.AddAuthentication().AddCookie(IdentityConstants.ApplicationScheme);
-        return services.BuildServiceProvider();
-    }
-
-    /// <summary>A sign-in cookie for <paramref name="email"/> as the app's cookie handler would write it, from <paramref name="keys"/>' data protection.</summary>
-    private async Task<string> MintCookieAsync(IServiceProvider keys, string email)
-    {
-        // Everything a cookie holds is in the database: the person's id, name, roles and security stamp.
-        await using var reader = TestApp.Build(app.ConnectionString);
-        using var scope = reader.Services.CreateScope();
+        using var scope = services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>()
             .CreateAsync((await users.FindByEmailAsync(email))!);
@@ -140,14 +150,24 @@ public class KeyRingTests(KeyRingApp app) : IClassFixture<KeyRingApp>
         SessionLifetime.Stamp(principal, now);
         var properties = new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now.AddHours(1) };
         properties.Items[SessionLifetime.SignedInAtItem] = SessionLifetime.Format(now);
+        var ticket = new AuthenticationTicket(principal, properties, IdentityConstants.ApplicationScheme);
 
-        var cookies = keys.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);
-        return cookies.TicketDataFormat.Protect(new AuthenticationTicket(principal, properties, IdentityConstants.ApplicationScheme));
+        var cookies = services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);
+        if (cookies.SessionStore is { } store)
+        {
+            // As the cookie handler does: the ticket goes to the store, the cookie carries its key.
+            var key = await store.StoreAsync(ticket);
+            ticket = new AuthenticationTicket(
+                new ClaimsPrincipal(new ClaimsIdentity([new Claim("Microsoft.AspNetCore.Authentication.Cookies-SessionId", key, ClaimValueTypes.String, cookies.ClaimsIssuer)], cookies.ClaimsIssuer)),
+                null, IdentityConstants.ApplicationScheme);
+        }
+
+        return cookies.TicketDataFormat.Protect(ticket);
     }
 
     private async Task<HttpStatusCode> OpenAdminPageAsync(string cookie)
     {
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(app.BaseUrl + "/") };
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(_app.BaseUrl + "/") };
         using var request = new HttpRequestMessage(HttpMethod.Get, AdminPage);
         request.Headers.Add("Cookie", $"{AccountClient.SignInCookie}={cookie}");
         using var response = await http.SendAsync(request);
