@@ -30,6 +30,7 @@ public class CovidEntryDbContext(DbContextOptions<CovidEntryDbContext> options)
     public DbSet<Features.Alerts.WebhookMessage> WebhookMessages => Set<Features.Alerts.WebhookMessage>();
     public DbSet<ValueVersion> ValueVersions => Set<ValueVersion>();
     public DbSet<LatestValue> LatestValues => Set<LatestValue>();
+    public DbSet<BatchManifest> BatchManifests => Set<BatchManifest>();
     public DbSet<Snapshot> Snapshots => Set<Snapshot>();
     public DbSet<Screenshot> Screenshots => Set<Screenshot>();
     public DbSet<Features.Screenshots.ImageBlob> ImageBlobs => Set<Features.Screenshots.ImageBlob>();

@@ -49,3 +49,14 @@ public sealed class LatestValueConfiguration : IEntityTypeConfiguration<LatestVa
         builder.Property(l => l.MissingReason).HasConversion<string>().HasMaxLength(32);
     }
 }
+
+public sealed class BatchManifestConfiguration : IEntityTypeConfiguration<BatchManifest>
+{
+    public void Configure(EntityTypeBuilder<BatchManifest> builder)
+    {
+        builder.HasKey(m => new { m.BatchId, m.JurisdictionCode });
+        builder.Property(m => m.JurisdictionCode).HasMaxLength(Jurisdiction.CodeLength).IsFixedLength();
+        builder.Property(m => m.Sha256).HasMaxLength(64).IsFixedLength();
+        builder.HasOne<Batch>().WithMany().HasForeignKey(m => m.BatchId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -104,6 +104,9 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
         using (AuditContext.WithReason(batch.Note))
         {
             PublishedValues.Write(db, versions, latest, now);
+
+            // Exactly what this batch wrote, sealed into the audit chain (docs/decisions/031).
+            History.BatchManifests.Write(db, batch.Id, userId, now);
             db.SaveChanges();
         }
 
