@@ -32,6 +32,10 @@ RUN apt-get update \
 # the seccomp profile the container needs.
 WORKDIR /app
 COPY --from=build /app ./
+# The audit trail's head log lives outside the database (docs/decisions/030): on a volume of its own,
+# writable by the app's user, and not part of the database backup.
+RUN mkdir -p /var/lib/covidentry && chown "$APP_UID" /var/lib/covidentry && chmod 700 /var/lib/covidentry
+VOLUME /var/lib/covidentry
 # AllowedHosts: the host names the app answers (any other Host header gets 400). Loopback here, so
 # the image works on the machine it runs on; a deployment sets its public name(s). "*" is refused.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
@@ -40,6 +44,7 @@ ENV ASPNETCORE_HTTP_PORTS=8080 \
     Database__PrivateCluster=false \
     Database__MigrateOnStartup=false \
     Screenshots__ChromiumPath=/usr/bin/chromium \
+    Audit__HeadLog=/var/lib/covidentry/audit-heads.log \
     DOTNET_GCgen0size=0x4000000
 EXPOSE 8080
 # The base image's unprivileged user. Probe GET /healthz for liveness and

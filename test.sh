@@ -115,5 +115,23 @@ if [ "$reports" = 0 ] || { [ "$status" != 0 ] && [ "$failed" = 0 ]; }; then
   [ "$status" = 0 ] && status=1
 fi
 
+# Name every failed test (and the first lines of its message) just above the summary, so the
+# tail of a CI log says what failed without scrolling through the server logs above it.
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  python3 - "$trx" <<'PY' 2>/dev/null || grep -o 'testName="[^"]*" [^>]*outcome="Failed"' "$trx" | sed 's/^testName="\([^"]*\)".*/FAILED: \1/'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for result in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+    if result.get("outcome") != "Failed":
+        continue
+    print("FAILED: " + result.get("testName", "?"))
+    message = result.find(".//t:ErrorInfo/t:Message", ns)
+    if message is not None and message.text:
+        for line in message.text.strip().splitlines()[:6]:
+            print("    " + line)
+PY
+done
+
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -33,6 +33,7 @@ public class CovidEntryDbContext(DbContextOptions<CovidEntryDbContext> options)
 
     /// <summary>Jurisdiction-days as first published, values or not (append-only).</summary>
     public DbSet<ReportedDay> ReportedDays => Set<ReportedDay>();
+    public DbSet<BatchManifest> BatchManifests => Set<BatchManifest>();
     public DbSet<Snapshot> Snapshots => Set<Snapshot>();
     public DbSet<Screenshot> Screenshots => Set<Screenshot>();
     public DbSet<Features.Screenshots.ImageBlob> ImageBlobs => Set<Features.Screenshots.ImageBlob>();

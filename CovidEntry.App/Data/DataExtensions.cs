@@ -61,11 +61,33 @@ public static class DataExtensions
             .UseNpgsql(connectionString)
             .AddInterceptors(services.GetRequiredService<Features.Audit.AuditInterceptor>()));
         builder.Services.AddEncryptedKeyRing(KeyRingEncryption.ReadKeys(builder.Configuration, keysFolder));
+        AddAuditKeys(builder, keysFolder);
         builder.Services.AddHealthChecks()
             .AddCheck("process", () => HealthCheckResult.Healthy(), tags: [LiveTag])
             .AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
         builder.Services.AddScoped<DatabaseSeeder>();
         return cluster;
+    }
+
+    /// <summary>
+    /// The audit trail's key and head log, both outside the database (docs/decisions/030): in the
+    /// data folder for the private cluster, where settings say otherwise.
+    /// </summary>
+    private static void AddAuditKeys(WebApplicationBuilder builder, string? keysFolder)
+    {
+        builder.Services.AddSingleton(new Features.Audit.AuditKeys(KeyRingKeys.FromSettings(
+            builder.Configuration, Features.Audit.AuditKeys.Section, Features.Audit.AuditKeys.DefaultFileName, keysFolder, "the audit trail's seals")));
+        var headLog = builder.Configuration[Features.Audit.AuditHeadLog.Setting];
+        if (string.IsNullOrWhiteSpace(headLog))
+        {
+            headLog = keysFolder is not null
+                ? Path.Combine(keysFolder, Features.Audit.AuditHeadLog.DefaultFileName)
+                : throw new CannotStartException(
+                    "No head log for the audit trail is configured: set Audit__HeadLog to a file outside the database (a volume the database backups do not hold), "
+                    + "where the app appends each sealed head of the audit chain; audit-verify compares the chain with it.");
+        }
+
+        builder.Services.AddSingleton(services => new Features.Audit.AuditHeadLog(headLog, services.GetRequiredService<ILogger<Features.Audit.AuditHeadLog>>()));
     }
 
     public static string DataDirectory(IConfiguration configuration)

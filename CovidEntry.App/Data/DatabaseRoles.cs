@@ -19,9 +19,15 @@ public static class DatabaseRoles
     /// <summary>Rows the app adds and never changes: the database refuses UPDATE, DELETE and TRUNCATE to the app's role.</summary>
     private static readonly Type[] AppendOnly =
     [
-        typeof(ValueVersion), typeof(ReportedDay), typeof(AuditEvent), typeof(AuditLink), typeof(SnapshotFile),
+        typeof(ValueVersion), typeof(ReportedDay), typeof(BatchManifest), typeof(AuditEvent), typeof(AuditLink), typeof(SnapshotFile),
         typeof(Screenshot), typeof(ScreenshotApproval), typeof(Features.Screenshots.ImageBlob), typeof(DataProtectionKey),
     ];
+
+    /// <summary>
+    /// Rows only the database writes: the latest table follows the version history through a
+    /// trigger (docs/decisions/031), so the app's role cannot set a latest value no version holds.
+    /// </summary>
+    private static readonly Type[] KeptByTheDatabase = [typeof(LatestValue)];
 
     /// <summary>Rows the app updates while they are being made but never removes.</summary>
     private static readonly Type[] NeverDeleted = [typeof(Snapshot)];
@@ -66,6 +72,11 @@ public static class DatabaseRoles
         foreach (var type in AppendOnly)
         {
             yield return $"REVOKE UPDATE, DELETE ON {Table(db, type)} FROM {appRole}";
+        }
+
+        foreach (var type in KeptByTheDatabase)
+        {
+            yield return $"REVOKE INSERT, UPDATE, DELETE ON {Table(db, type)} FROM {appRole}";
         }
 
         foreach (var type in NeverDeleted)

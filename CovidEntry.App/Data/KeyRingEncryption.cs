@@ -42,33 +42,8 @@ public static class KeyRingEncryption
     /// kept to read keys sealed before a rotation); with <paramref name="generateIn"/> a missing
     /// setting means the data folder's own file, made on first use.
     /// </summary>
-    public static KeyRingKeys ReadKeys(IConfiguration configuration, string? generateIn, ILogger? logger = null)
-    {
-        var configured = configuration[$"{Section}:KeyFile"];
-        string path;
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            path = configured;
-        }
-        else if (generateIn is not null)
-        {
-            path = Path.Combine(generateIn, DefaultFileName);
-            if (!File.Exists(path))
-            {
-                KeyRingKeys.WriteNewKeyFile(path);
-            }
-        }
-        else
-        {
-            throw new CannotStartException(
-                $"No key file for the sign-in keys is configured: set {Section}__KeyFile to a file holding 32 random bytes in base64 "
-                + "(make one with: head -c 32 /dev/urandom | base64 > covidentry-data-protection.key; chmod 600 it), "
-                + "and keep it out of the database backup (README: Backup and restore).");
-        }
-
-        var previous = configuration.GetSection($"{Section}:PreviousKeyFiles").Get<string[]>() ?? [];
-        return new KeyRingKeys(KeyRingKeys.Read(path, logger), previous.Select(p => KeyRingKeys.Read(p, logger)).ToList());
-    }
+    public static KeyRingKeys ReadKeys(IConfiguration configuration, string? generateIn, ILogger? logger = null) =>
+        KeyRingKeys.FromSettings(configuration, Section, DefaultFileName, generateIn, "the sign-in keys", logger);
 
     /// <summary>Hands the stored elements on only when their secret is sealed with one of our key files.</summary>
     private sealed class SealedKeysOnly(IXmlRepository inner, ILogger logger) : IXmlRepository
@@ -107,6 +82,42 @@ public sealed class KeyRingKeys(KeyFile current, IReadOnlyList<KeyFile> previous
 {
     public KeyFile Current { get; } = current;
 
+    /// <summary>Every key file: the current one first, then the earlier ones.</summary>
+    public IReadOnlyList<KeyFile> All { get; } = [current, .. previous];
+
+    /// <summary>
+    /// The key file named by <c>{section}:KeyFile</c> and the earlier ones in <c>{section}:PreviousKeyFiles</c>.
+    /// With <paramref name="generateIn"/> (the private cluster's data folder) a missing setting means
+    /// <paramref name="defaultFileName"/> there, made on first use; otherwise the setting is required.
+    /// </summary>
+    public static KeyRingKeys FromSettings(IConfiguration configuration, string section, string defaultFileName, string? generateIn, string purpose, ILogger? logger = null)
+    {
+        var configured = configuration[$"{section}:KeyFile"];
+        string path;
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            path = configured;
+        }
+        else if (generateIn is not null)
+        {
+            path = Path.Combine(generateIn, defaultFileName);
+            if (!File.Exists(path))
+            {
+                WriteNewKeyFile(path);
+            }
+        }
+        else
+        {
+            throw new CannotStartException(
+                $"No key file for {purpose} is configured: set {section}__KeyFile to a file holding 32 random bytes in base64 "
+                + $"(make one with: head -c 32 /dev/urandom | base64 > covidentry-{defaultFileName}; chmod 600 it), "
+                + "and keep it out of the database backup (README: Backup and restore).");
+        }
+
+        var previous = configuration.GetSection($"{section}:PreviousKeyFiles").Get<string[]>() ?? [];
+        return new KeyRingKeys(Read(path, logger), previous.Select(p => Read(p, logger)).ToList());
+    }
+
     public KeyFile? Find(string fingerprint) =>
         Current.Fingerprint == fingerprint ? Current : previous.FirstOrDefault(k => k.Fingerprint == fingerprint);
 
@@ -117,7 +128,7 @@ public sealed class KeyRingKeys(KeyFile current, IReadOnlyList<KeyFile> previous
     {
         if (!File.Exists(path))
         {
-            throw new CannotStartException($"The key file {path} (DataProtection settings) does not exist: restore it from where you keep the app's keys, or correct the path.");
+            throw new CannotStartException($"The key file {path} does not exist: restore it from where you keep the app's keys, or correct the path.");
         }
 
         byte[] bytes;
@@ -147,9 +158,10 @@ public sealed class KeyRingKeys(KeyFile current, IReadOnlyList<KeyFile> previous
 public sealed class KeyFile(byte[] key)
 {
     public const int Length = 32;
+    public const int FingerprintLength = 16;
 
     /// <summary>Names the key without revealing it, so a sealed element says which file opens it.</summary>
-    public string Fingerprint { get; } = Convert.ToHexStringLower(SHA256.HashData(key))[..16];
+    public string Fingerprint { get; } = Convert.ToHexStringLower(SHA256.HashData(key))[..FingerprintLength];
 
     internal byte[] Key { get; } = key;
 }

@@ -5,28 +5,13 @@ using System.Text.Json;
 
 namespace CovidEntry.Domain.Audit;
 
-/// <summary>Why an event breaks the chain.</summary>
-public enum AuditBreakKind
-{
-    /// <summary>Its link's hash does not follow from the links before it.</summary>
-    HashMismatch,
-
-    /// <summary>It is on no link and not waiting for one.</summary>
-    Unlinked,
-}
-
-/// <summary>Where an audit chain stops being what it claims to be.</summary>
-public sealed record AuditBreak(long EventId, DateTime OccurredAtUtc, AuditAction Action, string EntityType, string? EntityKey,
-    AuditBreakKind Kind = AuditBreakKind.HashMismatch)
-{
-    public string Describe() => Kind == AuditBreakKind.HashMismatch
-        ? $"Audit chain broken at event {EventId} ({OccurredAtUtc:yyyy-MM-dd HH:mm:ss} UTC, {Action} {EntityType} {EntityKey}): its hash does not follow from the events before it, so it or an event before it was changed, removed or inserted."
-        : $"Audit event {EventId} ({OccurredAtUtc:yyyy-MM-dd HH:mm:ss} UTC, {Action} {EntityType} {EntityKey}) is on no link of the chain and not waiting for one: it was taken off the queue, or its link removed, behind the app's back.";
-}
-
 /// <summary>
-/// The tamper evidence of the audit trail: each link's hash = SHA-256(previous link's hash ‖
-/// canonical event), the canonical event being a fixed-order JSON array of its fields.
+/// The tamper evidence of the audit trail, keyed with a secret the database never holds
+/// (docs/decisions/030): each event is sealed when the app writes it, seal = HMAC-SHA256(key,
+/// "event" ‖ canonical event), so an event inserted behind the app's back has no valid seal; each
+/// link's hash = HMAC-SHA256(key, "link" ‖ previous link's hash ‖ canonical event), so nobody
+/// without the key can re-link the chain after changing, removing or inserting an event. The
+/// canonical event is a fixed-order JSON array of its fields.
 /// </summary>
 public static class AuditChain
 {
@@ -68,6 +53,14 @@ public static class AuditChain
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    public static string HashOf(string previousHash, AuditEvent e) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(previousHash + Canonical(e))));
+    public static string LinkHash(byte[] key, string previousHash, AuditEvent e) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes("link\n" + previousHash + "\n" + Canonical(e))));
+
+    /// <summary>The event's seal: the key's id, a colon, and the HMAC of the event under that key.</summary>
+    public static string SealOf(string keyId, byte[] key, AuditEvent e) =>
+        keyId + ":" + Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes("event\n" + Canonical(e))));
+
+    /// <summary>The id of the key that made <paramref name="seal"/>, or null for a value that is no seal.</summary>
+    public static string? KeyIdOf(string? seal) =>
+        seal is { Length: > 0 } && seal.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon ? seal[..colon] : null;
 }

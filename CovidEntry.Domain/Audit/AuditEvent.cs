@@ -74,5 +74,24 @@ public sealed class AuditEvent
     /// <summary>The batch (daily shift, edit or import) the record belongs to, for a lead's view of their shifts.</summary>
     public Guid? BatchId { get; private set; }
 
+    /// <summary>
+    /// The app's seal on the event, made as it was written (<see cref="AuditChain.SealOf"/>): an event
+    /// without a valid seal did not come from the app.
+    /// </summary>
+    public string? Seal { get; private set; }
+
+    public const int SealMaxLength = 96;
+
+    /// <summary>Seals the event under the audit key; once, before it is stored.</summary>
+    public void SealWith(string keyId, byte[] key)
+    {
+        if (Seal is not null)
+        {
+            throw new DomainException("An audit event is sealed once.");
+        }
+
+        Seal = AuditChain.SealOf(keyId, key, this);
+    }
+
     private static string? Clip(string? text, int max) => text is { Length: > 0 } && text.Length > max ? text[..max] : text;
 }

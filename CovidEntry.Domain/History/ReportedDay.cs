@@ -56,3 +56,16 @@ public sealed class ReportedDay
         return reported.Where(seen.Add).Select(day => new ReportedDay(day, batchId, publishedAtUtc)).ToList();
     }
 }
+
+/// <summary>
+/// The canonical form of the days a batch first reported, as its sealed digest event records them
+/// (BatchManifests in the app writes the same in SQL): "AK|2020-03-01", by code then date, one a line.
+/// </summary>
+public static class DayLines
+{
+    public static string Line(DayKey day) => day.JurisdictionCode + "|" + day.DataDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Sha256(IEnumerable<DayKey> days) => VersionLines.Sha256(string.Join('\n', days
+        .OrderBy(d => d.JurisdictionCode, StringComparer.Ordinal).ThenBy(d => d.DataDate)
+        .Select(Line)));
+}

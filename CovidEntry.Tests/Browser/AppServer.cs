@@ -70,7 +70,10 @@ public sealed partial class AppServer : IAsyncDisposable
         if (connectionString is not null)
         {
             start.Environment["ConnectionStrings__Default"] = connectionString;
-            start.Environment["DataProtection__KeyFile"] = TestKeys.DataProtectionKeyFile;
+            foreach (var (name, value) in TestKeys.SettingsFor(connectionString))
+            {
+                start.Environment[name.Replace(":", "__", StringComparison.Ordinal)] = value;
+            }
         }
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";

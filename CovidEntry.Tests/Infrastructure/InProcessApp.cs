@@ -49,7 +49,7 @@ public sealed class InProcessApp : IAsyncDisposable
             "--applicationName", typeof(Program).Assembly.GetName().Name!,
             "--contentRoot", AppContext.BaseDirectory,
             $"--ConnectionStrings:Default={connectionString}",
-            $"--{TestKeys.Setting.Key}={TestKeys.Setting.Value}",
+            .. TestKeys.SettingsFor(connectionString).Select(s => $"--{s.Key}={s.Value}"),
             "--Snapshots:Enabled=false",
             "--Screenshots:CaptureEnabled=false",
             "--Logging:LogLevel:Default=Warning",

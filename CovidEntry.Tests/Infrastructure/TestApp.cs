@@ -30,9 +30,8 @@ public static class TestApp
 
             // Tests run captures themselves (CaptureService), so no worker races them for the jobs.
             ["Screenshots:CaptureEnabled"] = "false",
-
-            [TestKeys.Setting.Key] = TestKeys.Setting.Value,
         });
+        builder.Configuration.AddInMemoryCollection(TestKeys.SettingsFor(connectionString).Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)));
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);

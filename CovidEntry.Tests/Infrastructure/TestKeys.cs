@@ -13,6 +13,7 @@ public static class TestKeys
     {
         var folder = Directory.CreateTempSubdirectory($"covidentry-tests-keys-{Environment.ProcessId}-").FullName;
         KeyRingKeys.WriteNewKeyFile(Path.Combine(folder, KeyRingEncryption.DefaultFileName));
+        KeyRingKeys.WriteNewKeyFile(Path.Combine(folder, CovidEntry.App.Features.Audit.AuditKeys.DefaultFileName));
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try
@@ -29,6 +30,17 @@ public static class TestKeys
 
     public static string DataProtectionKeyFile => Path.Combine(Folder.Value, KeyRingEncryption.DefaultFileName);
 
-    /// <summary>The setting, as configuration and as an environment variable.</summary>
-    public static KeyValuePair<string, string> Setting => new("DataProtection:KeyFile", DataProtectionKeyFile);
+    public static string AuditKeyFile => Path.Combine(Folder.Value, CovidEntry.App.Features.Audit.AuditKeys.DefaultFileName);
+
+    /// <summary>The head log of one database's audit chain (instances on the same database share it, as in production).</summary>
+    public static string HeadLogFor(string connectionString) =>
+        Path.Combine(Folder.Value, $"audit-heads-{new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database}.log");
+
+    /// <summary>The settings that point an app at these files, as configuration keys (Section:Key).</summary>
+    public static IReadOnlyDictionary<string, string> SettingsFor(string connectionString) => new Dictionary<string, string>
+    {
+        ["DataProtection:KeyFile"] = DataProtectionKeyFile,
+        ["Audit:KeyFile"] = AuditKeyFile,
+        [CovidEntry.App.Features.Audit.AuditHeadLog.Setting] = HeadLogFor(connectionString),
+    };
 }

@@ -77,7 +77,7 @@ public class AuditTrailTests : LoopTest
 
         // The submitted pass's draft went by a bulk delete, which is on record too.
         Assert.Contains(events, e => e.EntityType == "PassDrafts" && e.Action == AuditAction.Delete);
-        Assert.Null((await Database.Get<AuditVerifier>().VerifyAsync()).Break);
+        AuditChecks.AssertIntact(await Database.LinkAndVerifyAsync());
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public class AuditTrailTests : LoopTest
         Assert.DoesNotContain(second, e => e.EntityKey!.EndsWith("|death", StringComparison.Ordinal));
         var latest = await db.LatestValues.AsNoTracking().SingleAsync(l => l.JurisdictionCode == "NY" && l.MetricKey == "positive");
         Assert.Equal(latest.BatchId, positive.BatchId);
-        Assert.Null((await Database.Get<AuditVerifier>().VerifyAsync()).Break);
+        AuditChecks.AssertIntact(await Database.LinkAndVerifyAsync());
     }
 
     [Fact]
@@ -211,7 +211,7 @@ public class AuditTrailTests : LoopTest
     {
         var shiftId = await Loop.OpenShiftAsync(Day, "NY", "CA");
         await Loop.SubmitAsync(await Loop.EntryIdAsync(shiftId, "CA"), 1, Loop.Vera, new Dictionary<string, string> { ["positive"] = "7" });
-        Assert.Null((await Database.Get<AuditVerifier>().VerifyAsync()).Break);
+        AuditChecks.AssertIntact(await Database.LinkAndVerifyAsync());
         await using var app = TestApp.Build(Database.ConnectionString);
         Assert.Equal(0, await AuditVerifyCommand.RunAsync(app));
 
@@ -230,8 +230,10 @@ public class AuditTrailTests : LoopTest
 
         var result = await Database.Get<AuditVerifier>().VerifyAsync();
 
-        Assert.Equal(tampered, result.Break?.EventId);
-        Assert.Contains($"event {tampered}", result.Break!.Describe(), StringComparison.Ordinal);
+        var broken = Assert.Single(result.Findings, f => f.Kind == AuditFindingKind.LinkBroken);
+        Assert.Equal(tampered, broken.EventId);
+        Assert.Contains($"event {tampered}", broken.Sentence, StringComparison.Ordinal);
+        Assert.Contains(result.Findings, f => f.Kind == AuditFindingKind.NotSealedByTheApp && f.EventId == tampered);
         Assert.Equal(1, await AuditVerifyCommand.RunAsync(app));
     }
 
@@ -239,7 +241,7 @@ public class AuditTrailTests : LoopTest
     public async Task ARemovedEventBreaksTheChainAtTheOneAfterIt()
     {
         await Loop.OpenShiftAsync(Day, "NY");
-        Assert.Null((await Database.Get<AuditVerifier>().VerifyAsync()).Break);
+        AuditChecks.AssertIntact(await Database.LinkAndVerifyAsync());
         await using var db = Database.BehindTheAppsBack();
         var ids = await db.AuditChain.OrderBy(l => l.Position).Select(l => l.EventId).ToListAsync();
         var removed = ids[ids.Count / 2];
@@ -250,7 +252,7 @@ public class AuditTrailTests : LoopTest
 
         var result = await Database.Get<AuditVerifier>().VerifyAsync();
 
-        Assert.Equal(ids[ids.IndexOf(removed) + 1], result.Break?.EventId);
+        Assert.Equal(ids[ids.IndexOf(removed) + 1], Assert.Single(result.Findings, f => f.Kind == AuditFindingKind.LinkBroken).EventId);
     }
 
     [Fact]
@@ -262,8 +264,7 @@ public class AuditTrailTests : LoopTest
         await Task.WhenAll(entries.Select(e => Task.Run(() =>
             Loop.SubmitAsync(e.EntryId, 1, Loop.Vera, new Dictionary<string, string> { ["positive"] = "1", ["death"] = "2" }))));
 
-        var result = await Database.Get<AuditVerifier>().VerifyAsync();
-        Assert.Null(result.Break);
+        AuditChecks.AssertIntact(await Database.LinkAndVerifyAsync());
         Assert.Equal(6, (await EventsAsync(q => q.Where(e => e.EntityType == "Passes"))).Count);
     }
 
@@ -343,7 +344,7 @@ public class AuditTrailTests : LoopTest
         // Linked in the order they committed, whatever order their ids say.
         Assert.True(await PositionOfAsync("written first, committed last") > second);
         var verification = await Database.Get<AuditVerifier>().VerifyAsync();
-        Assert.Null(verification.Break);
+        AuditChecks.AssertIntact(verification);
         Assert.Equal(0, verification.Waiting);
     }
 
@@ -359,7 +360,7 @@ public class AuditTrailTests : LoopTest
 
         await Database.Get<AuditChainer>().CatchUpAsync(wait: true);
         Assert.Empty(await EventsAsync(q => q.Where(e => e.EntityKey == "rolled back")));
-        Assert.Null((await Database.Get<AuditVerifier>().VerifyAsync()).Break);
+        AuditChecks.AssertIntact(await Database.LinkAndVerifyAsync());
     }
 
     [Fact]
@@ -387,7 +388,7 @@ public class AuditTrailTests : LoopTest
         var saved = Assert.Single(events);
         Assert.Equal((AuditAction.Insert, "saved"), (saved.Action, After(saved, "Text")));
         await Database.Get<AuditChainer>().CatchUpAsync(wait: true);
-        Assert.Null((await Database.Get<AuditVerifier>().VerifyAsync()).Break);
+        AuditChecks.AssertIntact(await Database.LinkAndVerifyAsync());
     }
 
     [Fact]
@@ -401,8 +402,9 @@ public class AuditTrailTests : LoopTest
 
         var result = await Database.Get<AuditVerifier>().VerifyAsync();
 
-        Assert.Equal((id, AuditBreakKind.Unlinked), (result.Break?.EventId, result.Break?.Kind));
-        Assert.Contains($"Audit event {id}", result.Break!.Describe(), StringComparison.Ordinal);
+        var unlinked = Assert.Single(result.Findings);
+        Assert.Equal((id, AuditFindingKind.Unlinked), (unlinked.EventId, unlinked.Kind));
+        Assert.Contains($"Audit event {id}", unlinked.Sentence, StringComparison.Ordinal);
         await using var app = TestApp.Build(Database.ConnectionString);
         Assert.Equal(1, await AuditVerifyCommand.RunAsync(app));
     }

@@ -11,7 +11,8 @@ export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 here="$(cd "$(dirname "$0")" && pwd)"
 source_db="${PGDATABASE:-covidentry}"
 fresh() { psql -qX -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1 TEMPLATE import_floor_source"; }
-write_time() { awk '/^write:/ { w = 1 } w && /^Time:/ { print $2, $3; exit }'; }
+# The time of every statement between "write:" and "written" (per-cell.sql runs two), added up; one otherwise.
+write_time() { awk '/^write:/ { w = 1; next } /^written/ { printf "%.3f ms\n", t; exit } w && /^Time:/ { t += $2 }'; }
 drop_foreign_keys() {
   psql -qX -d "$1" -c 'ALTER TABLE "ValueVersions" DROP CONSTRAINT "FK_ValueVersions_Batches_BatchId",
       DROP CONSTRAINT "FK_ValueVersions_Jurisdictions_JurisdictionCode", DROP CONSTRAINT "FK_ValueVersions_Metrics_MetricKey";
@@ -23,6 +24,10 @@ drop_foreign_keys() {
 statement="${TMPDIR:-/tmp}/import-floor-statement.sql"
 sed -n '/const string sql = """/,/""";/p' "$here/../../CovidEntry.App/Features/Imports/CtpImportService.cs" | sed '1d;$d' \
   | sed -e "s/@batch/'00000000-0000-0000-0000-000000000001'/g" -e "s/@user/'cli'/g" -e "s/@at/now()/g" > "$statement"
+echo ";" >> "$statement"
+# ...and the statement that records what the batch wrote (its manifest, decision 031), which the import runs next.
+sed -n '/private const string Sql = """/,/""";/p' "$here/../../CovidEntry.App/Features/History/BatchManifests.cs" | sed '1d;$d' \
+  | sed -e "s/@batch/'00000000-0000-0000-0000-000000000001'/g" >> "$statement"
 echo ";" >> "$statement"
 
 psql -qX -d postgres -c "DROP DATABASE IF EXISTS import_floor_source" -c "CREATE DATABASE import_floor_source TEMPLATE $source_db"

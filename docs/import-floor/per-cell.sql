@@ -1,5 +1,6 @@
--- Today's storage: the import's own write statement, taken from CtpImportService.WriteVersionsAsync
--- by measure.sh (write_statement), on the cells, into an empty history.
+-- Today's storage: the import's own write statements, taken from CtpImportService.WriteVersionsAsync
+-- and BatchManifests by measure.sh (write_statement), on the cells, into an empty history (the
+-- latest table is moved by the history's trigger).
 \timing on
 BEGIN;
 INSERT INTO "Batches" ("Id", "Kind", "Status", "CreatedByUserId", "CreatedAtUtc")
@@ -8,4 +9,5 @@ CREATE TEMP TABLE import_cells (j character(2) NOT NULL, d date NOT NULL, m char
 INSERT INTO import_cells SELECT * FROM cells_src;
 \echo write:
 \i :write_statement
+\echo written
 COMMIT;

@@ -27,4 +27,5 @@ WITH changed AS (
 )
 INSERT INTO dl SELECT j, d, version, '00000000-0000-0000-0000-000000000001', now(), vals FROM written
 ON CONFLICT (j, d) DO UPDATE SET vals = EXCLUDED.vals, version = EXCLUDED.version, batch = EXCLUDED.batch, at = EXCLUDED.at;
+\echo written
 COMMIT;

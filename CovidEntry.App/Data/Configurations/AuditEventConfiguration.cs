@@ -16,6 +16,7 @@ public sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEven
         builder.Property(e => e.EntityKey).HasMaxLength(AuditEvent.EntityKeyMaxLength);
         builder.Property(e => e.CorrelationId).HasMaxLength(AuditEvent.CorrelationMaxLength);
         builder.Property(e => e.Reason).HasMaxLength(AuditEvent.ReasonMaxLength);
+        builder.Property(e => e.Seal).HasMaxLength(AuditEvent.SealMaxLength);
         builder.Ignore(e => e.Changes);
         JsonColumn.Map(builder.Property<List<FieldChange>>("_changes"), "Changes");
 
@@ -36,6 +37,7 @@ public sealed class AuditLinkConfiguration : IEntityTypeConfiguration<AuditLink>
         builder.HasKey(l => l.Position);
         builder.Property(l => l.Position).UseIdentityAlwaysColumn();
         builder.Property(l => l.Hash).HasMaxLength(AuditLink.HashLength).IsFixedLength().IsRequired();
+        builder.Property(l => l.KeyId).HasMaxLength(KeyFile.FingerprintLength).IsFixedLength().IsRequired();
 
         // An event is linked once; a linked event cannot be removed while its link stands.
         builder.HasIndex(l => l.EventId).IsUnique();

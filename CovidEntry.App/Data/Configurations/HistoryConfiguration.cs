@@ -68,3 +68,14 @@ public sealed class ReportedDayConfiguration : IEntityTypeConfiguration<Reported
         builder.Ignore(r => r.Day);
     }
 }
+
+public sealed class BatchManifestConfiguration : IEntityTypeConfiguration<BatchManifest>
+{
+    public void Configure(EntityTypeBuilder<BatchManifest> builder)
+    {
+        builder.HasKey(m => new { m.BatchId, m.JurisdictionCode });
+        builder.Property(m => m.JurisdictionCode).HasMaxLength(Jurisdiction.CodeLength).IsFixedLength();
+        builder.Property(m => m.Sha256).HasMaxLength(64).IsFixedLength();
+        builder.HasOne<Batch>().WithMany().HasForeignKey(m => m.BatchId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

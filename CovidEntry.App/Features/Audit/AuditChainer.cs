@@ -13,7 +13,7 @@ namespace CovidEntry.App.Features.Audit;
 /// taking them off the queue. One app instance links at a time (a PostgreSQL advisory lock), so
 /// the chain never forks, and no writer ever waits for the chain.
 /// </summary>
-public sealed class AuditChainer(IDbContextFactory<CovidEntryDbContext> dbFactory)
+public sealed class AuditChainer(IDbContextFactory<CovidEntryDbContext> dbFactory, AuditKeys keys, AuditHeadLog heads, ILogger<AuditChainer> logger)
 {
     /// <summary>The advisory lock key of linking (the key the old per-writer chain lock had).</summary>
     public const long LinkLockKey = 0x417D17;
@@ -68,7 +68,7 @@ public sealed class AuditChainer(IDbContextFactory<CovidEntryDbContext> dbFactor
         return head is null ? (null, AuditChain.Genesis) : (head.EventId, head.Hash);
     }
 
-    private static async Task<int> LinkBatchAsync(CovidEntryDbContext db, CancellationToken cancellationToken)
+    private async Task<int> LinkBatchAsync(CovidEntryDbContext db, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var queued = await db.Database.SqlQuery<long>(
@@ -81,25 +81,41 @@ public sealed class AuditChainer(IDbContextFactory<CovidEntryDbContext> dbFactor
         var events = await db.AuditEvents.AsNoTracking().Where(e => queued.Contains(e.Id)).OrderBy(e => e.Id).ToListAsync(cancellationToken);
         var head = await db.AuditChain.AsNoTracking().OrderByDescending(l => l.Position).Select(l => l.Hash).FirstOrDefaultAsync(cancellationToken)
             ?? AuditChain.Genesis;
-        var links = AuditLink.After(head, events);
+        foreach (var forged in events.Where(e => !keys.IsSealed(e)))
+        {
+            // It is linked all the same (the chain records that it was there); audit-verify names it.
+            logger.LogError("Audit event {EventId} ({Action} {EntityType} {EntityKey}) carries no seal of the app's: it was written or changed behind the app's back",
+                forged.Id, forged.Action, forged.EntityType, forged.EntityKey);
+        }
 
+        var links = AuditLink.After(head, events, keys.CurrentId, keys.CurrentKey);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using (var writer = await connection.BeginBinaryImportAsync("""COPY "AuditChain" ("EventId", "Hash") FROM STDIN (FORMAT BINARY)""", cancellationToken))
+        await using (var writer = await connection.BeginBinaryImportAsync("""COPY "AuditChain" ("EventId", "Hash", "KeyId") FROM STDIN (FORMAT BINARY)""", cancellationToken))
         {
             foreach (var link in links)
             {
                 await writer.StartRowAsync(cancellationToken);
                 await writer.WriteAsync(link.EventId, NpgsqlDbType.Bigint, cancellationToken);
                 await writer.WriteAsync(link.Hash, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(link.KeyId, NpgsqlDbType.Text, cancellationToken);
             }
 
             await writer.CompleteAsync(cancellationToken);
         }
 
+        var position = await db.AuditChain.AsNoTracking().MaxAsync(l => l.Position, cancellationToken);
+
         // Every id taken, linked or not: an event removed behind the app's back before it was linked leaves nothing to link.
         var taken = queued.ToArray();
         await db.Database.ExecuteSqlAsync($"""DELETE FROM "AuditPending" WHERE "EventId" = ANY({taken})""", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+
+        // Only a committed head is anchored: the log must never name a link the chain does not hold.
+        if (links.Count > 0)
+        {
+            heads.Append(new AuditHead(DateTime.UtcNow, position, links[^1].EventId, links[^1].Hash, links[^1].KeyId, heads.Path));
+        }
+
         return queued.Count;
     }
 }

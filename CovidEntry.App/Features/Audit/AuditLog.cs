@@ -13,7 +13,7 @@ namespace CovidEntry.App.Features.Audit;
 public static class AuditLog
 {
     private const string Copy = """
-        COPY "AuditEvents" ("OccurredAtUtc", "UserId", "UserName", "Action", "EntityType", "EntityKey", "Changes", "CorrelationId", "Reason", "BatchId")
+        COPY "AuditEvents" ("OccurredAtUtc", "UserId", "UserName", "Action", "EntityType", "EntityKey", "Changes", "CorrelationId", "Reason", "BatchId", "Seal")
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -25,6 +25,7 @@ public static class AuditLog
             return;
         }
 
+        SealAll(db, events);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var writer = await connection.BeginBinaryImportAsync(Copy, cancellationToken);
         foreach (var e in events)
@@ -47,6 +48,7 @@ public static class AuditLog
             return;
         }
 
+        SealAll(db, events);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         using var writer = connection.BeginBinaryImport(Copy);
         foreach (var e in events)
@@ -68,6 +70,16 @@ public static class AuditLog
         writer.Complete();
     }
 
+    /// <summary>Every event the app writes carries its seal, so one written behind its back is told apart.</summary>
+    private static void SealAll(DbContext db, IReadOnlyList<AuditEvent> events)
+    {
+        var keys = AuditKeys.Of(db);
+        foreach (var e in events.Where(e => e.Seal is null))
+        {
+            keys.Seal(e);
+        }
+    }
+
     /// <summary>An event's values in the order of <see cref="Copy"/>'s columns.</summary>
     private static (object? Value, NpgsqlDbType Type)[] Columns(AuditEvent e) =>
     [
@@ -81,6 +93,7 @@ public static class AuditLog
         (e.CorrelationId, NpgsqlDbType.Text),
         (e.Reason, NpgsqlDbType.Text),
         (e.BatchId, NpgsqlDbType.Uuid),
+        (e.Seal, NpgsqlDbType.Text),
     ];
 
     /// <summary>

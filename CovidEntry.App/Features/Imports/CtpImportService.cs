@@ -62,7 +62,15 @@ public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFa
         var file = new CtpHistoryFile(catalog, rules);
         var watch = System.Diagnostics.Stopwatch.StartNew();
 
-        await ReadAsync(content, file, progress, cancellationToken);
+        // The file's SHA-256 is taken as it is read, so the audit trail says which bytes were imported.
+        using var sha256 = System.Security.Cryptography.SHA256.Create();
+        await using (var hashing = new System.Security.Cryptography.CryptoStream(content, sha256, System.Security.Cryptography.CryptoStreamMode.Read, leaveOpen: true))
+        {
+            await ReadAsync(hashing, file, progress, cancellationToken);
+            await hashing.CopyToAsync(Stream.Null, cancellationToken);
+        }
+
+        var fileSha256 = Convert.ToHexStringLower(sha256.Hash!);
         var readTime = watch.Elapsed;
         if (file.HasProblems)
         {
@@ -89,14 +97,18 @@ public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFa
         var versions = await WriteVersionsAsync(connection, batch.Id, userId, now, cancellationToken);
         var days = await WriteReportedDaysAsync(connection, batch.Id, now, cancellationToken);
 
-        // The versions went in by COPY, past the interceptor: one event records the whole import.
-        await AuditLog.RecordAsync(db, AuditAction.Import, AuditKinds.ImportFile, fileName,
+        // The versions and days went in by statements, past the interceptor: one event records the
+        // import and the file it read, and the batch's digest event exactly which versions and days it wrote.
+        FieldChange[] details =
         [
             new FieldChange("rows", null, file.RowCount.ToString(CultureInfo.InvariantCulture)),
             new FieldChange("cells", null, cells.ToString(CultureInfo.InvariantCulture)),
-            new FieldChange("versions", null, versions.ToString(CultureInfo.InvariantCulture)),
+            new FieldChange("file_sha256", null, fileSha256),
             new FieldChange("reportedDays", null, days.ToString(CultureInfo.InvariantCulture)),
-        ], cancellationToken, batchId: batch.Id);
+        ];
+        await AuditLog.RecordAsync(db, AuditAction.Import, AuditKinds.ImportFile, fileName,
+            [.. details, new FieldChange("versions", null, versions.ToString(CultureInfo.InvariantCulture))], cancellationToken, batchId: batch.Id);
+        await History.BatchManifests.WriteAsync(db, batch.Id, userId, now, details, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Import {FileName} timings: read and check {Read:0.0} s, derived columns {Compare:0.0} s, COPY {Copy:0.0} s, versions and latest table {Write:0.0} s",
             fileName, readTime.TotalSeconds, (copyStart - readTime).TotalSeconds, (writeStart - copyStart).TotalSeconds, (watch.Elapsed - writeStart).TotalSeconds);
@@ -109,7 +121,7 @@ public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFa
 
     private static async Task ReadAsync(Stream content, CtpHistoryFile file, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(content);
+        using var reader = new StreamReader(content, leaveOpen: true);
         using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null, MissingFieldFound = null });
 
         // An empty file has no header: checking an empty one reports every column as missing.
@@ -174,23 +186,14 @@ public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFa
     /// </summary>
     private static async Task<long> WriteVersionsAsync(NpgsqlConnection connection, Guid batchId, string userId, DateTime now, CancellationToken cancellationToken)
     {
+        // The latest table follows by itself: a trigger on the history moves it (docs/decisions/031).
         const string sql = """
-            WITH changed AS (
-                SELECT c.j, c.d, c.m, c.v, COALESCE(l."VersionNumber", 0) + 1 AS version
-                FROM import_cells c
-                LEFT JOIN "LatestValues" l ON l."JurisdictionCode" = c.j AND l."DataDate" = c.d AND l."MetricKey" = c.m
-                WHERE CASE WHEN l."MetricKey" IS NULL THEN c.v IS NOT NULL
-                           ELSE l."Value" IS DISTINCT FROM c.v OR l."MissingReason" IS NOT NULL END
-            ), written AS (
-                INSERT INTO "ValueVersions" ("JurisdictionCode", "DataDate", "MetricKey", "Value", "VersionNumber", "BatchId", "PublishedByUserId", "PublishedAtUtc", "LagDays")
-                SELECT j, d, m, v, version, @batch, @user, @at, (@at AT TIME ZONE 'UTC')::date - d FROM changed
-                RETURNING "JurisdictionCode", "DataDate", "MetricKey", "Value", "VersionNumber"
-            )
-            INSERT INTO "LatestValues" ("JurisdictionCode", "DataDate", "MetricKey", "Value", "VersionNumber", "BatchId", "PublishedAtUtc")
-            SELECT "JurisdictionCode", "DataDate", "MetricKey", "Value", "VersionNumber", @batch, @at FROM written
-            ON CONFLICT ("JurisdictionCode", "DataDate", "MetricKey") DO UPDATE
-                SET "Value" = EXCLUDED."Value", "MissingReason" = NULL, "VersionNumber" = EXCLUDED."VersionNumber",
-                    "BatchId" = EXCLUDED."BatchId", "PublishedAtUtc" = EXCLUDED."PublishedAtUtc", "ScreenshotId" = NULL
+            INSERT INTO "ValueVersions" ("JurisdictionCode", "DataDate", "MetricKey", "Value", "VersionNumber", "BatchId", "PublishedByUserId", "PublishedAtUtc", "LagDays")
+            SELECT c.j, c.d, c.m, c.v, COALESCE(l."VersionNumber", 0) + 1, @batch, @user, @at, (@at AT TIME ZONE 'UTC')::date - c.d
+            FROM import_cells c
+            LEFT JOIN "LatestValues" l ON l."JurisdictionCode" = c.j AND l."DataDate" = c.d AND l."MetricKey" = c.m
+            WHERE CASE WHEN l."MetricKey" IS NULL THEN c.v IS NOT NULL
+                       ELSE l."Value" IS DISTINCT FROM c.v OR l."MissingReason" IS NOT NULL END
             """;
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("batch", batchId);

@@ -116,6 +116,9 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
             PublishedValues.Write(db, versions, latest, now);
             db.ReportedDays.AddRange(days);
             db.SaveChanges();
+
+            // Exactly what this batch wrote, sealed into the audit chain (docs/decisions/031), by COPY.
+            History.BatchManifests.Write(db, batch.Id, userId, now);
         }
 
         var saved = System.Diagnostics.Stopwatch.GetElapsedTime(started);

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CovidEntry.App.Data.Migrations
 {
     [DbContext(typeof(CovidEntryDbContext))]
-    [Migration("20261205035952_RecordReportedDays")]
+    [Migration("20261205044850_RecordReportedDays")]
     partial class RecordReportedDays
     {
         /// <inheritdoc />
@@ -292,6 +292,10 @@ namespace CovidEntry.App.Data.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("Seal")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)");
+
                     b.Property<string>("UserId")
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
@@ -335,6 +339,12 @@ namespace CovidEntry.App.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character(16)")
                         .IsFixedLength();
 
                     b.HasKey("Position");
@@ -570,6 +580,34 @@ namespace CovidEntry.App.Data.Migrations
                         {
                             t.HasCheckConstraint("CK_PassDrafts_PassNumber", "\"PassNumber\" IN (1, 2)");
                         });
+                });
+
+            modelBuilder.Entity("CovidEntry.Domain.History.BatchManifest", b =>
+                {
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("JurisdictionCode")
+                        .HasMaxLength(2)
+                        .HasColumnType("character(2)")
+                        .IsFixedLength();
+
+                    b.Property<string>("Lines")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.HasKey("BatchId", "JurisdictionCode");
+
+                    b.ToTable("BatchManifests");
                 });
 
             modelBuilder.Entity("CovidEntry.Domain.History.LatestValue", b =>
@@ -1733,6 +1771,15 @@ namespace CovidEntry.App.Data.Migrations
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CovidEntry.Domain.History.BatchManifest", b =>
+                {
+                    b.HasOne("CovidEntry.Domain.Batches.Batch", null)
+                        .WithMany()
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
