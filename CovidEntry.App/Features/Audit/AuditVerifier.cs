@@ -40,7 +40,13 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.Database.SetCommandTimeout(TimeSpan.Zero);
 
-        var (anchors, anchorCount) = await AnchorsAsync(db, findings, cancellationToken);
+        // The head log first (a head is appended after its links commit), then every read from one
+        // snapshot of the database: the running app links and publishes meanwhile, and an event
+        // linked between two reads must not look as if it were neither linked nor waiting.
+        var logged = heads.Read();
+        await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var snapshotId = await db.Database.SqlQuery<string>($"SELECT pg_export_snapshot() AS \"Value\"").SingleAsync(cancellationToken);
+        var (anchors, anchorCount) = await AnchorsAsync(db, logged, findings, cancellationToken);
         var digests = new Dictionary<Guid, BatchDigest>();
         var (events, headId, headHash) = await WalkChainAsync(db, anchors, digests, findings, cancellationToken);
         foreach (var missed in anchors.Values.SelectMany(a => a).Where(a => !a.Seen))
@@ -66,7 +72,7 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
             }
         }
 
-        var (batches, versions) = await VersionsAsync(db, digests, findings, cancellationToken);
+        var (batches, versions) = await VersionsAsync(db, snapshotId, digests, findings, cancellationToken);
         await ReportedDaysAsync(db, digests, findings, cancellationToken);
         await LatestAsync(db, findings, cancellationToken);
         return new AuditVerification(events, headId, headHash, waiting, anchorCount, batches, versions, findings.List, findings.LeftOut);
@@ -80,9 +86,10 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
     }
 
     /// <summary>Heads anchored outside the database (the head log) and in each published snapshot's manifest, by event id.</summary>
-    private async Task<(Dictionary<long, List<Anchor>> ByEvent, int Count)> AnchorsAsync(CovidEntryDbContext db, Findings findings, CancellationToken cancellationToken)
+    private async Task<(Dictionary<long, List<Anchor>> ByEvent, int Count)> AnchorsAsync(CovidEntryDbContext db,
+        (IReadOnlyList<AuditHead> Heads, int Unreadable) log, Findings findings, CancellationToken cancellationToken)
     {
-        var (logged, unreadable) = heads.Read();
+        var (logged, unreadable) = log;
         if (unreadable > 0)
         {
             findings.Add(new AuditFinding(AuditFindingKind.AnchorMissing, $"{unreadable} line(s) of the head log {heads.Path} are not heads: the log was changed."));
@@ -187,8 +194,8 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
     /// for: a merge of two streams in the same order, so each changed, added or removed version is
     /// named with its batch and cell.
     /// </summary>
-    private static async Task<(long Batches, long Versions)> VersionsAsync(CovidEntryDbContext db, Dictionary<Guid, BatchDigest> digests, Findings findings,
-        CancellationToken cancellationToken)
+    private static async Task<(long Batches, long Versions)> VersionsAsync(CovidEntryDbContext db, string snapshotId, Dictionary<Guid, BatchDigest> digests,
+        Findings findings, CancellationToken cancellationToken)
     {
         // The manifests first (a few rows a batch), checked against the digests; their lines are read one part at a time below.
         var parts = await db.BatchManifests.AsNoTracking().Select(m => new { m.BatchId, m.JurisdictionCode, m.Rows, m.Sha256 }).ToListAsync(cancellationToken);
@@ -229,6 +236,11 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var manifestConnection = new NpgsqlConnection(db.Database.GetConnectionString());
         await manifestConnection.OpenAsync(cancellationToken);
+        await using var sameSnapshot = await manifestConnection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await using (var join = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshotId}'", manifestConnection, sameSnapshot))
+        {
+            await join.ExecuteNonQueryAsync(cancellationToken);
+        }
 
         await using var versionsCommand = new NpgsqlCommand("""
             SELECT "BatchId", "JurisdictionCode", "DataDate", "MetricKey", "VersionNumber", "Value", "MissingReason", "LagDays", "ScreenshotId", "PublishedByUserId", "PublishedAtUtc"

@@ -44,7 +44,6 @@ public static class BatchManifests
             INSERT INTO "BatchManifests" ("BatchId", "JurisdictionCode", "Rows", "Sha256", "Lines")
             SELECT @batch, code, rows, encode(sha256(convert_to(lines, 'UTF8')), 'hex'), lines FROM parts
             RETURNING "JurisdictionCode", "Rows", "Sha256"
-        )
         ), days AS (
             SELECT count(*) AS days,
                    coalesce(string_agg("JurisdictionCode" || '|' || to_char("DataDate", 'YYYY-MM-DD'), E'\n' ORDER BY "JurisdictionCode" COLLATE "C", "DataDate"), '') AS lines
