@@ -126,10 +126,7 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
         PreviousSnapshot? previous;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            // Versions and reported days share one id sequence: the newest of either pins the snapshot.
-            var lastVersionId = Math.Max(
-                await db.ValueVersions.MaxAsync(v => (long?)v.Id, cancellationToken) ?? 0,
-                await db.ReportedDays.MaxAsync(r => (long?)r.Id, cancellationToken) ?? 0);
+            var lastVersionId = await History.PublishedIds.LastAsync(db, cancellationToken);
             if (lastVersionId == 0)
             {
                 return new SnapshotOutcome(null, null, "Nothing is published yet, so there is nothing to snapshot.");
