@@ -35,6 +35,9 @@ public enum AuditFindingKind
 
     /// <summary>The latest table differs from the newest version of a cell.</summary>
     LatestDiffers,
+
+    /// <summary>The days recorded as reported differ from the ones a batch recorded in its sealed digest.</summary>
+    ReportedDayDiffers,
 }
 
 /// <summary>One thing <c>audit-verify</c> found wrong, in a sentence that names the event, batch or cell.</summary>

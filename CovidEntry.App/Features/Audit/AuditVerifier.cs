@@ -73,6 +73,7 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
         }
 
         var (batches, versions) = await VersionsAsync(db, snapshotId, digests, findings, cancellationToken);
+        await ReportedDaysAsync(db, digests, findings, cancellationToken);
         await LatestAsync(db, findings, cancellationToken);
         return new AuditVerification(events, headId, headHash, waiting, anchorCount, batches, versions, findings.List, findings.LeftOut);
     }
@@ -376,6 +377,59 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
     }
 
     /// <summary>The latest table against the newest version of every cell, both read in cell order.</summary>
+    /// <summary>
+    /// The days recorded as reported, batch by batch, against the count and digest each batch's
+    /// sealed event recorded (docs/decisions/029), and each at its batch's publish time (which
+    /// decides when the day appears in as-of reads). The digest names the batch whose days differ;
+    /// a day of a batch that recorded none, or at another time, is named itself.
+    /// </summary>
+    private static async Task ReportedDaysAsync(CovidEntryDbContext db, Dictionary<Guid, BatchDigest> digests, Findings findings, CancellationToken cancellationToken)
+    {
+        var days = await db.ReportedDays.AsNoTracking()
+            .Select(r => new { r.BatchId, r.JurisdictionCode, r.DataDate, r.PublishedAtUtc })
+            .ToListAsync(cancellationToken);
+        var byBatch = days.ToLookup(d => d.BatchId);
+        foreach (var batch in byBatch)
+        {
+            var digest = digests.GetValueOrDefault(batch.Key);
+            if (digest?.Days is not { } recorded)
+            {
+                foreach (var day in batch)
+                {
+                    findings.Add(new AuditFinding(AuditFindingKind.ReportedDayDiffers,
+                        $"{day.JurisdictionCode} {day.DataDate:yyyy-MM-dd} is recorded as reported by batch {batch.Key}, which recorded no reported days in a sealed audit event: it was added behind the app's back.",
+                        BatchId: batch.Key));
+                }
+
+                continue;
+            }
+
+            var held = batch.Select(d => new DayKey(d.JurisdictionCode, d.DataDate)).ToList();
+            if (held.Count != recorded || DayLines.Sha256(held) != digest.DaysSha256)
+            {
+                findings.Add(new AuditFinding(AuditFindingKind.ReportedDayDiffers,
+                    $"Batch {batch.Key} recorded {recorded:#,0} reported days in its sealed audit event ({digest.DaysSha256?[..Math.Min(16, digest.DaysSha256.Length)]}…), "
+                    + $"but the history holds {held.Count:#,0} different ones: a day was added, changed or removed behind the app's back.",
+                    BatchId: batch.Key));
+            }
+
+            foreach (var day in batch.Where(d => AuditChain.ToMicroseconds(d.PublishedAtUtc) != digest.PublishedAtUtc))
+            {
+                findings.Add(new AuditFinding(AuditFindingKind.ReportedDayDiffers,
+                    $"{day.JurisdictionCode} {day.DataDate:yyyy-MM-dd} (batch {batch.Key}) is recorded as reported at {day.PublishedAtUtc:yyyy-MM-dd HH:mm:ss} UTC, "
+                    + $"but its batch was published at {digest.PublishedAtUtc:yyyy-MM-dd HH:mm:ss} UTC: its time was changed behind the app's back.",
+                    BatchId: batch.Key));
+            }
+        }
+
+        foreach (var digest in digests.Values.Where(d => d.Days > 0 && !byBatch.Contains(d.BatchId)))
+        {
+            findings.Add(new AuditFinding(AuditFindingKind.ReportedDayDiffers,
+                $"Batch {digest.BatchId} recorded {digest.Days:#,0} reported days in its sealed audit event, but the history holds none of them: they were removed behind the app's back.",
+                BatchId: digest.BatchId));
+        }
+    }
+
     private static async Task LatestAsync(CovidEntryDbContext db, Findings findings, CancellationToken cancellationToken)
     {
         const string Columns = """

@@ -126,7 +126,7 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
         PreviousSnapshot? previous;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var lastVersionId = await db.ValueVersions.MaxAsync(v => (long?)v.Id, cancellationToken) ?? 0;
+            var lastVersionId = await History.PublishedIds.LastAsync(db, cancellationToken);
             if (lastVersionId == 0)
             {
                 return new SnapshotOutcome(null, null, "Nothing is published yet, so there is nothing to snapshot.");
@@ -233,7 +233,8 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
 
     private sealed record CellChange(DateOnly Date, string State, string Metric, long? Before, long? Now, bool RowExisted);
 
-    private sealed record Changes(IReadOnlyList<CellChange> Cells, IReadOnlyList<CumulativeDecrease> Decreases);
+    /// <param name="DaysAdded">Days first reported since the previous snapshot with no value before it (with or without values now).</param>
+    private sealed record Changes(IReadOnlyList<CellChange> Cells, IReadOnlyList<CumulativeDecrease> Decreases, IReadOnlyList<(DateOnly Date, string State)> DaysAdded);
 
     /// <summary>Every cell whose newest version is after the previous snapshot, with its value then and now.</summary>
     private async Task<Changes> ChangesAsync(long previousVersionId, long lastVersionId, CancellationToken cancellationToken)
@@ -247,7 +248,8 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
                 ORDER BY "JurisdictionCode", "DataDate", "MetricKey", "VersionNumber" DESC
             )
             SELECT c.d, c.j, c.m, before.value, c.now_value, c.batch, b."Kind", met."Kind",
-                   EXISTS (SELECT 1 FROM "ValueVersions" p WHERE p."JurisdictionCode" = c.j AND p."DataDate" = c.d AND p."Id" <= @previous) AS row_existed,
+                   EXISTS (SELECT 1 FROM "ValueVersions" p WHERE p."JurisdictionCode" = c.j AND p."DataDate" = c.d AND p."Id" <= @previous)
+                       OR EXISTS (SELECT 1 FROM "ReportedDays" r WHERE r."JurisdictionCode" = c.j AND r."DataDate" = c.d AND r."Id" <= @previous) AS row_existed,
                    before.found
             FROM changed c
             JOIN "Batches" b ON b."Id" = c.batch
@@ -280,12 +282,32 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
             }
         }
 
-        return new Changes(cells, decreases);
+        await reader.CloseAsync();
+
+        // A day reported with nothing filled in has no cell above, yet it is a row the snapshot adds.
+        await using var days = new NpgsqlCommand("""
+            SELECT r."DataDate", r."JurisdictionCode" FROM "ReportedDays" r
+            WHERE r."Id" > @previous AND r."Id" <= @last
+              AND NOT EXISTS (SELECT 1 FROM "ValueVersions" p WHERE p."JurisdictionCode" = r."JurisdictionCode" AND p."DataDate" = r."DataDate" AND p."Id" <= @previous)
+            """, connection) { CommandTimeout = 0 };
+        days.Parameters.AddWithValue("previous", previousVersionId);
+        days.Parameters.AddWithValue("last", lastVersionId);
+        var daysAdded = new List<(DateOnly, string)>();
+        await using (var dayReader = await days.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await dayReader.ReadAsync(cancellationToken))
+            {
+                daysAdded.Add((dayReader.GetFieldValue<DateOnly>(0), dayReader.GetString(1)));
+            }
+        }
+
+        return new Changes(cells, decreases, daysAdded);
     }
 
     private static (string Json, int RowsAdded, int CellsChanged) Changelog(Guid? previousSnapshotId, Changes changes)
     {
-        var addedRows = changes.Cells.Where(c => !c.RowExisted).Select(c => (c.Date, c.State)).Distinct().ToList();
+        var addedRows = changes.Cells.Where(c => !c.RowExisted).Select(c => (c.Date, c.State)).Concat(changes.DaysAdded).Distinct()
+            .OrderByDescending(r => r.Date).ThenBy(r => r.State, StringComparer.Ordinal).ToList();
         var changedCells = changes.Cells.Where(c => c.RowExisted).ToList();
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream))
