@@ -30,6 +30,7 @@ try
 
     app.UseCookieSecurity();
     app.UseSecurityHeaders();
+    app.UsePublicCorsPreflight();
     if (app.Environment.IsDevelopment())
     {
         app.UseMigrationsEndPoint();

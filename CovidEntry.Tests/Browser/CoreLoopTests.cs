@@ -97,7 +97,7 @@ public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper outp
         await Expect(lena.Page.Locator("#review-message")).ToContainTextAsync("Published:");
         await Accessibility.AssertAccessibleAsync(lena, "review page after publishing");
 
-        var csv = await AnonymousDailyCsvAsync();
+        var csv = await Eventually.ReadAsync(AnonymousDailyCsvAsync, text => text.Contains($"\"{DataDate}\",\"AL\"", StringComparison.Ordinal));
         var lines = csv.Split('\n');
         Assert.StartsWith("\"date\",\"state\",", lines[0]);
         var columns = lines[0].Split(',').Select(c => c.Trim('"')).ToList();
