@@ -27,6 +27,9 @@ public sealed class Nginx : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>Each request nginx answered: the instances it asked ("-" when none), its cache status, the status and the request.</summary>
+    public IReadOnlyList<string> AccessLog => File.Exists(Path.Combine(_directory, "access.log")) ? File.ReadAllLines(Path.Combine(_directory, "access.log")) : [];
+
     public string ErrorLog => File.Exists(Path.Combine(_directory, "error.log")) ? File.ReadAllText(Path.Combine(_directory, "error.log")) : "";
 
     public static async Task<Nginx> StartAsync(string firstInstanceUrl, string secondInstanceUrl)
@@ -37,7 +40,8 @@ public sealed class Nginx : IAsyncDisposable
         var site = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "docs", "nginx-covidentry.conf")))
             .Replace("127.0.0.1:5001", new Uri(firstInstanceUrl).Authority, StringComparison.Ordinal)
             .Replace("127.0.0.1:5002", new Uri(secondInstanceUrl).Authority, StringComparison.Ordinal)
-            .Replace("listen 127.0.0.1:8080;", $"listen 127.0.0.1:{port};", StringComparison.Ordinal);
+            .Replace("listen 127.0.0.1:8080;", $"listen 127.0.0.1:{port};", StringComparison.Ordinal)
+            .Replace("/var/cache/nginx/covidentry", Path.Combine(directory, "cache"), StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(directory, "covidentry.conf"), site);
 
         var temp = Path.Combine(directory, "temp");
@@ -50,7 +54,9 @@ public sealed class Nginx : IAsyncDisposable
             .AppendLine($"error_log {directory}/error.log warn;")
             .AppendLine("events { worker_connections 256; }")
             .AppendLine("http {")
-            .AppendLine($"    access_log {directory}/access.log;")
+            // Which requests reached an instance (an address) and which nginx answered from its cache ("-").
+            .AppendLine("    log_format upstreams '$upstream_addr|$upstream_cache_status|$status|$request_method $request_uri';")
+            .AppendLine($"    access_log {directory}/access.log upstreams;")
             .AppendLine($"    client_body_temp_path {temp}/body;")
             .AppendLine($"    proxy_temp_path {temp}/proxy;")
             .AppendLine($"    fastcgi_temp_path {temp}/fastcgi;")
