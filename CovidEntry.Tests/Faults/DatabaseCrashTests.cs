@@ -216,7 +216,7 @@ public class DatabaseCrashTests(CrashableAppFixture fixture) : IClassFixture<Cra
     {
         var published = await db.Snapshots.Where(s => s.State == SnapshotState.Published).Include(s => s.Files).ToListAsync();
         Assert.All(published, s => Assert.Equal(
-            ["states-daily.csv", "states-daily.json", "states-info.csv", "states-info.json", "us-daily.csv", "us-daily.json"],
+            ["datapackage.json", "states-daily.csv", "states-daily.json", "states-daily.parquet", "states-info.csv", "states-info.json", "states-info.parquet", "us-daily.csv", "us-daily.json", "us-daily.parquet"],
             s.Files.Select(f => f.Name).Order(StringComparer.Ordinal)));
     }
 

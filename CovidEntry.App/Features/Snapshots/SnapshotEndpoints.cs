@@ -9,14 +9,14 @@ public static class SnapshotEndpoints
 
     public static void MapSnapshots(this WebApplication app)
     {
-        var data = app.MapGroup("/data/snapshots").AllowAnonymous().WithTags("Snapshots");
+        var data = app.MapGroup("/data/snapshots").AllowAnonymous().AddEndpointFilter<Exports.PublicHeaders.Filter>().WithTags("Snapshots");
 
         data.MapGet("/latest/{name}", async (string name, SnapshotQueries snapshots, CancellationToken ct) =>
                 await snapshots.LatestPublishedAsync(ct) is { } id
                     ? Results.Redirect($"/data/snapshots/{id}/{Uri.EscapeDataString(name)}")
                     : Results.Problem("No snapshot is published yet.", statusCode: 404))
             .WithName("LatestSnapshotFile")
-            .WithSummary("Redirects to a file of the latest published snapshot (states-daily.csv, states-daily.json, us-daily.csv, us-daily.json, states-info.csv, states-info.json, manifest.json, changelog.json).");
+            .WithSummary("Redirects to a file of the latest published snapshot (states-daily.csv|json|parquet, us-daily.csv|json|parquet, states-info.csv|json|parquet, datapackage.json, manifest.json, changelog.json).");
 
         data.MapGet("/{id:guid}/manifest.json", async (Guid id, SnapshotQueries snapshots, HttpContext http, CancellationToken ct) =>
                 await snapshots.ManifestAsync(id, ct) is { } manifest ? Immutably(http, Results.Text(manifest, "application/json", Encoding.UTF8)) : NotFound())
@@ -28,25 +28,22 @@ public static class SnapshotEndpoints
             .WithName("SnapshotChangelog")
             .WithSummary("What changed since the previous snapshot: rows added and cells changed, old → new.");
 
-        data.MapGet("/{id:guid}/{name}", async (Guid id, string name, SnapshotQueries snapshots, HttpContext http, CancellationToken ct) =>
+        data.MapMethods("/{id:guid}/{name}", [HttpMethods.Get, HttpMethods.Head], async (Guid id, string name, SnapshotQueries snapshots, Exports.PublicFileStore store,
+                HttpContext http, CancellationToken ct) =>
             {
-                if (await snapshots.FileAsync(id, name, ct) is not { } file)
-                {
-                    return NotFound();
-                }
-
-                var tag = $"\"{file.Sha256}\"";
-                if (http.Request.Headers.IfNoneMatch.Any(value => value == tag))
-                {
-                    return Results.StatusCode(StatusCodes.Status304NotModified);
-                }
-
-                http.Response.Headers.ETag = tag;
-                return Immutably(http, Results.File(file.Content, file.ContentType + "; charset=utf-8", name));
+                // A snapshot file never changes: read from the database once per instance, compressed once, kept in the bounded cache.
+                var file = await store.CachedAsync($"snapshot/{id}/{name}", async c => await snapshots.FileAsync(id, name, c) is { } download
+                    ? new Exports.PublicFile($"data/snapshots/{id}/{name}", ContentType(download.ContentType), name, 0, download.Content,
+                        Exports.PublicFileCompression.Gzip(download.Content), Exports.PublicFileCompression.Brotli(download.Content), download.Sha256,
+                        new DateTimeOffset(DateTime.SpecifyKind(download.MadeAtUtc ?? DateTime.UnixEpoch, DateTimeKind.Utc)))
+                    : null, limited: false, ct);
+                return file is null ? NotFound() : Exports.PublicHeaders.Serve(http, file, Immutable);
             })
             .WithName("SnapshotFile")
             .WithSummary("One file of a published snapshot, byte for byte as its manifest describes it.");
     }
+
+    private static string ContentType(string type) => type.StartsWith("text/", StringComparison.Ordinal) || type == "application/json" ? type + "; charset=utf-8" : type;
 
     private static IResult Immutably(HttpContext http, IResult result)
     {

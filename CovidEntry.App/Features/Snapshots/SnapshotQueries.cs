@@ -23,7 +23,7 @@ public sealed record SnapshotSummary(
     long? AuditHeadId = null,
     string? AuditHeadHash = null);
 
-public sealed record SnapshotDownload(string ContentType, byte[] Content, string Sha256);
+public sealed record SnapshotDownload(string ContentType, byte[] Content, string Sha256, DateTime? MadeAtUtc = null);
 
 /// <summary>Reads snapshots: what the public sees (published only) and what the admin sees (all).</summary>
 public sealed class SnapshotQueries(IDbContextFactory<CovidEntryDbContext> dbFactory)
@@ -73,7 +73,7 @@ public sealed class SnapshotQueries(IDbContextFactory<CovidEntryDbContext> dbFac
         return await db.SnapshotFiles.AsNoTracking()
             .Where(f => f.SnapshotId == snapshotId && f.Name == name
                 && db.Snapshots.Any(s => s.Id == snapshotId && s.State == SnapshotState.Published))
-            .Select(f => new SnapshotDownload(f.ContentType, f.Content, f.Sha256))
+            .Select(f => new SnapshotDownload(f.ContentType, f.Content, f.Sha256, db.Snapshots.Where(s => s.Id == snapshotId).Select(s => s.FinishedAtUtc).Single()))
             .SingleOrDefaultAsync(cancellationToken);
     }
 
