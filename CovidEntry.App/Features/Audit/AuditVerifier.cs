@@ -45,6 +45,7 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
         // linked between two reads must not look as if it were neither linked nor waiting.
         var logged = heads.Read();
         await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("SET TRANSACTION READ ONLY", cancellationToken);
         var snapshotId = await db.Database.SqlQuery<string>($"SELECT pg_export_snapshot() AS \"Value\"").SingleAsync(cancellationToken);
         var (anchors, anchorCount) = await AnchorsAsync(db, logged, findings, cancellationToken);
         var digests = new Dictionary<Guid, BatchDigest>();
@@ -237,7 +238,7 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
         await using var manifestConnection = new NpgsqlConnection(db.Database.GetConnectionString());
         await manifestConnection.OpenAsync(cancellationToken);
         await using var sameSnapshot = await manifestConnection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        await using (var join = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshotId}'", manifestConnection, sameSnapshot))
+        await using (var join = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshotId}'; SET TRANSACTION READ ONLY", manifestConnection, sameSnapshot))
         {
             await join.ExecuteNonQueryAsync(cancellationToken);
         }
