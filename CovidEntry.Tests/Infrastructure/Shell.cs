@@ -5,8 +5,11 @@ namespace CovidEntry.Tests.Infrastructure;
 /// <summary>Runs commands in bash as a person would type them, in a folder of the test's.</summary>
 public static class Shell
 {
-    /// <summary>Runs <paramref name="script"/> with <c>set -euo pipefail</c>; returns its exit code and its output and errors together, in order.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, string script)
+    /// <summary>
+    /// Runs <paramref name="script"/> with <c>set -euo pipefail</c> (or, with <paramref name="stopAtFirstFailure"/>
+    /// false, on past a failed command, as a person might); returns its exit code and its output and errors together, in order.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, string script, bool stopAtFirstFailure = true)
     {
         var start = new ProcessStartInfo("bash")
         {
@@ -16,7 +19,7 @@ public static class Shell
             UseShellExecute = false,
         };
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("exec 2>&1\nset -euo pipefail\n" + script);
+        start.ArgumentList.Add("exec 2>&1\n" + (stopAtFirstFailure ? "set -euo pipefail\n" : "") + script);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));

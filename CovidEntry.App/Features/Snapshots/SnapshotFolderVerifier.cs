@@ -35,15 +35,20 @@ public static partial class SnapshotFolderVerifier
         var problems = new List<string>();
         var matched = new List<string>();
 
-        var (key, fromFolder) = TrustedKey(folder, publicKeyFile, notes, problems);
-
         var list = Read(folder, SnapshotManifest.ChecksumsFile, MaxListBytes, problems, missing:
             $"The folder has no {SnapshotManifest.ChecksumsFile}: the snapshot is unsigned (made before CovidEntry signed its snapshots; its manifest.json "
             + "lists each file's SHA-256) or its download is not complete.");
-        var signature = list is null ? null : Read(folder, SnapshotManifest.SignatureFile, MaxListBytes, problems, missing:
+        if (list is null)
+        {
+            // Without the list there is nothing to check the files or a key against.
+            return new SnapshotFolderVerification(null, null, false, notes, problems, matched);
+        }
+
+        var (key, fromFolder) = TrustedKey(folder, publicKeyFile, notes, problems);
+        var signature = Read(folder, SnapshotManifest.SignatureFile, MaxListBytes, problems, missing:
             $"The folder has no {SnapshotManifest.SignatureFile}: without it nothing shows who made {SnapshotManifest.ChecksumsFile}; download it beside it.");
         var signatureHolds = false;
-        if (key is not null && list is not null && signature is not null)
+        if (key is not null && signature is not null)
         {
             signatureHolds = key.Verifies(list, signature);
             if (!signatureHolds)
@@ -53,7 +58,7 @@ public static partial class SnapshotFolderVerifier
             }
         }
 
-        var listed = list is null ? [] : Listed(list, problems);
+        var listed = Listed(list, problems);
         foreach (var (name, expected) in listed)
         {
             if (Sha256Of(folder, name, problems) is not { } actual)
@@ -73,27 +78,24 @@ public static partial class SnapshotFolderVerifier
         }
 
         string? snapshotId = null;
-        if (list is not null)
+        if (!listed.ContainsKey(SnapshotManifest.ManifestFile))
         {
-            if (!listed.ContainsKey(SnapshotManifest.ManifestFile))
-            {
-                problems.Add($"{SnapshotManifest.ChecksumsFile} does not list {SnapshotManifest.ManifestFile}, which a CovidEntry snapshot's list always does.");
-            }
-            else if (matched.Contains(SnapshotManifest.ManifestFile))
-            {
-                snapshotId = CheckManifest(folder, listed, matched, signatureHolds ? key : null, problems);
-            }
+            problems.Add($"{SnapshotManifest.ChecksumsFile} does not list {SnapshotManifest.ManifestFile}, which a CovidEntry snapshot's list always does.");
+        }
+        else if (matched.Contains(SnapshotManifest.ManifestFile))
+        {
+            snapshotId = CheckManifest(folder, listed, matched, signatureHolds ? key : null, problems);
+        }
 
-            // A folder that verifies holds exactly the signed files: nothing else can borrow their trust.
-            var expectedHere = new HashSet<string>(listed.Keys, StringComparer.Ordinal)
-            {
-                SnapshotManifest.ChecksumsFile, SnapshotManifest.SignatureFile, SnapshotManifest.PublicKeyFile,
-            };
-            foreach (var extra in Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Where(n => !expectedHere.Contains(n!)).Order(StringComparer.Ordinal))
-            {
-                problems.Add($"{extra} is in the folder but not in {SnapshotManifest.ChecksumsFile}, so nothing vouches for it: move it out "
-                    + "(verify-snapshot accepts a folder holding exactly one snapshot).");
-            }
+        // A folder that verifies holds exactly the signed files: nothing else can borrow their trust.
+        var expectedHere = new HashSet<string>(listed.Keys, StringComparer.Ordinal)
+        {
+            SnapshotManifest.ChecksumsFile, SnapshotManifest.SignatureFile, SnapshotManifest.PublicKeyFile,
+        };
+        foreach (var extra in Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Where(n => !expectedHere.Contains(n!)).Order(StringComparer.Ordinal))
+        {
+            problems.Add($"{extra} is in the folder but not in {SnapshotManifest.ChecksumsFile}, so nothing vouches for it: move it out "
+                + "(verify-snapshot accepts a folder holding exactly one snapshot).");
         }
 
         return new SnapshotFolderVerification(snapshotId, key, fromFolder, notes, problems, matched);
