@@ -35,6 +35,9 @@ public enum AuditFindingKind
 
     /// <summary>The latest table differs from the newest version of a cell.</summary>
     LatestDiffers,
+
+    /// <summary>A published snapshot's files, manifest or checksum list no longer match its signature.</summary>
+    SnapshotChanged,
 }
 
 /// <summary>One thing <c>audit-verify</c> found wrong, in a sentence that names the event, batch or cell.</summary>

@@ -3,7 +3,9 @@ using System.Text;
 using System.Text.Json;
 using AngleSharp.Html.Parser;
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Features.Snapshots;
+using CovidEntry.Domain.Audit;
 using CovidEntry.Domain.Snapshots;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +47,10 @@ public sealed class SignedSnapshotTamperTests : IAsyncLifetime
         Assert.Contains("states-info.csv: FAILED", output);
         Assert.Contains("states-daily.csv: OK", output);
         Assert.Equal(["states-info.csv"], result.Problems.Select(p => p.Split(':')[0]));
+        var audit = await _database.LinkAndVerifyAsync();
+        var finding = Assert.Single(audit.Findings);
+        Assert.Equal(AuditFindingKind.SnapshotChanged, finding.Kind);
+        Assert.StartsWith($"Snapshot {id}'s states-info.csv was changed behind the app's back: its SHA-256 is ", finding.Sentence);
     }
 
     [Fact]
@@ -95,6 +101,45 @@ public sealed class SignedSnapshotTamperTests : IAsyncLifetime
         Assert.Contains("us-daily.csv: OK", sums);
         Assert.Equal([$"SHA256SUMS.sig: the signature does not match SHA256SUMS under the key with fingerprint {TestKeysFingerprint}: "
             + "SHA256SUMS was changed after it was signed, or another key signed it."], result.Problems);
+        Assert.Equal([$"Snapshot {id}'s checksum list does not match its signature: the list or the signature was changed behind the app's back."],
+            (await _database.LinkAndVerifyAsync()).Findings.Select(f => f.Sentence));
+    }
+
+    [Fact]
+    public async Task AChainRelinkedWithTheSnapshotRowAndTheHeadLogMadeToMatchIsStillCaughtByTheSignedManifest()
+    {
+        await _database.ImportCtpAsync(CtpSample.HistoryOf("NY", before: new DateOnly(2020, 11, 4)));
+        AuditChecks.AssertIntact(await _database.LinkAndVerifyAsync());
+        var id = await MakeAsync(File.ReadAllText(CtpSample.HistoryFile));
+        AuditChecks.AssertIntact(await _database.LinkAndVerifyAsync());
+        long edited;
+        await using (var db = _database.BehindTheAppsBack())
+        {
+            var anchored = await db.Snapshots.Where(s => s.Id == id).Select(s => s.AuditHeadId!.Value).SingleAsync();
+            edited = await db.AuditChain.Where(l => l.EventId <= anchored).OrderByDescending(l => l.Position).Skip(3).Select(l => l.EventId).FirstAsync();
+        }
+
+        // Change an event the snapshot's head covers, re-link the chain from it with the running app's
+        // help, empty the head log, and point the snapshot's row at the new head: only the signed
+        // manifest still holds the old one.
+        await BehindTheAppsBackAsync($"""
+            UPDATE "AuditEvents" SET "UserName" = 'someone else' WHERE "Id" = {edited};
+            WITH later AS (SELECT "EventId" FROM "AuditChain" WHERE "Position" >= (SELECT "Position" FROM "AuditChain" WHERE "EventId" = {edited}))
+            INSERT INTO "AuditPending" SELECT "EventId" FROM later;
+            DELETE FROM "AuditChain" WHERE "Position" >= (SELECT "Position" FROM "AuditChain" WHERE "EventId" = {edited});
+            """);
+        await _database.Get<AuditChainer>().CatchUpAsync(wait: true);
+        await File.WriteAllTextAsync(TestKeys.HeadLogFor(_database.ConnectionString), "");
+        await BehindTheAppsBackAsync("""
+            UPDATE "Snapshots" s SET "AuditHeadHash" = c."Hash" FROM "AuditChain" c WHERE c."EventId" = s."AuditHeadId"
+            """);
+
+        var result = await _database.Get<AuditVerifier>().VerifyAsync();
+
+        Assert.Contains(result.Findings, f => f.Kind == AuditFindingKind.SnapshotChanged
+            && f.Sentence.StartsWith($"Snapshot {id}'s row names the audit chain head", StringComparison.Ordinal));
+        Assert.Contains(result.Findings, f => f.Kind == AuditFindingKind.AnchorMissing
+            && f.Sentence.StartsWith($"The head anchored by snapshot {id}'s signed manifest", StringComparison.Ordinal));
     }
 
     [Fact]
