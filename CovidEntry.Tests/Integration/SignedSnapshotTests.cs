@@ -146,6 +146,19 @@ public class SignedSnapshotTests(SignedSnapshotFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task TheReadmeShowsTheCommandsTheDataPageShowsForAnyDeploymentsAddress()
+    {
+        var readme = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "README.md"));
+        var commands = SignedSnapshotFixture.CommandsOnPage(fixture.DataPageHtml).Split('\n');
+
+        Assert.Contains("base=https://covidentry.example.org/data/snapshots/ID\n", readme);
+        foreach (var line in commands.Where(l => !l.StartsWith("base=", StringComparison.Ordinal) && !l.StartsWith("mkdir ", StringComparison.Ordinal)))
+        {
+            Assert.Contains(line, readme);
+        }
+    }
+
+    [Fact]
     public async Task OneChangedByteInAnyFileOrTheManifestFailsAndNamesThatFile()
     {
         foreach (var name in Listed)
