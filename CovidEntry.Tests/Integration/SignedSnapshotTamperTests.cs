@@ -230,8 +230,8 @@ public sealed class SignedSnapshotTamperTests : IAsyncLifetime
         var (newExit, newOutput, newFolder) = await DownloadWithThePagesCommandsAsync(app, newer);
 
         Assert.NotEqual(TestKeysFingerprint, keys.Current.Fingerprint);
-        Assert.Contains(keys.Current.SpacedFingerprint, page);
-        Assert.Equal([keys.All[1].SpacedFingerprint], new HtmlParser().ParseDocument(page).QuerySelectorAll("#earlier-signing-keys code").Select(c => c.TextContent));
+        Assert.Contains(keys.Current.Fingerprint, page);
+        Assert.Equal([keys.All[1].Fingerprint], new HtmlParser().ParseDocument(page).QuerySelectorAll("#earlier-signing-keys code").Select(c => c.TextContent));
         Assert.True(oldExit == 0, oldOutput);
         Assert.Contains($"{TestKeysFingerprint}  -", oldOutput);
         Assert.True(newExit == 0, newOutput);

@@ -123,10 +123,10 @@ public static partial class SnapshotFolderVerifier
         if (publicKeyFile is not null)
         {
             var given = ReadPublicKeyFile(publicKeyFile);
-            notes.Add($"Trusting the public key you gave, {Path.GetFullPath(publicKeyFile)} (fingerprint {given.SpacedFingerprint}).");
+            notes.Add($"Trusting the public key you gave, {Path.GetFullPath(publicKeyFile)} (fingerprint {given.Fingerprint}).");
             if (folderKey is not null && folderKey.Fingerprint != given.Fingerprint)
             {
-                notes.Add($"The folder's {SnapshotManifest.PublicKeyFile} is another key (fingerprint {folderKey.SpacedFingerprint}); it is ignored.");
+                notes.Add($"The folder's {SnapshotManifest.PublicKeyFile} is another key (fingerprint {folderKey.Fingerprint}); it is ignored.");
             }
 
             return (given, false);
@@ -143,7 +143,7 @@ public static partial class SnapshotFolderVerifier
             return (null, false);
         }
 
-        notes.Add($"Trusting the public key that came with the download, {Path.Combine(folder, SnapshotManifest.PublicKeyFile)} (fingerprint {folderKey.SpacedFingerprint}).");
+        notes.Add($"Trusting the public key that came with the download, {Path.Combine(folder, SnapshotManifest.PublicKeyFile)} (fingerprint {folderKey.Fingerprint}).");
         notes.Add("Warning: a key taken from the same folder proves only that the files are whole and were signed together, not who signed them. "
             + "To prove they come from the CovidEntry you trust, compare this fingerprint with the one on its /data page and in its README, "
             + "or run again with --public-key and the public-key.pem downloaded from its /data page.");

@@ -154,11 +154,8 @@ public sealed class SnapshotPublicKey
     /// <summary>The public key in PEM, ending with a newline: the bytes of <c>public-key.pem</c>.</summary>
     public string Pem { get; }
 
-    /// <summary>64 lower-case hex digits.</summary>
+    /// <summary>64 lower-case hex digits, as sha256sum prints them.</summary>
     public string Fingerprint { get; }
-
-    /// <summary>The fingerprint in groups of four, easier to compare by eye.</summary>
-    public string SpacedFingerprint => string.Join(' ', Fingerprint.Chunk(4).Select(c => new string(c)));
 
     public static SnapshotPublicKey Of(ECDsa key) => new(key.ExportSubjectPublicKeyInfo());
 

@@ -18,7 +18,8 @@ public static class SnapshotVerifyCommands
             + $"curl -fsS --remote-name-all \"$base/{SnapshotManifest.ChecksumsFile}\" \"$base/{SnapshotManifest.SignatureFile}\" \"$base/{SnapshotManifest.PublicKeyFile}\""),
         new("Check the signature. openssl prints \"Verified OK\" when the list is exactly what the key's owner signed, and \"Verification failure\" otherwise:",
             $"openssl dgst -sha256 -verify {SnapshotManifest.PublicKeyFile} -signature {SnapshotManifest.SignatureFile} {SnapshotManifest.ChecksumsFile}"),
-        new("Check that the key is this site's: the number printed must be the fingerprint shown on this page.",
+        new("Check that the key is this site's: the number printed must be the fingerprint shown under \"The key that signs snapshots\" on the "
+            + "downloads page, or one of the earlier keys listed there for a snapshot signed before the key changed.",
             $"openssl pkey -pubin -in {SnapshotManifest.PublicKeyFile} -outform DER | sha256sum"),
         new("Download every file the list names, then check each against it. sha256sum prints \"OK\" after each name, and \"FAILED\" after a file that differs:",
             $"for f in $(cut -c67- {SnapshotManifest.ChecksumsFile}); do curl -fsS -O \"$base/$f\"; done\n"
