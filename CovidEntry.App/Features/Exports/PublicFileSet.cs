@@ -13,8 +13,8 @@ public sealed record PublicFileSource(string Key, long LastPublishedId, DateTime
 {
     public static async Task<PublicFileSource> ReadAsync(CovidEntryDbContext db, CancellationToken cancellationToken)
     {
-        var row = await db.Database.SqlQueryRaw<SourceRow>("""
-            SELECT greatest((SELECT coalesce(max("Id"), 0) FROM "ValueVersions"), (SELECT coalesce(max("Id"), 0) FROM "ReportedDays")) AS "LastId",
+        var row = await db.Database.SqlQueryRaw<SourceRow>($"""
+            SELECT {History.PublishedIds.LastSql} AS "LastId",
                    md5(
                        (SELECT coalesce(string_agg(concat_ws('|', "Key", "Label", "Group", "Kind", "V1Column", "V2Path", "DisplayOrder"), E'\n' ORDER BY "Key"), '') FROM "Metrics")
                        || E'\n#\n' ||
