@@ -30,6 +30,9 @@ public class CovidEntryDbContext(DbContextOptions<CovidEntryDbContext> options)
     public DbSet<Features.Alerts.WebhookMessage> WebhookMessages => Set<Features.Alerts.WebhookMessage>();
     public DbSet<ValueVersion> ValueVersions => Set<ValueVersion>();
     public DbSet<LatestValue> LatestValues => Set<LatestValue>();
+
+    /// <summary>Jurisdiction-days as first published, values or not (append-only).</summary>
+    public DbSet<ReportedDay> ReportedDays => Set<ReportedDay>();
     public DbSet<BatchManifest> BatchManifests => Set<BatchManifest>();
     public DbSet<Snapshot> Snapshots => Set<Snapshot>();
     public DbSet<Screenshot> Screenshots => Set<Screenshot>();

@@ -19,7 +19,7 @@ public static class DatabaseRoles
     /// <summary>Rows the app adds and never changes: the database refuses UPDATE, DELETE and TRUNCATE to the app's role.</summary>
     private static readonly Type[] AppendOnly =
     [
-        typeof(ValueVersion), typeof(BatchManifest), typeof(AuditEvent), typeof(AuditLink), typeof(SnapshotFile),
+        typeof(ValueVersion), typeof(ReportedDay), typeof(BatchManifest), typeof(AuditEvent), typeof(AuditLink), typeof(SnapshotFile),
         typeof(Screenshot), typeof(ScreenshotApproval), typeof(Features.Screenshots.ImageBlob), typeof(DataProtectionKey),
     ];
 

@@ -35,6 +35,12 @@ public enum AuditFindingKind
 
     /// <summary>The latest table differs from the newest version of a cell.</summary>
     LatestDiffers,
+
+    /// <summary>The days recorded as reported differ from the ones a batch recorded in its sealed digest.</summary>
+    ReportedDayDiffers,
+
+    /// <summary>A published snapshot's files, manifest or checksum list no longer match its signature.</summary>
+    SnapshotChanged,
 }
 
 /// <summary>One thing <c>audit-verify</c> found wrong, in a sentence that names the event, batch or cell.</summary>

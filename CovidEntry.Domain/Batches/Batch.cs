@@ -190,6 +190,15 @@ public sealed class Batch
     /// <summary>The values an edit batch publishes.</summary>
     public IEnumerable<KeyValuePair<CellKey, Reading>> EditedValues() => _edits.Select(e => KeyValuePair.Create(e.Cell, e.Reading));
 
+    /// <summary>
+    /// The jurisdiction-days this batch reports when it is published: every entry of a daily batch,
+    /// whatever its values (two blind passes that agree nothing was filled in, approved by a lead,
+    /// report the day with nothing filled in). An edit batch reports none: it corrects the values
+    /// of days, and a value it gives a day makes that day exist anyway. An import's days are its file's rows.
+    /// </summary>
+    public IEnumerable<DayKey> ReportedDays() =>
+        Kind == BatchKind.Daily ? _entries.Select(e => new DayKey(e.JurisdictionCode, e.DataDate)) : [];
+
     private static string Describe(Reading reading) => reading.Value?.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture)
         ?? reading.ReasonIfEmpty switch
         {

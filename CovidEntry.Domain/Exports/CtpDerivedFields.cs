@@ -41,21 +41,14 @@ public static class CtpDerivedFields
         [TotalTestResults, Hospitalized, PositiveScore, .. Increases.Select(i => i.Increase)];
 
     /// <summary>
-    /// The jurisdiction's total test results: the metric its rule names, or positive + negative
-    /// (a missing one counting as 0) for <see cref="Jurisdiction.PositivePlusNegative"/>.
-    /// Empty when nothing the rule reads was reported.
+    /// The jurisdiction's total test results: the metric its rule names (empty when that is), or
+    /// for <see cref="Jurisdiction.PositivePlusNegative"/> positive + negative with an empty one
+    /// counting as 0, so a number even when both are empty (CTP's pipeline wrote 0 there).
     /// </summary>
-    public static long? TotalTestResultsOf(string rule, IReadOnlyDictionary<string, long?> values)
-    {
-        if (rule != Jurisdiction.PositivePlusNegative)
-        {
-            return values.GetValueOrDefault(rule);
-        }
-
-        var positive = values.GetValueOrDefault("positive");
-        var negative = values.GetValueOrDefault("negative");
-        return positive is null && negative is null ? null : (positive ?? 0) + (negative ?? 0);
-    }
+    public static long? TotalTestResultsOf(string rule, IReadOnlyDictionary<string, long?> values) =>
+        rule == Jurisdiction.PositivePlusNegative
+            ? (values.GetValueOrDefault("positive") ?? 0) + (values.GetValueOrDefault("negative") ?? 0)
+            : values.GetValueOrDefault(rule);
 
     /// <summary>
     /// Adds the derived columns to one jurisdiction's days. <paramref name="days"/> must be that

@@ -8,8 +8,11 @@ public sealed record UsDailyRow(DateOnly Date, IReadOnlyDictionary<string, long?
 
 /// <summary>
 /// The US daily file, shaped like CTP's <c>national-history.csv</c>: every column summed over the
-/// jurisdictions that have a row for the date, their count in <c>states</c>, and the increases
-/// computed from the national totals (not summed from the states' increases).
+/// jurisdictions that have a row for the date (a row with every metric empty included), their
+/// count in <c>states</c>, and the increases computed from the national totals (not summed from
+/// the states' increases). A column no jurisdiction has a value in stays empty, except
+/// <c>totalTestResults</c>: CTP summed it with an empty value counted as 0, so it is a number
+/// on every date.
 /// </summary>
 public static class UsDaily
 {
@@ -57,6 +60,7 @@ public static class UsDaily
             {
                 current = Summed.ToDictionary(c => c, _ => (long?)null);
                 current[States] = 0;
+                current[CtpDerivedFields.TotalTestResults] = 0;
                 currentDate = row.Date;
             }
 

@@ -52,15 +52,76 @@ public class CtpDerivedFieldsTests
     }
 
     [Theory]
-    [InlineData("posNeg", 100L, 900L, 1000L)]
-    [InlineData("posNeg", 100L, null, 100L)]
-    [InlineData("posNeg", null, null, null)]
-    [InlineData("totalTestsViral", 100L, 900L, 5000L)]
-    public void TotalTestResultsFollowTheJurisdictionsRule(string rule, long? positive, long? negative, long? expected)
+    [InlineData("posNeg", 100L, 900L, 5000L, 1000L)]
+    [InlineData("posNeg", 100L, null, 5000L, 100L)]
+    [InlineData("posNeg", null, 900L, null, 900L)]
+    [InlineData("posNeg", null, null, 5000L, 0L)]
+    [InlineData("posNeg", null, null, null, 0L)]
+    [InlineData("totalTestsViral", 100L, 900L, 5000L, 5000L)]
+    [InlineData("totalTestsViral", 100L, 900L, null, null)]
+    [InlineData("totalTestsViral", null, null, null, null)]
+    public void TotalTestResultsFollowTheJurisdictionsRule(string rule, long? positive, long? negative, long? totalTestsViral, long? expected)
     {
-        var values = new Dictionary<string, long?> { ["positive"] = positive, ["negative"] = negative, ["totalTestsViral"] = 5000 };
+        var values = new Dictionary<string, long?> { ["positive"] = positive, ["negative"] = negative, ["totalTestsViral"] = totalTestsViral };
 
         Assert.Equal(expected, CtpDerivedFields.TotalTestResultsOf(rule, values));
+    }
+
+    [Theory]
+    [InlineData("posNeg", 0L)]
+    [InlineData("totalTestsViral", null)]
+    public void ADayWithNoMetricAtAllHasTotalTestResultsOnlyUnderPositivePlusNegative(string rule, long? expected)
+    {
+        var day = Assert.Single(CtpDerivedFields.Derive(rule, [new RawDay(Day, new Dictionary<string, long?>())])).Values;
+
+        Assert.Equal(expected, day["totalTestResults"]);
+        Assert.Equal(0, day["positiveScore"]);
+        Assert.Null(day["hospitalized"]);
+        Assert.All(CtpDerivedFields.Increases, i => Assert.Equal(0, day[i.Increase]));
+    }
+
+    [Fact]
+    public void ADayWithEveryMetricEmptyIsThePreviousDayOfTheNextSoItsValuesCountAsZero()
+    {
+        var values = new Dictionary<string, long?> { ["positive"] = 5, ["totalTestsViral"] = 20 };
+        RawDay On(int day, IReadOnlyDictionary<string, long?> raw) => new(new DateOnly(2020, 3, day), raw);
+
+        var days = CtpDerivedFields.Derive("totalTestsViral",
+            [On(2, values), On(3, new Dictionary<string, long?>()), On(4, new Dictionary<string, long?> { ["positive"] = 7, ["totalTestsViral"] = 30 })]);
+
+        // The empty day's own increases fall to 0; the next day's are its values minus 0, not 0 as on a first day.
+        Assert.Equal([0L, -5L, 7L], days.Select(d => d.Values["positiveIncrease"]!.Value));
+        Assert.Equal([20L, -20L, 30L], days.Select(d => d.Values["totalTestsViralIncrease"]!.Value));
+        Assert.Equal([0L, -20L, 30L], days.Select(d => d.Values["totalTestResultsIncrease"]!.Value));
+        Assert.Equal(new long?[] { 20, null, 30 }, days.Select(d => d.Values["totalTestResults"]));
+    }
+
+    [Fact]
+    public void EveryDerivedCellOfTheFileOfCtpsRulesIsReproducedFromItsRawCells()
+    {
+        var rules = CtpSample.TotalTestRules();
+        var raw = CtpMetricCatalog.All.Select(m => m.V1Column).ToHashSet();
+        var file = CtpRulesFile.States.Split('\n');
+        var header = file[0].Split(',').Select(c => c.Trim('"')).ToList();
+        var rows = file.Skip(1).Select(line => header.Zip(line.Split(',').Select(c => c.Trim('"'))).ToDictionary(p => p.First, p => p.Second)).ToList();
+        var checkedCells = 0;
+
+        foreach (var state in rows.GroupBy(r => r["state"]))
+        {
+            var days = state.Select(r => new RawDay(DateOnly.Parse(r["date"]), r.Where(c => raw.Contains(c.Key)).ToDictionary(c => c.Key, c => CtpSample.Number(c.Value)))).ToList();
+            var derived = CtpDerivedFields.Derive(rules[state.Key], days).ToDictionary(d => d.Date);
+            foreach (var row in state)
+            {
+                foreach (var column in CtpDerivedFields.Columns)
+                {
+                    var date = DateOnly.Parse(row["date"]);
+                    Assert.True(CtpSample.Number(row[column]) == derived[date].Values[column], $"{state.Key} {date} {column}: file {row[column]}, derived {derived[date].Values[column]}");
+                    checkedCells++;
+                }
+            }
+        }
+
+        Assert.Equal(12 * 11, checkedCells);
     }
 
     [Fact]

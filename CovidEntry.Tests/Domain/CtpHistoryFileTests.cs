@@ -82,6 +82,36 @@ public class CtpHistoryFileTests
         Assert.Equal(disagreement.Computed + 1, disagreement.InFile);
     }
 
+    [Fact]
+    public void ARowWithEveryMetricEmptyIsKeptWithItsEmptyCellsAndTheFileOfCtpsRulesAgreesWithEveryDerivedCell()
+    {
+        var file = Read(CtpRulesFile.States.Split('\n'));
+
+        Assert.Empty(file.Problems);
+        Assert.Equal(12, file.RowCount);
+        Assert.Empty(file.DerivedDisagreements());
+        var firstAk = file.Cells().Where(c => c.Key.JurisdictionCode == "AK" && c.Key.DataDate == new DateOnly(2020, 3, 1)).ToList();
+        Assert.Equal(28, firstAk.Count);
+        Assert.All(firstAk, c => Assert.Null(c.Value));
+    }
+
+    [Fact]
+    public void AnEmptyTotalTestResultsOfAPositivePlusNegativeDayWithBothEmptyIsADisagreement()
+    {
+        // What CovidEntry wrote before it followed CTP here: an empty cell where CTP has 0.
+        var lines = CtpRulesFile.States.Split('\n');
+        var header = lines[0].Split(',');
+        var line = Array.FindIndex(lines, l => l.StartsWith("\"2020-03-02\",\"GU\"", StringComparison.Ordinal));
+        var cells = lines[line].Split(',');
+        cells[Array.IndexOf(header, "\"totalTestResults\"")] = "";
+        lines[line] = string.Join(',', cells);
+
+        var disagreement = Assert.Single(Read(lines).DerivedDisagreements());
+
+        Assert.Equal((line + 1, "GU", "totalTestResults", (long?)null, (long?)0),
+            (disagreement.Line, disagreement.State, disagreement.Column, disagreement.InFile, disagreement.Computed));
+    }
+
     private static CtpHistoryFile Read(IReadOnlyList<string> lines)
     {
         var file = new CtpHistoryFile(Catalog, CtpSample.TotalTestRules());

@@ -75,6 +75,37 @@ public class StreamedExportTests
         Assert.Equal((5L, 2L, (long?)null), (us.Values["positive"]!.Value, us.Values["states"]!.Value, us.Values["death"]));
     }
 
+    [Fact]
+    public async Task TheNationalTotalTestResultsIsANumberOnEveryDateEvenWhenNoJurisdictionHasOne()
+    {
+        var day = new DateOnly(2020, 3, 1);
+        var empty = new V1DailyRow(day, "AK", new Dictionary<string, long?> { ["totalTestResults"] = null, ["positive"] = null });
+
+        var us = await UsDaily.FromStates(new[] { empty }.ToAsyncEnumerable()).SingleAsync();
+
+        Assert.Equal("\"2020-03-01\",,0,,,0,,,,0,,,,0,1,0,0", UsDaily.Line(us));
+    }
+
+    [Fact]
+    public async Task RowsWithEveryMetricEmptyGiveCtpsStatesAndNationalFilesByteForByte()
+    {
+        var rules = CtpSample.TotalTestRules();
+        var lines = CtpRulesFile.States.Split('\n');
+        var header = lines[0].Split(',').Select(c => c.Trim('"')).ToList();
+        var raw = lines.Skip(1).Select(line => line.Split(',').Select(c => c.Trim('"')).ToList())
+            .Select(cells => new V1DailyRow(DateOnly.Parse(cells[0]), cells[1],
+                RawColumns.Where(c => cells[header.IndexOf(c)].Length > 0).ToDictionary(c => c, c => CtpSample.Number(cells[header.IndexOf(c)]))))
+            .ToList();
+        Assert.Contains(raw, r => r.Values.Count == 0);
+        var columns = V1DailyCsv.Columns(RawColumns.Concat(CtpDerivedFields.Columns));
+
+        var states = await V1DailyRows.WithDerivedColumns(raw.ToAsyncEnumerable(), code => rules[code]).ToListAsync();
+        var us = await UsDaily.FromStates(states.ToAsyncEnumerable()).ToListAsync();
+
+        Assert.Equal(CtpRulesFile.States, string.Join('\n', states.Select(r => V1DailyCsv.Line(columns, r)).Prepend(V1DailyCsv.Header(columns))));
+        Assert.Equal(CtpRulesFile.National, string.Join('\n', us.Select(UsDaily.Line).Prepend(UsDaily.Header())));
+    }
+
     private static IEnumerable<V1DailyRow> RawRows(IEnumerable<IReadOnlyDictionary<string, string>> file) =>
         file.Select(r => new V1DailyRow(DateOnly.Parse(r["date"]), r["state"], RawColumns.ToDictionary(c => c, c => CtpSample.Number(r[c]))));
 }

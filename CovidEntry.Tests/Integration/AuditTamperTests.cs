@@ -141,6 +141,72 @@ public class AuditTamperTests : LoopTest
     }
 
     [Fact]
+    public async Task AReportedDayAddedBehindTheAppsBackIsNamedEvenUnderARealBatch()
+    {
+        AuditChecks.AssertIntact(await Database.LinkAndVerifyAsync());
+
+        // The app's own role may add days (they are append-only, not read-only): one added under
+        // the published batch, at its time, and one under no batch that ever recorded days.
+        await BehindTheAppsBackAsync($"""
+            INSERT INTO "ReportedDays" ("JurisdictionCode", "DataDate", "BatchId", "PublishedAtUtc")
+            SELECT 'GU', '{PublishedDay:yyyy-MM-dd}', "Id", "PublishedAtUtc" FROM "Batches" WHERE "Id" = '{_published}'
+            """);
+
+        var result = await Database.Get<AuditVerifier>().VerifyAsync();
+        var differs = Assert.Single(result.Findings);
+        Assert.Equal((AuditFindingKind.ReportedDayDiffers, (Guid?)_published), (differs.Kind, differs.BatchId));
+        Assert.Contains("recorded 2 reported days", differs.Sentence, StringComparison.Ordinal);
+        Assert.Contains("holds 3", differs.Sentence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AReportedDayRemovedOrBackDatedIsNamed()
+    {
+        AuditChecks.AssertIntact(await Database.LinkAndVerifyAsync());
+
+        await BehindTheAppsBackAsync($"""
+            DELETE FROM "ReportedDays" WHERE "BatchId" = '{_published}' AND "JurisdictionCode" = 'AL';
+            UPDATE "ReportedDays" SET "PublishedAtUtc" = "PublishedAtUtc" - interval '1 day' WHERE "BatchId" = '{_published}' AND "JurisdictionCode" = 'AK'
+            """);
+
+        var result = await Database.Get<AuditVerifier>().VerifyAsync();
+        Assert.All(result.Findings, f => Assert.Equal((AuditFindingKind.ReportedDayDiffers, (Guid?)_published), (f.Kind, f.BatchId)));
+        Assert.Contains(result.Findings, f => f.Sentence.Contains("recorded 2 reported days", StringComparison.Ordinal) && f.Sentence.Contains("holds 1", StringComparison.Ordinal));
+        Assert.Contains(result.Findings, f => f.Sentence.StartsWith($"AK {PublishedDay:yyyy-MM-dd} (batch {_published}) is recorded as reported at", StringComparison.Ordinal));
+        Assert.Equal(2, result.Findings.Count);
+    }
+
+    [Fact]
+    public async Task AReportedDayUnderABatchThatRecordedNoneIsNamedItself()
+    {
+        await using (var db = await Database.DbAsync())
+        {
+            var importBatch = await db.Batches.Where(b => b.Id != _published).Select(b => b.Id).SingleAsync();
+            AuditChecks.AssertIntact(await Database.LinkAndVerifyAsync());
+            await BehindTheAppsBackAsync($"""
+                DELETE FROM "ReportedDays" WHERE "BatchId" = '{importBatch}';
+                """);
+            var emptied = await Database.Get<AuditVerifier>().VerifyAsync();
+            var gone = Assert.Single(emptied.Findings);
+            Assert.Equal((AuditFindingKind.ReportedDayDiffers, (Guid?)importBatch), (gone.Kind, gone.BatchId));
+            Assert.Contains("holds none of them", gone.Sentence, StringComparison.Ordinal);
+        }
+
+        // A day under a batch no sealed event vouches for (a copy of a real one) names the day.
+        var forged = Guid.NewGuid();
+        await BehindTheAppsBackAsync($"""
+            CREATE TEMP TABLE copied AS SELECT * FROM "Batches" WHERE "Id" = '{_published}';
+            UPDATE copied SET "Id" = '{forged}';
+            INSERT INTO "Batches" SELECT * FROM copied;
+            INSERT INTO "ReportedDays" ("JurisdictionCode", "DataDate", "BatchId", "PublishedAtUtc") VALUES ('KS', '2020-01-05', '{forged}', now())
+            """);
+
+        var result = await Database.Get<AuditVerifier>().VerifyAsync();
+        Assert.Contains(result.Findings, f => f.Kind == AuditFindingKind.ReportedDayDiffers && f.BatchId == forged
+            && f.Sentence.StartsWith($"KS 2020-01-05 is recorded as reported by batch {forged}, which recorded no reported days", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task EventsRemovedFromTheEndWithTheirLinksAreCaughtByTheAnchoredHead()
     {
         AuditChecks.AssertIntact(await Database.LinkAndVerifyAsync());

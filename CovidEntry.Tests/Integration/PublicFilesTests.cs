@@ -173,7 +173,9 @@ public class PublicFilesTests : IAsyncLifetime
                 "/api/v1/states/current.{format}", "/api/v1/states/daily.{format}", "/api/v1/states/info.{format}", "/api/v1/states/{code}/daily.{format}",
                 "/api/v1/us/daily.{format}", "/api/v2/states/{code}/daily.json",
                 "/api/v2/states/{code}/screenshots.json",
-                "/data/snapshots/latest/{name}", "/data/snapshots/{id}/changelog.json", "/data/snapshots/{id}/manifest.json", "/data/snapshots/{id}/{name}",
+                "/data/public-key.pem",
+                "/data/snapshots/latest/{name}", "/data/snapshots/{id}/SHA256SUMS", "/data/snapshots/{id}/SHA256SUMS.sig", "/data/snapshots/{id}/changelog.json",
+                "/data/snapshots/{id}/manifest.json", "/data/snapshots/{id}/public-key.pem", "/data/snapshots/{id}/{name}",
                 "/screenshots/{sha256}", "/screenshots/{sha256}/thumbnail",
             ],
             paths);

@@ -1,7 +1,10 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.Exports;
 using CovidEntry.App.Features.Publish;
 using CovidEntry.Domain;
+using CovidEntry.Domain.Audit;
 using CovidEntry.Domain.Batches;
+using CovidEntry.Domain.Exports;
 using CovidEntry.Domain.Shifts;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -174,6 +177,50 @@ public class PublishTests : LoopTest
     }
 
     public sealed record CellValue(string JurisdictionCode, DateOnly DataDate, string MetricKey, long? Value, int VersionNumber);
+
+    [Fact]
+    public async Task AnEntryPublishedWithEveryFieldEmptyIsAReportedDayOfEveryFile()
+    {
+        var nothing = new Dictionary<string, string>();
+        var publisher = Database.Get<PublishService>();
+
+        var result = await publisher.PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(Day, nothing, "AK", "GU"), Loop.Lead);
+
+        Assert.Equal(0, result.VersionsWritten);
+        await using var db = await Database.DbAsync();
+        var days = await db.ReportedDays.OrderBy(d => d.JurisdictionCode).ToListAsync();
+        var batch = await db.Batches.SingleAsync();
+        Assert.Equal([("AK", Day, batch.Id, batch.PublishedAtUtc), ("GU", Day, batch.Id, batch.PublishedAtUtc)],
+            days.Select(d => (d.JurisdictionCode, d.DataDate, d.BatchId, (DateTime?)d.PublishedAtUtc)));
+        var audited = await db.AuditEvents.Where(e => e.EntityType == "ReportedDays").ToListAsync();
+        Assert.Equal(2, audited.Count);
+        Assert.All(audited, e => Assert.Equal((AuditAction.Insert, (Guid?)batch.Id), (e.Action, e.BatchId)));
+
+        var rows = Database.Get<PublishedRows>();
+        var catalog = await rows.CatalogAsync(CancellationToken.None);
+        var states = await rows.DerivedAsync(catalog, null, null, CancellationToken.None).ToListAsync();
+        Assert.Equal([("AK", (long?)null), ("GU", 0)], states.Select(r => (r.State, r.Values["totalTestResults"])));
+        Assert.All(states, r => Assert.Null(r.Values.GetValueOrDefault("positive")));
+        var us = await UsDaily.FromStates(states.ToAsyncEnumerable()).SingleAsync();
+        Assert.Equal("\"2020-11-14\",,0,,,0,,,,0,,,,0,2,0,0", UsDaily.Line(us));
+    }
+
+    [Fact]
+    public async Task ADayPublishedAgainKeepsTheMomentItWasFirstReported()
+    {
+        var publisher = Database.Get<PublishService>();
+        await publisher.PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(Day, new Dictionary<string, string>(), "AK"), Loop.Lead);
+        await using var db = await Database.DbAsync();
+        var first = await db.ReportedDays.SingleAsync();
+
+        await publisher.PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(Day, AkValues, "AK", "AL"), Loop.OtherLead);
+
+        var days = await db.ReportedDays.AsNoTracking().OrderBy(d => d.JurisdictionCode).ToListAsync();
+        Assert.Equal(["AK", "AL"], days.Select(d => d.JurisdictionCode));
+        Assert.Equal((first.Id, first.BatchId, first.PublishedAtUtc), (days[0].Id, days[0].BatchId, days[0].PublishedAtUtc));
+        Assert.NotEqual(first.BatchId, days[1].BatchId);
+        Assert.Equal(6, await Loop.VersionCountAsync());
+    }
 
     [Fact]
     public async Task TheDatabaseRefusesToChangeOrDeletePublishedVersions()

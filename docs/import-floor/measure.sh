@@ -20,15 +20,15 @@ drop_foreign_keys() {
       DROP CONSTRAINT "FK_LatestValues_Metrics_MetricKey";'
 }
 
-# The import's own statement, from the app's source, with its parameters as literals.
+# The import's own statements (the versions and latest table, then the days it reported), from the
+# app's source, with their parameters as literals.
 statement="${TMPDIR:-/tmp}/import-floor-statement.sql"
-sed -n '/const string sql = """/,/""";/p' "$here/../../CovidEntry.App/Features/Imports/CtpImportService.cs" | sed '1d;$d' \
-  | sed -e "s/@batch/'00000000-0000-0000-0000-000000000001'/g" -e "s/@user/'cli'/g" -e "s/@at/now()/g" > "$statement"
-echo ";" >> "$statement"
+literals() { sed -e "s/@batch/'00000000-0000-0000-0000-000000000001'/g" -e "s/@user/'cli'/g" -e "s/@at/now()/g"; }
+awk '/const string sql = """/ { w = 1; next } w && /""";/ { w = 0; print ";"; next } w' \
+  "$here/../../CovidEntry.App/Features/Imports/CtpImportService.cs" | literals > "$statement"
 # ...and the statement that records what the batch wrote (its manifest, decision 031), which the import runs next.
-sed -n '/private const string Sql = """/,/""";/p' "$here/../../CovidEntry.App/Features/History/BatchManifests.cs" | sed '1d;$d' \
-  | sed -e "s/@batch/'00000000-0000-0000-0000-000000000001'/g" >> "$statement"
-echo ";" >> "$statement"
+awk '/private const string Sql = """/ { w = 1; next } w && /""";/ { w = 0; print ";"; next } w' \
+  "$here/../../CovidEntry.App/Features/History/BatchManifests.cs" | literals >> "$statement"
 
 psql -qX -d postgres -c "DROP DATABASE IF EXISTS import_floor_source" -c "CREATE DATABASE import_floor_source TEMPLATE $source_db"
 psql -qX -d import_floor_source -f "$here/cells.sql"

@@ -50,6 +50,25 @@ public sealed class LatestValueConfiguration : IEntityTypeConfiguration<LatestVa
     }
 }
 
+public sealed class ReportedDayConfiguration : IEntityTypeConfiguration<ReportedDay>
+{
+    /// <summary>The sequence of the value versions' identity column, which reported days share (see <see cref="ReportedDay"/>).</summary>
+    public const string SharedSequence = "\"ValueVersions_Id_seq\"";
+
+    public void Configure(EntityTypeBuilder<ReportedDay> builder)
+    {
+        builder.Property(r => r.Id).HasDefaultValueSql($"nextval('{SharedSequence}')").ValueGeneratedOnAdd();
+        builder.Property(r => r.JurisdictionCode).HasMaxLength(Jurisdiction.CodeLength).IsFixedLength();
+        builder.HasOne<Jurisdiction>().WithMany().HasForeignKey(r => r.JurisdictionCode).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Batch>().WithMany().HasForeignKey(r => r.BatchId).OnDelete(DeleteBehavior.Restrict);
+
+        // One row a day (the first report wins), in the order the public files read them.
+        builder.HasIndex(r => new { r.DataDate, r.JurisdictionCode }).IsUnique();
+        builder.HasIndex(r => r.BatchId);
+        builder.Ignore(r => r.Day);
+    }
+}
+
 public sealed class BatchManifestConfiguration : IEntityTypeConfiguration<BatchManifest>
 {
     public void Configure(EntityTypeBuilder<BatchManifest> builder)

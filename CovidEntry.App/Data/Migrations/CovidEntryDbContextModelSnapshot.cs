@@ -649,6 +649,40 @@ namespace CovidEntry.App.Data.Migrations
                     b.ToTable("LatestValues");
                 });
 
+            modelBuilder.Entity("CovidEntry.Domain.History.ReportedDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValueSql("nextval('\"ValueVersions_Id_seq\"')");
+
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("DataDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("JurisdictionCode")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character(2)")
+                        .IsFixedLength();
+
+                    b.Property<DateTime>("PublishedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BatchId");
+
+                    b.HasIndex("JurisdictionCode");
+
+                    b.HasIndex("DataDate", "JurisdictionCode")
+                        .IsUnique();
+
+                    b.ToTable("ReportedDays");
+                });
+
             modelBuilder.Entity("CovidEntry.Domain.History.ValueVersion", b =>
                 {
                     b.Property<long>("Id")
@@ -1167,6 +1201,9 @@ namespace CovidEntry.App.Data.Migrations
                     b.Property<string>("Changelog")
                         .HasColumnType("text");
 
+                    b.Property<byte[]>("Checksums")
+                        .HasColumnType("bytea");
+
                     b.Property<DateTime?>("FinishedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -1175,6 +1212,9 @@ namespace CovidEntry.App.Data.Migrations
 
                     b.Property<long>("LastVersionId")
                         .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Manifest")
+                        .HasColumnType("bytea");
 
                     b.Property<Guid?>("PreviousSnapshotId")
                         .HasColumnType("uuid");
@@ -1199,6 +1239,14 @@ namespace CovidEntry.App.Data.Migrations
 
                     b.Property<int>("RowsAdded")
                         .HasColumnType("integer");
+
+                    b.Property<byte[]>("Signature")
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("SigningKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
 
                     b.Property<DateTime>("StartedAtUtc")
                         .HasColumnType("timestamp with time zone");
@@ -1757,6 +1805,21 @@ namespace CovidEntry.App.Data.Migrations
                     b.HasOne("CovidEntry.Domain.Metrics.Metric", null)
                         .WithMany()
                         .HasForeignKey("MetricKey")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CovidEntry.Domain.History.ReportedDay", b =>
+                {
+                    b.HasOne("CovidEntry.Domain.Batches.Batch", null)
+                        .WithMany()
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CovidEntry.Domain.Jurisdictions.Jurisdiction", null)
+                        .WithMany()
+                        .HasForeignKey("JurisdictionCode")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -11,11 +11,11 @@ namespace CovidEntry.App.Features.Audit;
 
 /// <summary>
 /// What audit-verify found: how many events and links held, the chain's head, how many events are
-/// waiting to be linked (the running app's job, not a fault), how many anchored heads, batches and
-/// versions it checked, and every finding, each a sentence naming what is wrong.
+/// waiting to be linked (the running app's job, not a fault), how many anchored heads, batches,
+/// versions and published snapshots it checked, and every finding, each a sentence naming what is wrong.
 /// </summary>
 public sealed record AuditVerification(long Events, long? HeadId, string HeadHash, long Waiting, int Anchors, long Batches, long Versions,
-    IReadOnlyList<AuditFinding> Findings, int FindingsLeftOut)
+    IReadOnlyList<AuditFinding> Findings, int FindingsLeftOut, int Snapshots = 0)
 {
     public bool Intact => Findings.Count == 0;
 }
@@ -27,7 +27,8 @@ public sealed record AuditVerification(long Events, long? HeadId, string HeadHas
 /// newest version of every cell (docs/decisions/030 and 031). Everything is streamed, so a history
 /// of millions of versions takes little memory.
 /// </summary>
-public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFactory, AuditKeys keys, AuditHeadLog heads, IConfiguration configuration)
+public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFactory, AuditKeys keys, AuditHeadLog heads, Snapshots.SnapshotSigningKeys snapshotKeys,
+    IConfiguration configuration)
 {
     /// <summary>How far an event's time may fall behind the events linked before it (a long transaction commits late).</summary>
     private TimeSpan Tolerance => TimeSpan.FromMinutes(configuration.GetValue("Audit:OrderToleranceMinutes", 15.0));
@@ -45,8 +46,9 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
         // linked between two reads must not look as if it were neither linked nor waiting.
         var logged = heads.Read();
         await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("SET TRANSACTION READ ONLY", cancellationToken);
         var snapshotId = await db.Database.SqlQuery<string>($"SELECT pg_export_snapshot() AS \"Value\"").SingleAsync(cancellationToken);
-        var (anchors, anchorCount) = await AnchorsAsync(db, logged, findings, cancellationToken);
+        var (anchors, anchorCount, snapshots) = await AnchorsAsync(db, logged, findings, cancellationToken);
         var digests = new Dictionary<Guid, BatchDigest>();
         var (events, headId, headHash) = await WalkChainAsync(db, anchors, digests, findings, cancellationToken);
         foreach (var missed in anchors.Values.SelectMany(a => a).Where(a => !a.Seen))
@@ -73,8 +75,9 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
         }
 
         var (batches, versions) = await VersionsAsync(db, snapshotId, digests, findings, cancellationToken);
+        await ReportedDaysAsync(db, digests, findings, cancellationToken);
         await LatestAsync(db, findings, cancellationToken);
-        return new AuditVerification(events, headId, headHash, waiting, anchorCount, batches, versions, findings.List, findings.LeftOut);
+        return new AuditVerification(events, headId, headHash, waiting, anchorCount, batches, versions, findings.List, findings.LeftOut, snapshots);
     }
 
     private sealed class Anchor(AuditHead head)
@@ -84,8 +87,12 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
         public bool Seen { get; set; }
     }
 
-    /// <summary>Heads anchored outside the database (the head log) and in each published snapshot's manifest, by event id.</summary>
-    private async Task<(Dictionary<long, List<Anchor>> ByEvent, int Count)> AnchorsAsync(CovidEntryDbContext db,
+    /// <summary>
+    /// Heads anchored outside the database (the head log) and in each published snapshot's manifest,
+    /// by event id; a signed snapshot's head is read from its signed manifest, and a snapshot that no
+    /// longer matches its signature is a finding (docs/decisions/028).
+    /// </summary>
+    private async Task<(Dictionary<long, List<Anchor>> ByEvent, int Count, int Snapshots)> AnchorsAsync(CovidEntryDbContext db,
         (IReadOnlyList<AuditHead> Heads, int Unreadable) log, Findings findings, CancellationToken cancellationToken)
     {
         var (logged, unreadable) = log;
@@ -94,12 +101,16 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
             findings.Add(new AuditFinding(AuditFindingKind.AnchorMissing, $"{unreadable} line(s) of the head log {heads.Path} are not heads: the log was changed."));
         }
 
-        var snapshots = await db.Snapshots.AsNoTracking()
-            .Where(s => s.State == Domain.Snapshots.SnapshotState.Published && s.AuditHeadId != null && s.AuditHeadHash != null)
-            .Select(s => new { s.Id, s.StartedAtUtc, s.AuditHeadId, s.AuditHeadHash }).ToListAsync(cancellationToken);
-        var all = logged.Concat(snapshots.Select(s => new AuditHead(s.StartedAtUtc, 0, s.AuditHeadId!.Value, s.AuditHeadHash!, "", $"snapshot {s.Id}'s manifest")))
+        var snapshots = await Snapshots.StoredSnapshotCheck.CheckAsync(db, snapshotKeys, cancellationToken);
+        foreach (var problem in snapshots.SelectMany(s => s.Problems))
+        {
+            findings.Add(new AuditFinding(AuditFindingKind.SnapshotChanged, problem));
+        }
+
+        var all = logged.Concat(snapshots.Where(s => s.AuditHeadId is not null && s.AuditHeadHash is not null)
+                .Select(s => new AuditHead(s.StartedAtUtc, 0, s.AuditHeadId!.Value, s.AuditHeadHash!, "", $"snapshot {s.Id}'s {(s.HeadIsSigned ? "signed " : "")}manifest")))
             .Select(h => new Anchor(h)).ToList();
-        return (all.GroupBy(a => a.Head.EventId).ToDictionary(g => g.Key, g => g.ToList()), all.Count);
+        return (all.GroupBy(a => a.Head.EventId).ToDictionary(g => g.Key, g => g.ToList()), all.Count, snapshots.Count);
     }
 
     private async Task<(long Events, long? HeadId, string HeadHash)> WalkChainAsync(CovidEntryDbContext db, Dictionary<long, List<Anchor>> anchors,
@@ -236,7 +247,7 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
         await using var manifestConnection = new NpgsqlConnection(db.Database.GetConnectionString());
         await manifestConnection.OpenAsync(cancellationToken);
         await using var sameSnapshot = await manifestConnection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        await using (var join = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshotId}'", manifestConnection, sameSnapshot))
+        await using (var join = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshotId}'; SET TRANSACTION READ ONLY", manifestConnection, sameSnapshot))
         {
             await join.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -376,6 +387,59 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
     }
 
     /// <summary>The latest table against the newest version of every cell, both read in cell order.</summary>
+    /// <summary>
+    /// The days recorded as reported, batch by batch, against the count and digest each batch's
+    /// sealed event recorded (docs/decisions/029), and each at its batch's publish time (which
+    /// decides when the day appears in as-of reads). The digest names the batch whose days differ;
+    /// a day of a batch that recorded none, or at another time, is named itself.
+    /// </summary>
+    private static async Task ReportedDaysAsync(CovidEntryDbContext db, Dictionary<Guid, BatchDigest> digests, Findings findings, CancellationToken cancellationToken)
+    {
+        var days = await db.ReportedDays.AsNoTracking()
+            .Select(r => new { r.BatchId, r.JurisdictionCode, r.DataDate, r.PublishedAtUtc })
+            .ToListAsync(cancellationToken);
+        var byBatch = days.ToLookup(d => d.BatchId);
+        foreach (var batch in byBatch)
+        {
+            var digest = digests.GetValueOrDefault(batch.Key);
+            if (digest?.Days is not { } recorded)
+            {
+                foreach (var day in batch)
+                {
+                    findings.Add(new AuditFinding(AuditFindingKind.ReportedDayDiffers,
+                        $"{day.JurisdictionCode} {day.DataDate:yyyy-MM-dd} is recorded as reported by batch {batch.Key}, which recorded no reported days in a sealed audit event: it was added behind the app's back.",
+                        BatchId: batch.Key));
+                }
+
+                continue;
+            }
+
+            var held = batch.Select(d => new DayKey(d.JurisdictionCode, d.DataDate)).ToList();
+            if (held.Count != recorded || DayLines.Sha256(held) != digest.DaysSha256)
+            {
+                findings.Add(new AuditFinding(AuditFindingKind.ReportedDayDiffers,
+                    $"Batch {batch.Key} recorded {recorded:#,0} reported days in its sealed audit event ({digest.DaysSha256?[..Math.Min(16, digest.DaysSha256.Length)]}…), "
+                    + $"but the history holds {held.Count:#,0} different ones: a day was added, changed or removed behind the app's back.",
+                    BatchId: batch.Key));
+            }
+
+            foreach (var day in batch.Where(d => AuditChain.ToMicroseconds(d.PublishedAtUtc) != digest.PublishedAtUtc))
+            {
+                findings.Add(new AuditFinding(AuditFindingKind.ReportedDayDiffers,
+                    $"{day.JurisdictionCode} {day.DataDate:yyyy-MM-dd} (batch {batch.Key}) is recorded as reported at {day.PublishedAtUtc:yyyy-MM-dd HH:mm:ss} UTC, "
+                    + $"but its batch was published at {digest.PublishedAtUtc:yyyy-MM-dd HH:mm:ss} UTC: its time was changed behind the app's back.",
+                    BatchId: batch.Key));
+            }
+        }
+
+        foreach (var digest in digests.Values.Where(d => d.Days > 0 && !byBatch.Contains(d.BatchId)))
+        {
+            findings.Add(new AuditFinding(AuditFindingKind.ReportedDayDiffers,
+                $"Batch {digest.BatchId} recorded {digest.Days:#,0} reported days in its sealed audit event, but the history holds none of them: they were removed behind the app's back.",
+                BatchId: digest.BatchId));
+        }
+    }
+
     private static async Task LatestAsync(CovidEntryDbContext db, Findings findings, CancellationToken cancellationToken)
     {
         const string Columns = """
@@ -496,7 +560,8 @@ public static class AuditVerifyCommand
     {
         var result = await app.Services.GetRequiredService<AuditVerifier>().VerifyAsync();
         var waiting = result.Waiting == 0 ? "" : $" {result.Waiting:#,0} events are committed and waiting to be linked by the running app; they are not checked yet.";
-        var checkedWhat = $"{result.Events:#,0} linked events, {result.Anchors:#,0} anchored heads, {result.Batches:#,0} batches with {result.Versions:#,0} versions, and the latest table.";
+        var checkedWhat = $"{result.Events:#,0} linked events, {result.Anchors:#,0} anchored heads, {result.Batches:#,0} batches with {result.Versions:#,0} versions, "
+            + $"{result.Snapshots:#,0} published snapshots against their signatures, and the latest table.";
         if (!result.Intact)
         {
             foreach (var finding in result.Findings)

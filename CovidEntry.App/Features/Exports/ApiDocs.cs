@@ -14,6 +14,7 @@ public static class ApiDocs
             // Only the public surface: the app's own pages and account endpoints are not an API.
             options.ShouldInclude = description => description.RelativePath is { } path
                 && (path.StartsWith("api/", StringComparison.Ordinal) || path.StartsWith("data/snapshots/", StringComparison.Ordinal)
+                    || path == "data/public-key.pem"
                     || path.StartsWith("screenshots/", StringComparison.Ordinal));
             options.AddDocumentTransformer((document, _, _) =>
             {

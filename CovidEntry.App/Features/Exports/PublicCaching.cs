@@ -5,8 +5,8 @@ using Microsoft.Net.Http.Headers;
 namespace CovidEntry.App.Features.Exports;
 
 /// <summary>
-/// ETag and Cache-Control for the public files. The tag is the newest version id (versions are
-/// append-only, so any publish changes it) plus a fingerprint of the catalog and jurisdictions
+/// ETag and Cache-Control for the public files. The tag is the newest id of a version or a reported
+/// day (both append-only, from one sequence, so any publish changes it) plus a fingerprint of the catalog and jurisdictions
 /// (which rename columns and fill the info file). <c>no-cache</c> makes caches ask every time,
 /// and a matching <c>If-None-Match</c> costs one indexed lookup and a 304, never the file.
 /// </summary>
@@ -40,9 +40,9 @@ public sealed class PublicCaching(IDbContextFactory<CovidEntryDbContext> dbFacto
     private async Task<string> CurrentTagAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var token = await db.Database.SqlQuery<string>($"""
+        var token = await db.Database.SqlQueryRaw<string>($"""
             SELECT concat(
-                (SELECT coalesce(max("Id"), 0) FROM "ValueVersions"), '-',
+                {History.PublishedIds.LastSql}, '-',
                 left(md5(
                     (SELECT coalesce(string_agg("Key" || ':' || "V1Column", ',' ORDER BY "Key"), '') FROM "Metrics") ||
                     (SELECT coalesce(string_agg("Code" || ':' || "Name" || ':' || "TotalTestResultsField" || ':' || coalesce("Notes", ''), ',' ORDER BY "Code"), '') FROM "Jurisdictions") ||

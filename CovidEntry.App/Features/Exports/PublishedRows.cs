@@ -16,9 +16,11 @@ public sealed record ExportCatalog(IReadOnlyDictionary<string, string> ColumnByM
 }
 
 /// <summary>
-/// Published values as rows, newest date first then state A→Z, read with a streaming reader:
-/// from the latest table, or, for an as-of moment, from the newest version of each cell
-/// published at or before it.
+/// Published jurisdiction-days as rows, newest date first then state A→Z, read with a streaming
+/// reader: the values from the latest table, or, for an as-of moment, from the newest version of
+/// each cell published at or before it. A day exists once a value of it or the day itself
+/// (<see cref="Domain.History.ReportedDay"/>) was published, so a day reported with nothing filled
+/// in is a row with every value empty.
 /// </summary>
 public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFactory)
 {
@@ -49,10 +51,14 @@ public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFacto
     {
         var stateFilter = state is null ? "" : "AND \"JurisdictionCode\" = @state";
         var cut = upToVersionId is null ? "\"PublishedAtUtc\" <= @asOf" : "\"Id\" <= @upTo";
-        var sql = asOf is null && upToVersionId is null
+        // Each reported day comes as a row without a metric: it makes the day exist, values or not.
+        var now = asOf is null && upToVersionId is null;
+        var days = $"""SELECT "DataDate", "JurisdictionCode", NULL, NULL, NULL, NULL FROM "ReportedDays" WHERE {(now ? "true" : cut)} {stateFilter}""";
+        var sql = now
             ? $"""
                SELECT "DataDate", "JurisdictionCode", "MetricKey", "Value", "MissingReason", "ScreenshotId" FROM "LatestValues"
                WHERE true {stateFilter}
+               UNION ALL {days}
                ORDER BY "DataDate" DESC, "JurisdictionCode"
                """
             : $"""
@@ -61,6 +67,7 @@ public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFacto
                    FROM "ValueVersions"
                    WHERE {cut} {stateFilter}
                    ORDER BY "JurisdictionCode", "DataDate", "MetricKey", "VersionNumber" DESC) AS as_of
+               UNION ALL {days}
                ORDER BY "DataDate" DESC, "JurisdictionCode"
                """;
 
@@ -91,10 +98,6 @@ public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFacto
         while (await reader.ReadAsync(cancellationToken))
         {
             var key = (reader.GetFieldValue<DateOnly>(0), reader.GetString(1));
-            var metric = reader.GetString(2);
-            long? value = reader.IsDBNull(3) ? null : reader.GetInt64(3);
-            string? reason = value is null && !reader.IsDBNull(4) ? reader.GetString(4) : null;
-            Guid? screenshot = reader.IsDBNull(5) ? null : reader.GetGuid(5);
             if (current is { } open && open != key)
             {
                 yield return new V1DailyRow(open.Date, open.State, values, missing, screenshots);
@@ -104,6 +107,15 @@ public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFacto
             }
 
             current = key;
+            if (reader.IsDBNull(2))
+            {
+                continue;
+            }
+
+            var metric = reader.GetString(2);
+            long? value = reader.IsDBNull(3) ? null : reader.GetInt64(3);
+            string? reason = value is null && !reader.IsDBNull(4) ? reader.GetString(4) : null;
+            Guid? screenshot = reader.IsDBNull(5) ? null : reader.GetGuid(5);
             if (catalog.ColumnByMetricKey.TryGetValue(metric, out var column))
             {
                 values[column] = value;

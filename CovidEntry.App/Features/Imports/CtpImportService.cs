@@ -32,7 +32,8 @@ public sealed record ImportReport(
     int Rows,
     long Cells,
     long VersionsWritten,
-    Guid? BatchId)
+    Guid? BatchId,
+    long DaysAdded = 0)
 {
     public bool Imported => BatchId is not null;
 }
@@ -41,7 +42,8 @@ public sealed record ImportReport(
 /// Imports a states history file in the COVID Tracking Project's format as an import batch.
 /// Every row is checked before anything is written; then the cells go to PostgreSQL with
 /// COPY and one set-based statement writes a version for each changed cell and moves the
-/// latest table, in one transaction under the publish lock.
+/// latest table, and one more records each row's jurisdiction-day as reported (a row with
+/// every cell empty included), in one transaction under the publish lock.
 /// </summary>
 public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFactory, ActingPerson acting, TimeProvider clock, ILogger<CtpImportService> logger)
 {
@@ -93,14 +95,16 @@ public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFa
         var cells = await CopyCellsAsync(connection, file, progress, cancellationToken);
         var writeStart = watch.Elapsed;
         var versions = await WriteVersionsAsync(connection, batch.Id, userId, now, cancellationToken);
+        var days = await WriteReportedDaysAsync(connection, batch.Id, now, cancellationToken);
 
-        // The versions went in by one statement, past the interceptor: one event records the import
-        // and the file it read, and the batch's digest event exactly which versions it wrote.
+        // The versions and days went in by statements, past the interceptor: one event records the
+        // import and the file it read, and the batch's digest event exactly which versions and days it wrote.
         FieldChange[] details =
         [
             new FieldChange("rows", null, file.RowCount.ToString(CultureInfo.InvariantCulture)),
             new FieldChange("cells", null, cells.ToString(CultureInfo.InvariantCulture)),
             new FieldChange("file_sha256", null, fileSha256),
+            new FieldChange("reportedDays", null, days.ToString(CultureInfo.InvariantCulture)),
         ];
         await AuditLog.RecordAsync(db, AuditAction.Import, AuditKinds.ImportFile, fileName,
             [.. details, new FieldChange("versions", null, versions.ToString(CultureInfo.InvariantCulture))], cancellationToken, batchId: batch.Id);
@@ -110,9 +114,9 @@ public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFa
             fileName, readTime.TotalSeconds, (copyStart - readTime).TotalSeconds, (writeStart - copyStart).TotalSeconds, (watch.Elapsed - writeStart).TotalSeconds);
 
         progress?.Report(new ImportProgress(ImportStage.Done, file.RowCount, cells));
-        logger.LogInformation("Import {BatchId} of {FileName} by {UserId}: {Rows} rows, {Cells} cells, {Versions} new versions, {Disagreements} derived disagreements",
-            batch.Id, fileName, userId, file.RowCount, cells, versions, disagreements.Count);
-        return new ImportReport(fileName, [], disagreements, file.RowCount, cells, versions, batch.Id);
+        logger.LogInformation("Import {BatchId} of {FileName} by {UserId}: {Rows} rows, {Cells} cells, {Versions} new versions, {Days} new reported days, {Disagreements} derived disagreements",
+            batch.Id, fileName, userId, file.RowCount, cells, versions, days, disagreements.Count);
+        return new ImportReport(fileName, [], disagreements, file.RowCount, cells, versions, batch.Id, days);
     }
 
     private static async Task ReadAsync(Stream content, CtpHistoryFile file, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
@@ -194,6 +198,25 @@ public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFa
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("batch", batchId);
         command.Parameters.AddWithValue("user", userId);
+        command.Parameters.AddWithValue("at", now);
+        command.CommandTimeout = 0;
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Every row of the file is a day the jurisdiction reported, whatever its cells hold: the ones
+    /// not recorded yet are recorded as reported by this batch (docs/decisions/029). Every row has
+    /// all the catalog's cells in <c>import_cells</c>, empty ones included, so its days are there.
+    /// </summary>
+    private static async Task<long> WriteReportedDaysAsync(NpgsqlConnection connection, Guid batchId, DateTime now, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO "ReportedDays" ("JurisdictionCode", "DataDate", "BatchId", "PublishedAtUtc")
+            SELECT DISTINCT j, d, @batch, @at FROM import_cells
+            ON CONFLICT ("DataDate", "JurisdictionCode") DO NOTHING
+            """;
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("batch", batchId);
         command.Parameters.AddWithValue("at", now);
         command.CommandTimeout = 0;
         return await command.ExecuteNonQueryAsync(cancellationToken);

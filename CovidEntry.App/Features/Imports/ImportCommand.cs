@@ -54,7 +54,7 @@ public static class ImportReportText
     public const int MaxListed = 200;
 
     public static string Summary(ImportReport report) => report.Imported
-        ? $"Imported {report.FileName}: {report.Rows:#,0} rows, {report.Cells:#,0} cells, {report.VersionsWritten:#,0} new versions "
+        ? $"Imported {report.FileName}: {report.Rows:#,0} rows ({report.DaysAdded:#,0} new jurisdiction-days), {report.Cells:#,0} cells, {report.VersionsWritten:#,0} new versions "
           + $"({report.Cells - report.VersionsWritten:#,0} unchanged or empty). Batch {report.BatchId}."
         : $"Nothing was imported from {report.FileName}: {report.Problems.Count:#,0} problem(s) must be fixed first.";
 

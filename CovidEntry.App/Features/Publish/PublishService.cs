@@ -13,8 +13,8 @@ namespace CovidEntry.App.Features.Publish;
 public sealed record PublishResult(int VersionsWritten, int CellsUnchanged);
 
 /// <summary>
-/// Publishes a batch in one transaction: the versions, the latest table and the batch (and its
-/// shift's) state are written together or not at all.
+/// Publishes a batch in one transaction: the versions, the latest table, the days it reports and
+/// the batch (and its shift's) state are written together or not at all.
 /// </summary>
 public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFactory, AlertQueue alerts, ActingPerson acting, TimeProvider clock, ILogger<PublishService> logger)
 {
@@ -83,6 +83,16 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
             .ToDictionary(l => l.Cell);
 
         var versions = PublishPlanner.Plan(values, latest, batch.Id, userId, now);
+
+        // Each entry is a day the jurisdiction reported, even with every value empty (docs/decisions/029).
+        var reported = batch.ReportedDays().ToList();
+        var reportedCodes = reported.Select(d => d.JurisdictionCode).Distinct().ToList();
+        var reportedDates = reported.Select(d => d.DataDate).Distinct().ToList();
+        var recorded = db.ReportedDays.AsNoTracking()
+            .Where(r => reportedCodes.Contains(r.JurisdictionCode) && reportedDates.Contains(r.DataDate))
+            .Select(r => new DayKey(r.JurisdictionCode, r.DataDate))
+            .ToHashSet();
+        var days = ReportedDay.Plan(reported, recorded, batch.Id, now);
         var entries = batch.Entries.ToDictionary(e => (e.JurisdictionCode, e.DataDate));
         foreach (var version in versions)
         {
@@ -104,10 +114,11 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
         using (AuditContext.WithReason(batch.Note))
         {
             PublishedValues.Write(db, versions, latest, now);
-
-            // Exactly what this batch wrote, sealed into the audit chain (docs/decisions/031).
-            History.BatchManifests.Write(db, batch.Id, userId, now);
+            db.ReportedDays.AddRange(days);
             db.SaveChanges();
+
+            // Exactly what this batch wrote, sealed into the audit chain (docs/decisions/031), by COPY.
+            History.BatchManifests.Write(db, batch.Id, userId, now);
         }
 
         var saved = System.Diagnostics.Stopwatch.GetElapsedTime(started);

@@ -18,11 +18,12 @@ public sealed record SnapshotOutcome(Guid? SnapshotId, SnapshotState? State, str
 
 /// <summary>
 /// Makes snapshots: the public files pinned to the newest published version, checked before
-/// they become visible (fail closed), with a changelog against the previous snapshot. One app
-/// instance at a time makes them, under a PostgreSQL advisory lock.
+/// they become visible (fail closed), with a changelog against the previous snapshot, and signed
+/// with a key outside the database (docs/decisions/028). One app instance at a time makes them,
+/// under a PostgreSQL advisory lock.
 /// </summary>
 public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFactory, PublishedRows rows, AlertQueue alerts, Audit.AuditChainer chainer,
-    ActingPerson acting, TimeProvider clock, ILogger<SnapshotService> logger)
+    SnapshotSigningKeys signingKeys, ActingPerson acting, TimeProvider clock, ILogger<SnapshotService> logger)
 {
     public const long SnapshotLockKey = 0x5_4A95_4070;
     public const string Scheduled = "scheduled";
@@ -126,7 +127,7 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
         PreviousSnapshot? previous;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var lastVersionId = await db.ValueVersions.MaxAsync(v => (long?)v.Id, cancellationToken) ?? 0;
+            var lastVersionId = await History.PublishedIds.LastAsync(db, cancellationToken);
             if (lastVersionId == 0)
             {
                 return new SnapshotOutcome(null, null, "Nothing is published yet, so there is nothing to snapshot.");
@@ -167,7 +168,10 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
 
             var tracked = await db.Snapshots.SingleAsync(s => s.Id == snapshot.Id, cancellationToken);
             var (changelog, rowsAdded, cellsChanged) = Changelog(previous?.Id, changes);
-            tracked.Finish(files, changelog, rowsAdded, cellsChanged, previous?.Id, problems, clock.GetUtcNow().UtcDateTime);
+            // PostgreSQL keeps microseconds: the signed manifest's time is the one stored.
+            var finished = clock.GetUtcNow().UtcDateTime;
+            finished = finished.AddTicks(-(finished.Ticks % 10));
+            tracked.Finish(files, changelog, rowsAdded, cellsChanged, previous?.Id, problems, finished, made => SnapshotManifest.Sign(made, signingKeys));
             if (tracked.State != SnapshotState.Published)
             {
                 alerts.Add(db, AlertQueue.SnapshotFailed, $":x: Snapshot {tracked.Id} ({trigger}) was refused by its checks and is not public: {tracked.Problems}");
@@ -175,7 +179,8 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
 
             await db.SaveChangesAsync(cancellationToken);
             alerts.Committed();
-            logger.LogInformation("Snapshot {SnapshotId} {State}: {Problems}", tracked.Id, tracked.State, tracked.Problems ?? "all checks passed");
+            logger.LogInformation("Snapshot {SnapshotId} {State}: {Problems}; signed by key {SigningKey}", tracked.Id, tracked.State, tracked.Problems ?? "all checks passed",
+                tracked.SigningKey ?? "(none)");
             return new SnapshotOutcome(tracked.Id, tracked.State, tracked.State == SnapshotState.Published
                 ? $"Snapshot published: {files.Count} files, {statesFile.Rows:#,0} state-days."
                 : $"The snapshot was refused by its checks and is not public:\n{tracked.Problems}");
@@ -233,7 +238,8 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
 
     private sealed record CellChange(DateOnly Date, string State, string Metric, long? Before, long? Now, bool RowExisted);
 
-    private sealed record Changes(IReadOnlyList<CellChange> Cells, IReadOnlyList<CumulativeDecrease> Decreases);
+    /// <param name="DaysAdded">Days first reported since the previous snapshot with no value before it (with or without values now).</param>
+    private sealed record Changes(IReadOnlyList<CellChange> Cells, IReadOnlyList<CumulativeDecrease> Decreases, IReadOnlyList<(DateOnly Date, string State)> DaysAdded);
 
     /// <summary>Every cell whose newest version is after the previous snapshot, with its value then and now.</summary>
     private async Task<Changes> ChangesAsync(long previousVersionId, long lastVersionId, CancellationToken cancellationToken)
@@ -247,7 +253,8 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
                 ORDER BY "JurisdictionCode", "DataDate", "MetricKey", "VersionNumber" DESC
             )
             SELECT c.d, c.j, c.m, before.value, c.now_value, c.batch, b."Kind", met."Kind",
-                   EXISTS (SELECT 1 FROM "ValueVersions" p WHERE p."JurisdictionCode" = c.j AND p."DataDate" = c.d AND p."Id" <= @previous) AS row_existed,
+                   EXISTS (SELECT 1 FROM "ValueVersions" p WHERE p."JurisdictionCode" = c.j AND p."DataDate" = c.d AND p."Id" <= @previous)
+                       OR EXISTS (SELECT 1 FROM "ReportedDays" r WHERE r."JurisdictionCode" = c.j AND r."DataDate" = c.d AND r."Id" <= @previous) AS row_existed,
                    before.found
             FROM changed c
             JOIN "Batches" b ON b."Id" = c.batch
@@ -280,12 +287,32 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
             }
         }
 
-        return new Changes(cells, decreases);
+        await reader.CloseAsync();
+
+        // A day reported with nothing filled in has no cell above, yet it is a row the snapshot adds.
+        await using var days = new NpgsqlCommand("""
+            SELECT r."DataDate", r."JurisdictionCode" FROM "ReportedDays" r
+            WHERE r."Id" > @previous AND r."Id" <= @last
+              AND NOT EXISTS (SELECT 1 FROM "ValueVersions" p WHERE p."JurisdictionCode" = r."JurisdictionCode" AND p."DataDate" = r."DataDate" AND p."Id" <= @previous)
+            """, connection) { CommandTimeout = 0 };
+        days.Parameters.AddWithValue("previous", previousVersionId);
+        days.Parameters.AddWithValue("last", lastVersionId);
+        var daysAdded = new List<(DateOnly, string)>();
+        await using (var dayReader = await days.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await dayReader.ReadAsync(cancellationToken))
+            {
+                daysAdded.Add((dayReader.GetFieldValue<DateOnly>(0), dayReader.GetString(1)));
+            }
+        }
+
+        return new Changes(cells, decreases, daysAdded);
     }
 
     private static (string Json, int RowsAdded, int CellsChanged) Changelog(Guid? previousSnapshotId, Changes changes)
     {
-        var addedRows = changes.Cells.Where(c => !c.RowExisted).Select(c => (c.Date, c.State)).Distinct().ToList();
+        var addedRows = changes.Cells.Where(c => !c.RowExisted).Select(c => (c.Date, c.State)).Concat(changes.DaysAdded).Distinct()
+            .OrderByDescending(r => r.Date).ThenBy(r => r.State, StringComparer.Ordinal).ToList();
         var changedCells = changes.Cells.Where(c => c.RowExisted).ToList();
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream))
