@@ -131,7 +131,7 @@ public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper outp
         await page.GetByRole(AriaRole.Checkbox, new() { Name = "Shift lead" }).SetCheckedAsync(shiftLead);
         await page.GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true }).ClickAsync();
         await Expect(page.GetByText($"{displayName} can set a password")).ToBeVisibleAsync();
-        return await page.GetByTestId("invite-link").InnerTextAsync();
+        return await page.Locator($"[data-testid='invite-link'][data-email='{email}']").InnerTextAsync();
     }
 
     private async Task<BrowserUser> AcceptInviteAsync(string name, string link, string email, string password)
