@@ -1,5 +1,6 @@
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Reconcile;
 using CovidEntry.App.Features.Review;
 using CovidEntry.App.Features.Shifts;
 using Microsoft.AspNetCore.Builder;
@@ -57,6 +58,9 @@ public sealed class Arrange(BrowserFixture browser) : IAsyncDisposable
 
     public async Task ApproveAsync(Guid shiftId, Guid entryId, string email) =>
         await Get<ReviewService>().ApproveAsync(shiftId, entryId, await IdOfAsync(email));
+
+    public async Task ReconcileAsync(Guid entryId, string metricKey, CovidEntry.Domain.Entries.ResolutionSource choice, string reason, string leadEmail) =>
+        await Get<ReconcileService>().ReconcileAsync(entryId, metricKey, new ReconcileForm { Choice = choice, Reason = reason }, await IdOfAsync(leadEmail));
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
