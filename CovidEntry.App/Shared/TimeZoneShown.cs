@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Components;
 
 namespace CovidEntry.App.Shared;
 
@@ -51,4 +52,27 @@ public sealed record TimeZoneShown(TimeZoneInfo Zone, string Name)
     /// <summary>As <see cref="Format(DateTime, string)"/>, or <paramref name="missing"/> when there is no time.</summary>
     public string Format(DateTime? utc, string missing, string format = DefaultFormat) =>
         utc is { } at ? Format(at, format) : missing;
+}
+
+/// <summary>
+/// The zone of one person's page session, cascaded to every component as <see cref="TimeZoneShown"/>.
+/// Components hear of it only when it really changes (once, when the browser names its zone), not
+/// each time the layout redraws, so a page's parameters are not set again for nothing.
+/// </summary>
+public sealed class BrowserTimeZone
+{
+    public CascadingValueSource<TimeZoneShown> Source { get; } = new(TimeZoneShown.Utc, isFixed: false);
+
+    public TimeZoneShown Current { get; private set; } = TimeZoneShown.Utc;
+
+    public async Task SetAsync(TimeZoneShown zone)
+    {
+        if (zone == Current)
+        {
+            return;
+        }
+
+        Current = zone;
+        await Source.NotifyChangedAsync(zone);
+    }
 }
