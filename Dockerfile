@@ -1,13 +1,16 @@
 # Multi-stage build of the CovidEntry app image. The image holds the app only: it takes its
 # database from ConnectionStrings__Default (PostgreSQL 15+, the app's role) and never starts a
-# cluster of its own. The sign-in keys' key file comes from DataProtection__KeyFile (README: Production).
+# cluster of its own. Its key files, all kept outside the database, come from DataProtection__KeyFile
+# (sign-in keys), Audit__KeyFile (the audit trail) and Snapshots__SigningKeyFile (the snapshot
+# signing key) (README: Production).
 #
 #   docker build -t covidentry .
-#   docker run --rm -v "$PWD/secrets:/run/secrets:ro" -e DataProtection__KeyFile=/run/secrets/data-protection.key \
+#   keys='-e DataProtection__KeyFile=/run/secrets/data-protection.key -e Audit__KeyFile=/run/secrets/audit.key -e Snapshots__SigningKeyFile=/run/secrets/snapshot-signing.key'
+#   docker run --rm -v "$PWD/secrets:/run/secrets:ro" $keys \
 #       -e ConnectionStrings__Default="Host=db;Database=covidentry;Username=covidentry_app;Password=..." \
 #       -e ConnectionStrings__Migrations="Host=db;Database=covidentry;Username=covidentry_owner;Password=..." \
 #       covidentry migrate                    # apply migrations, grants and seeds once per release
-#   docker run -p 8080:8080 -v "$PWD/secrets:/run/secrets:ro" -e DataProtection__KeyFile=/run/secrets/data-protection.key \
+#   docker run -p 8080:8080 -v "$PWD/secrets:/run/secrets:ro" $keys \
 #       -e ConnectionStrings__Default="Host=db;...;Username=covidentry_app;..." -e AllowedHosts="covidentry.example.org" covidentry
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build

@@ -10,7 +10,13 @@ using CovidEntry.App.Features.Screenshots;
 using CovidEntry.App.Features.Snapshots;
 using CovidEntry.App.Shared;
 
-// Admin verbs (`migrate`, `import-ctp FILE`) come first; whatever follows them is the host's.
+// verify-snapshot checks a downloaded folder with nothing else: no host, no database, no keys.
+if (args.Length > 0 && args[0] == VerifySnapshotCommand.Verb)
+{
+    return VerifySnapshotCommand.Run(args[1..], Console.Out, Console.Error);
+}
+
+// Admin verbs (`migrate`, `import-ctp FILE`, `audit-verify`) come first; whatever follows them is the host's.
 var command = CommandLine.Parse(args);
 
 try

@@ -62,6 +62,9 @@ public static class DataExtensions
             .AddInterceptors(services.GetRequiredService<Features.Audit.AuditInterceptor>()));
         builder.Services.AddEncryptedKeyRing(KeyRingEncryption.ReadKeys(builder.Configuration, keysFolder));
         AddAuditKeys(builder, keysFolder);
+
+        // The snapshot signing key, outside the database too (docs/decisions/028).
+        builder.Services.AddSingleton(Features.Snapshots.SnapshotSigningKeys.FromSettings(builder.Configuration, keysFolder));
         builder.Services.AddHealthChecks()
             .AddCheck("process", () => HealthCheckResult.Healthy(), tags: [LiveTag])
             .AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);

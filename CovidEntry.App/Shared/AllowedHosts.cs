@@ -21,7 +21,8 @@ public static class AllowedHosts
         var hosts = (builder.Configuration[Setting] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (hosts.Length == 0 || hosts.Contains("*"))
         {
-            throw new InvalidOperationException(
+            // A reason the operator can fix: Program prints the sentence alone and exits with 1.
+            throw new Data.CannotStartException(
                 $"{Setting} is \"{builder.Configuration[Setting]}\": outside Development the app answers only the host names it is given. "
                 + "Set AllowedHosts (environment variable AllowedHosts) to the names people use to reach it, separated by semicolons, "
                 + "e.g. covidentry.example.org;localhost.");

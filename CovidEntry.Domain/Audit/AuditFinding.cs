@@ -38,6 +38,9 @@ public enum AuditFindingKind
 
     /// <summary>The days recorded as reported differ from the ones a batch recorded in its sealed digest.</summary>
     ReportedDayDiffers,
+
+    /// <summary>A published snapshot's files, manifest or checksum list no longer match its signature.</summary>
+    SnapshotChanged,
 }
 
 /// <summary>One thing <c>audit-verify</c> found wrong, in a sentence that names the event, batch or cell.</summary>

@@ -26,6 +26,9 @@ public sealed class Snapshot
 {
     public const int ProgressMaxLength = 200;
 
+    /// <summary>A signing key's fingerprint: the SHA-256 of its public key, in hex.</summary>
+    public const int SigningKeyLength = 64;
+
     private readonly List<SnapshotFile> _files = [];
 
     private Snapshot()
@@ -77,6 +80,20 @@ public sealed class Snapshot
 
     public IReadOnlyList<SnapshotFile> Files => _files;
 
+    /// <summary>The manifest as published: the exact bytes of manifest.json. Null for a snapshot made before signing.</summary>
+    public byte[]? Manifest { get; private set; }
+
+    /// <summary>The checksum list as published, in sha256sum's format: the exact bytes of SHA256SUMS, which the signature covers.</summary>
+    public byte[]? Checksums { get; private set; }
+
+    /// <summary>The fingerprint of the public key whose private half signed <see cref="Checksums"/>.</summary>
+    public string? SigningKey { get; private set; }
+
+    /// <summary>The signature over <see cref="Checksums"/>, as served in SHA256SUMS.sig.</summary>
+    public byte[]? Signature { get; private set; }
+
+    public bool IsSigned => Signature is not null;
+
     public static Snapshot Start(string trigger, string? requestedByUserId, long lastVersionId, Guid? lastBatchId, DateTime nowUtc) =>
         new(trigger, requestedByUserId, lastVersionId, lastBatchId, nowUtc);
 
@@ -101,9 +118,12 @@ public sealed class Snapshot
         Progress = progress.Length > ProgressMaxLength ? progress[..ProgressMaxLength] : progress;
     }
 
-    /// <summary>Publishes the snapshot with its files, or refuses it when any check found a problem.</summary>
+    /// <summary>
+    /// Publishes the snapshot with its files, signed by <paramref name="sign"/> once everything its
+    /// manifest describes is set, or refuses it (unsigned) when any check found a problem.
+    /// </summary>
     public void Finish(IReadOnlyList<SnapshotFile> files, string changelog, int rowsAdded, int cellsChanged, Guid? previousSnapshotId,
-        IReadOnlyList<string> problems, DateTime nowUtc)
+        IReadOnlyList<string> problems, DateTime nowUtc, Func<Snapshot, SnapshotSignature> sign)
     {
         EnsureMaking();
         FinishedAtUtc = nowUtc;
@@ -125,6 +145,16 @@ public sealed class Snapshot
         }
 
         _files.AddRange(files);
+        var signed = sign(this);
+        if (signed.Manifest.Length == 0 || signed.Checksums.Length == 0 || signed.Signature.Length == 0 || signed.SigningKey.Length != SigningKeyLength)
+        {
+            throw new DomainException("A published snapshot needs its manifest, its checksum list and a signature naming its key.");
+        }
+
+        Manifest = signed.Manifest;
+        Checksums = signed.Checksums;
+        SigningKey = signed.SigningKey;
+        Signature = signed.Signature;
         State = SnapshotState.Published;
         Progress = "Published";
     }
@@ -175,6 +205,12 @@ public sealed class SnapshotFile
     public string Sha256 { get; private set; } = "";
     public byte[] Content { get; private set; } = [];
 }
+
+/// <summary>
+/// What lets anyone check a snapshot with only its files: the manifest and the checksum list exactly
+/// as published, and the signature over the list by a key the database never holds.
+/// </summary>
+public sealed record SnapshotSignature(byte[] Manifest, byte[] Checksums, string SigningKey, byte[] Signature);
 
 /// <summary>What the checks know of a snapshot's main file.</summary>
 public sealed record SnapshotFacts(IReadOnlyList<string> StatesDailyColumns, long StatesDailyRows);

@@ -75,7 +75,8 @@ public sealed class AuditBenchmarks(ITestOutputHelper output)
         var tolerance = new ConfigurationBuilder()
             .AddInMemoryCollection([KeyValuePair.Create<string, string?>("Audit:OrderToleranceMinutes", (30.0 * Events / 60 + 2 * 1440).ToString(System.Globalization.CultureInfo.InvariantCulture))])
             .Build();
-        var verifier = new AuditVerifier(database.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<App.Data.CovidEntryDbContext>>(), database.Get<AuditKeys>(), database.Get<AuditHeadLog>(), tolerance);
+        var verifier = new AuditVerifier(database.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<App.Data.CovidEntryDbContext>>(), database.Get<AuditKeys>(), database.Get<AuditHeadLog>(),
+            database.Get<App.Features.Snapshots.SnapshotSigningKeys>(), tolerance);
         var result = await verifier.VerifyAsync();
         output.WriteLine($"audit-verify over {result.Events:#,0} events: {verify.Elapsed.TotalSeconds:0.0} s");
         AuditChecks.AssertIntact(result);

@@ -88,11 +88,16 @@ public sealed partial class AppServer : IAsyncDisposable
         var server = new AppServer(new Process { StartInfo = start, EnableRaisingEvents = true });
         server._process.OutputDataReceived += (_, e) => server.Capture(e.Data, fromStandardOutput: true);
         server._process.ErrorDataReceived += (_, e) => server.Capture(e.Data, fromStandardOutput: false);
-        server._process.Exited += (_, _) => server._baseUrl.TrySetException(
-            new InvalidOperationException($"The app exited with code {server._process.ExitCode} before it was ready. Its output:\n{server.Output}"));
         server._process.Start();
         server._process.BeginOutputReadLine();
         server._process.BeginErrorReadLine();
+
+        // WaitForExitAsync also waits for the redirected output to end (the Exited event does not),
+        // so the message holds everything the app printed before it stopped.
+        _ = server._process.WaitForExitAsync().ContinueWith(
+            _ => server._baseUrl.TrySetException(
+                new InvalidOperationException($"The app exited with code {server._process.ExitCode} before it was ready. Its output:\n{server.Output}")),
+            TaskScheduler.Default);
 
         try
         {

@@ -60,11 +60,38 @@ public class SnapshotChecksTests
     public void AFinishedSnapshotNeverChanges()
     {
         var snapshot = Snapshot.Start("on demand", "ada", 10, null, DateTime.UtcNow);
-        snapshot.Finish([new SnapshotFile("a.csv", "text/csv", 1, [1, 2, 3])], "{}", 0, 0, null, [], DateTime.UtcNow);
+        snapshot.Finish([new SnapshotFile("a.csv", "text/csv", 1, [1, 2, 3])], "{}", 0, 0, null, [], DateTime.UtcNow, Signed);
 
         Assert.Equal(SnapshotState.Published, snapshot.State);
+        Assert.True(snapshot.IsSigned);
         Assert.Equal("039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81", snapshot.Files[0].Sha256);
         Assert.Throws<DomainException>(() => snapshot.Report("again"));
         Assert.Throws<DomainException>(() => snapshot.Fail("late", DateTime.UtcNow));
     }
+
+    [Fact]
+    public void ASnapshotIsSignedOverItsFinishedFactsAndOnlyWhenPublished()
+    {
+        Snapshot? seen = null;
+        var published = Snapshot.Start("on demand", "ada", 10, null, DateTime.UtcNow);
+        published.Finish([new SnapshotFile("a.csv", "text/csv", 1, [1, 2, 3])], "{}", 0, 0, null, [], DateTime.UtcNow, s =>
+        {
+            seen = s;
+            Assert.Equal(("a.csv", "{}", true), (s.Files.Single().Name, s.Changelog, s.FinishedAtUtc.HasValue));
+            return Signed(s);
+        });
+        var refused = Snapshot.Start("on demand", "ada", 10, null, DateTime.UtcNow);
+        refused.Finish([], "{}", 0, 0, null, ["a problem"], DateTime.UtcNow, _ => throw new InvalidOperationException("a refused snapshot is never signed"));
+        var unsignable = Snapshot.Start("on demand", "ada", 10, null, DateTime.UtcNow);
+
+        Assert.Same(published, seen);
+        Assert.Equal(("manifest", "sums", new string('a', 64)), (System.Text.Encoding.ASCII.GetString(published.Manifest!), System.Text.Encoding.ASCII.GetString(published.Checksums!), published.SigningKey));
+        Assert.False(refused.IsSigned);
+        Assert.Throws<DomainException>(() => unsignable.Finish([new SnapshotFile("a.csv", "text/csv", 1, [1])], "{}", 0, 0, null, [], DateTime.UtcNow,
+            _ => new SnapshotSignature("m"u8.ToArray(), "s"u8.ToArray(), "short", [1])));
+        Assert.Equal(SnapshotState.Making, unsignable.State);
+    }
+
+    private static SnapshotSignature Signed(Snapshot snapshot) =>
+        new("manifest"u8.ToArray(), "sums"u8.ToArray(), new string('a', Snapshot.SigningKeyLength), [1, 2, 3]);
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace CovidEntry.Tests.Infrastructure;
 
 /// <summary>
@@ -8,9 +10,9 @@ public abstract class LoopTest : IAsyncLifetime
 {
     protected static readonly DateOnly Day = new(2020, 11, 14);
 
-    protected LoopTest(IReadOnlyDictionary<string, string?>? settings = null)
+    protected LoopTest(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
-        Database = new TestDatabase(settings);
+        Database = new TestDatabase(settings, configure: configure);
     }
 
     protected TestDatabase Database { get; }

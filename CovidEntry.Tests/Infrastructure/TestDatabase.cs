@@ -11,7 +11,9 @@ namespace CovidEntry.Tests.Infrastructure;
 /// A fresh, migrated and seeded database of its own, with the app's services on it: a clone on the
 /// shared test cluster unless <paramref name="createDatabase"/> makes it elsewhere.
 /// </summary>
-public sealed class TestDatabase(IReadOnlyDictionary<string, string?>? settings = null, Func<Task<string>>? createDatabase = null) : IAsyncLifetime
+/// <param name="configure">Changes to the app's services, e.g. a fake clock.</param>
+public sealed class TestDatabase(IReadOnlyDictionary<string, string?>? settings = null, Func<Task<string>>? createDatabase = null,
+    Action<IServiceCollection>? configure = null) : IAsyncLifetime
 {
     private WebApplication? _app;
 
@@ -24,7 +26,7 @@ public sealed class TestDatabase(IReadOnlyDictionary<string, string?>? settings 
     public async Task InitializeAsync()
     {
         ConnectionString = await (createDatabase?.Invoke() ?? TestCluster.CreateDatabaseAsync("test"));
-        _app = TestApp.Build(ConnectionString, settings);
+        _app = TestApp.Build(ConnectionString, settings, configure);
     }
 
     public async Task DisposeAsync()

@@ -66,7 +66,9 @@ public sealed partial class ProductionSettingsTests(ProductionRunningApp app) : 
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["AllowedHosts"] = "*",
         }));
-        Assert.Contains("AllowedHosts is \"*\"", refused.Message);
+        Assert.Contains("exited with code 1 ", refused.Message);
+        Assert.Contains("CovidEntry cannot start: AllowedHosts is \"*\"", refused.Message);
+        Assert.DoesNotContain("Unhandled exception", refused.Message);
     }
 
     [Fact]

@@ -67,6 +67,39 @@ public class SnapshotTests : PublicApiTest
     }
 
     [Fact]
+    public async Task EachPublishedSnapshotIsSignedAndServesItsChecksumListSignatureAndPublicKey()
+    {
+        await Database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
+        var id = (await MakeAsync()).SnapshotId!.Value;
+        var keys = Database.Get<SnapshotSigningKeys>();
+
+        using var sums = await Http.GetAsync($"/data/snapshots/{id}/SHA256SUMS");
+        using var signature = await Http.GetAsync($"/data/snapshots/{id}/SHA256SUMS.sig");
+        using var key = await Http.GetAsync($"/data/snapshots/{id}/public-key.pem");
+        using var currentKey = await Http.GetAsync("/data/public-key.pem");
+        var list = await sums.Content.ReadAsByteArrayAsync();
+        var published = SnapshotPublicKey.FromPem(await key.Content.ReadAsStringAsync());
+        using var manifest = JsonDocument.Parse(await Http.GetByteArrayAsync($"/data/snapshots/{id}/manifest.json"));
+
+        var lines = Encoding.UTF8.GetString(list).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => (Hash: l[..64], Name: l[66..])).ToList();
+        Assert.Equal(["states-daily.csv", "states-daily.json", "us-daily.csv", "us-daily.json", "states-info.csv", "states-info.json", "changelog.json", "manifest.json"],
+            lines.Select(l => l.Name));
+        foreach (var (hash, name) in lines)
+        {
+            Assert.Equal(hash, Convert.ToHexStringLower(SHA256.HashData(await Http.GetByteArrayAsync($"/data/snapshots/{id}/{name}"))));
+        }
+
+        Assert.True(published.Verifies(list, await signature.Content.ReadAsByteArrayAsync()));
+        Assert.Equal(keys.Current.Fingerprint, published.Fingerprint);
+        Assert.Equal(keys.Current.Pem, await currentKey.Content.ReadAsStringAsync());
+        Assert.Equal(keys.Current.Fingerprint, manifest.RootElement.GetProperty("signature").GetProperty("key_sha256").GetString());
+        Assert.All([sums, signature, key], r => Assert.Equal(SnapshotEndpoints.Immutable, r.Headers.CacheControl!.ToString()));
+        Assert.Equal((SnapshotEndpoints.Revalidate, $"\"{keys.Current.Fingerprint}\""), (currentKey.Headers.CacheControl!.ToString(), currentKey.Headers.ETag!.Tag));
+        Assert.Equal(0, await Database.BehindTheAppsBack().Database.SqlQueryRaw<int>(
+            "SELECT count(*)::int AS \"Value\" FROM \"Snapshots\" WHERE \"State\" = 'Published' AND \"Signature\" IS NULL").SingleAsync());
+    }
+
+    [Fact]
     public async Task TheChangelogListsAddedRowsAndChangedCellsOldToNew()
     {
         await Database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
@@ -112,7 +145,11 @@ public class SnapshotTests : PublicApiTest
         Assert.Empty(all[0].Files);
         Assert.Equal(first, await Queries.LatestPublishedAsync());
         using var notPublic = await Http.GetAsync($"/data/snapshots/{all[0].Id}/manifest.json");
+        using var noSignature = await Http.GetAsync($"/data/snapshots/{all[0].Id}/SHA256SUMS.sig");
         Assert.Equal(HttpStatusCode.NotFound, notPublic.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, noSignature.StatusCode);
+        Assert.Contains("There is no published snapshot file here.", await noSignature.Content.ReadAsStringAsync());
+        Assert.False(all[0].IsSigned);
     }
 
     [Fact]

@@ -4,29 +4,38 @@ using CovidEntry.App.Features.Jurisdictions;
 using CovidEntry.App.Features.Publish;
 using CovidEntry.App.Features.Shifts;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CovidEntry.Tests.Integration;
 
-/// <summary>Alerts posted to a webhook that a test listener on loopback plays.</summary>
+/// <summary>
+/// Alerts posted to a webhook that a test listener on loopback plays, on a clock the test moves: a
+/// retry is due exactly when its delay has passed, however slow the machine.
+/// </summary>
 public sealed class WebhookTests : LoopTest
 {
     private static readonly Dictionary<string, string> Values = new() { ["positive"] = "1,000" };
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(2);
     private readonly WebhookListener _hook;
+    private readonly FakeTimeProvider _clock;
 
     public WebhookTests()
-        : this(new WebhookListener())
+        : this(new WebhookListener(), new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 22, 0, 0, TimeSpan.Zero)))
     {
     }
 
-    private WebhookTests(WebhookListener hook)
+    private WebhookTests(WebhookListener hook, FakeTimeProvider clock)
         : base(new Dictionary<string, string?>
-        {
-            ["Alerts:WebhookUrl"] = hook.Url,
-            ["Alerts:FirstRetryDelay"] = "00:00:00.200",
-            ["Alerts:MaxAttempts"] = "3",
-        })
+            {
+                ["Alerts:WebhookUrl"] = hook.Url,
+                ["Alerts:FirstRetryDelay"] = FirstRetry.ToString(),
+                ["Alerts:MaxAttempts"] = "3",
+            },
+            services => services.AddSingleton<TimeProvider>(clock))
     {
         _hook = hook;
+        _clock = clock;
     }
 
     public override async Task DisposeAsync()
@@ -53,20 +62,24 @@ public sealed class WebhookTests : LoopTest
         _hook.FailuresBeforeSuccess = 2;
         await Database.Get<PublishService>().PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(Day, Values, "AK"), Loop.Lead);
         var sender = Database.Get<WebhookSender>();
+        var start = _clock.GetUtcNow().UtcDateTime;
 
         Assert.Equal(0, await sender.SendDueAsync());
         var first = await MessageAsync();
+        _clock.Advance(FirstRetry - TimeSpan.FromMilliseconds(1));
         Assert.Equal(0, await sender.SendDueAsync());
-        await Task.Delay(250);
+        Assert.Single(_hook.Bodies);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(0, await sender.SendDueAsync());
         var second = await MessageAsync();
-        await Task.Delay(450);
+        _clock.Advance(second.NextAttemptAtUtc - _clock.GetUtcNow().UtcDateTime);
         Assert.Equal(1, await sender.SendDueAsync());
 
         Assert.Equal(3, _hook.Bodies.Count);
         Assert.Equal(1, first.Attempts);
         Assert.Equal("The webhook answered 500 Internal Server Error.", first.LastError);
-        Assert.True(second.NextAttemptAtUtc - first.NextAttemptAtUtc >= TimeSpan.FromMilliseconds(400));
+        Assert.Equal(start + FirstRetry, first.NextAttemptAtUtc);
+        Assert.Equal(first.NextAttemptAtUtc + (2 * FirstRetry), second.NextAttemptAtUtc);
         var done = await MessageAsync();
         Assert.Equal((3, (string?)null), (done.Attempts, done.LastError));
         Assert.NotNull(done.DeliveredAtUtc);
@@ -85,7 +98,7 @@ public sealed class WebhookTests : LoopTest
         for (var i = 0; i < 3; i++)
         {
             await sender.SendDueAsync();
-            await Task.Delay(TimeSpan.FromMilliseconds(250 * (1 << i)));
+            _clock.Advance(FirstRetry * (1 << i));
         }
 
         var message = await MessageAsync();

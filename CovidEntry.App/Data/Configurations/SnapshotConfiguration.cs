@@ -13,6 +13,7 @@ public sealed class SnapshotConfiguration : IEntityTypeConfiguration<Snapshot>
         builder.Property(s => s.Trigger).HasMaxLength(32).IsRequired();
         builder.Property(s => s.RequestedByUserId).HasMaxLength(450);
         builder.Property(s => s.Progress).HasMaxLength(Snapshot.ProgressMaxLength).IsRequired();
+        builder.Property(s => s.SigningKey).HasMaxLength(Snapshot.SigningKeyLength).IsFixedLength();
         builder.HasMany(s => s.Files).WithOne().HasForeignKey(f => f.SnapshotId).OnDelete(DeleteBehavior.Restrict);
         builder.Navigation(s => s.Files).UsePropertyAccessMode(PropertyAccessMode.Field);
         builder.HasIndex(s => new { s.State, s.StartedAtUtc });

@@ -1201,6 +1201,9 @@ namespace CovidEntry.App.Data.Migrations
                     b.Property<string>("Changelog")
                         .HasColumnType("text");
 
+                    b.Property<byte[]>("Checksums")
+                        .HasColumnType("bytea");
+
                     b.Property<DateTime?>("FinishedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -1209,6 +1212,9 @@ namespace CovidEntry.App.Data.Migrations
 
                     b.Property<long>("LastVersionId")
                         .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Manifest")
+                        .HasColumnType("bytea");
 
                     b.Property<Guid?>("PreviousSnapshotId")
                         .HasColumnType("uuid");
@@ -1233,6 +1239,14 @@ namespace CovidEntry.App.Data.Migrations
 
                     b.Property<int>("RowsAdded")
                         .HasColumnType("integer");
+
+                    b.Property<byte[]>("Signature")
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("SigningKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
 
                     b.Property<DateTime>("StartedAtUtc")
                         .HasColumnType("timestamp with time zone");

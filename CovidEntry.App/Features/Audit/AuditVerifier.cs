@@ -11,11 +11,11 @@ namespace CovidEntry.App.Features.Audit;
 
 /// <summary>
 /// What audit-verify found: how many events and links held, the chain's head, how many events are
-/// waiting to be linked (the running app's job, not a fault), how many anchored heads, batches and
-/// versions it checked, and every finding, each a sentence naming what is wrong.
+/// waiting to be linked (the running app's job, not a fault), how many anchored heads, batches,
+/// versions and published snapshots it checked, and every finding, each a sentence naming what is wrong.
 /// </summary>
 public sealed record AuditVerification(long Events, long? HeadId, string HeadHash, long Waiting, int Anchors, long Batches, long Versions,
-    IReadOnlyList<AuditFinding> Findings, int FindingsLeftOut)
+    IReadOnlyList<AuditFinding> Findings, int FindingsLeftOut, int Snapshots = 0)
 {
     public bool Intact => Findings.Count == 0;
 }
@@ -27,7 +27,8 @@ public sealed record AuditVerification(long Events, long? HeadId, string HeadHas
 /// newest version of every cell (docs/decisions/030 and 031). Everything is streamed, so a history
 /// of millions of versions takes little memory.
 /// </summary>
-public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFactory, AuditKeys keys, AuditHeadLog heads, IConfiguration configuration)
+public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFactory, AuditKeys keys, AuditHeadLog heads, Snapshots.SnapshotSigningKeys snapshotKeys,
+    IConfiguration configuration)
 {
     /// <summary>How far an event's time may fall behind the events linked before it (a long transaction commits late).</summary>
     private TimeSpan Tolerance => TimeSpan.FromMinutes(configuration.GetValue("Audit:OrderToleranceMinutes", 15.0));
@@ -45,8 +46,9 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
         // linked between two reads must not look as if it were neither linked nor waiting.
         var logged = heads.Read();
         await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("SET TRANSACTION READ ONLY", cancellationToken);
         var snapshotId = await db.Database.SqlQuery<string>($"SELECT pg_export_snapshot() AS \"Value\"").SingleAsync(cancellationToken);
-        var (anchors, anchorCount) = await AnchorsAsync(db, logged, findings, cancellationToken);
+        var (anchors, anchorCount, snapshots) = await AnchorsAsync(db, logged, findings, cancellationToken);
         var digests = new Dictionary<Guid, BatchDigest>();
         var (events, headId, headHash) = await WalkChainAsync(db, anchors, digests, findings, cancellationToken);
         foreach (var missed in anchors.Values.SelectMany(a => a).Where(a => !a.Seen))
@@ -75,7 +77,7 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
         var (batches, versions) = await VersionsAsync(db, snapshotId, digests, findings, cancellationToken);
         await ReportedDaysAsync(db, digests, findings, cancellationToken);
         await LatestAsync(db, findings, cancellationToken);
-        return new AuditVerification(events, headId, headHash, waiting, anchorCount, batches, versions, findings.List, findings.LeftOut);
+        return new AuditVerification(events, headId, headHash, waiting, anchorCount, batches, versions, findings.List, findings.LeftOut, snapshots);
     }
 
     private sealed class Anchor(AuditHead head)
@@ -85,8 +87,12 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
         public bool Seen { get; set; }
     }
 
-    /// <summary>Heads anchored outside the database (the head log) and in each published snapshot's manifest, by event id.</summary>
-    private async Task<(Dictionary<long, List<Anchor>> ByEvent, int Count)> AnchorsAsync(CovidEntryDbContext db,
+    /// <summary>
+    /// Heads anchored outside the database (the head log) and in each published snapshot's manifest,
+    /// by event id; a signed snapshot's head is read from its signed manifest, and a snapshot that no
+    /// longer matches its signature is a finding (docs/decisions/028).
+    /// </summary>
+    private async Task<(Dictionary<long, List<Anchor>> ByEvent, int Count, int Snapshots)> AnchorsAsync(CovidEntryDbContext db,
         (IReadOnlyList<AuditHead> Heads, int Unreadable) log, Findings findings, CancellationToken cancellationToken)
     {
         var (logged, unreadable) = log;
@@ -95,12 +101,16 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
             findings.Add(new AuditFinding(AuditFindingKind.AnchorMissing, $"{unreadable} line(s) of the head log {heads.Path} are not heads: the log was changed."));
         }
 
-        var snapshots = await db.Snapshots.AsNoTracking()
-            .Where(s => s.State == Domain.Snapshots.SnapshotState.Published && s.AuditHeadId != null && s.AuditHeadHash != null)
-            .Select(s => new { s.Id, s.StartedAtUtc, s.AuditHeadId, s.AuditHeadHash }).ToListAsync(cancellationToken);
-        var all = logged.Concat(snapshots.Select(s => new AuditHead(s.StartedAtUtc, 0, s.AuditHeadId!.Value, s.AuditHeadHash!, "", $"snapshot {s.Id}'s manifest")))
+        var snapshots = await Snapshots.StoredSnapshotCheck.CheckAsync(db, snapshotKeys, cancellationToken);
+        foreach (var problem in snapshots.SelectMany(s => s.Problems))
+        {
+            findings.Add(new AuditFinding(AuditFindingKind.SnapshotChanged, problem));
+        }
+
+        var all = logged.Concat(snapshots.Where(s => s.AuditHeadId is not null && s.AuditHeadHash is not null)
+                .Select(s => new AuditHead(s.StartedAtUtc, 0, s.AuditHeadId!.Value, s.AuditHeadHash!, "", $"snapshot {s.Id}'s {(s.HeadIsSigned ? "signed " : "")}manifest")))
             .Select(h => new Anchor(h)).ToList();
-        return (all.GroupBy(a => a.Head.EventId).ToDictionary(g => g.Key, g => g.ToList()), all.Count);
+        return (all.GroupBy(a => a.Head.EventId).ToDictionary(g => g.Key, g => g.ToList()), all.Count, snapshots.Count);
     }
 
     private async Task<(long Events, long? HeadId, string HeadHash)> WalkChainAsync(CovidEntryDbContext db, Dictionary<long, List<Anchor>> anchors,
@@ -237,7 +247,7 @@ public sealed class AuditVerifier(IDbContextFactory<CovidEntryDbContext> dbFacto
         await using var manifestConnection = new NpgsqlConnection(db.Database.GetConnectionString());
         await manifestConnection.OpenAsync(cancellationToken);
         await using var sameSnapshot = await manifestConnection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        await using (var join = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshotId}'", manifestConnection, sameSnapshot))
+        await using (var join = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshotId}'; SET TRANSACTION READ ONLY", manifestConnection, sameSnapshot))
         {
             await join.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -550,7 +560,8 @@ public static class AuditVerifyCommand
     {
         var result = await app.Services.GetRequiredService<AuditVerifier>().VerifyAsync();
         var waiting = result.Waiting == 0 ? "" : $" {result.Waiting:#,0} events are committed and waiting to be linked by the running app; they are not checked yet.";
-        var checkedWhat = $"{result.Events:#,0} linked events, {result.Anchors:#,0} anchored heads, {result.Batches:#,0} batches with {result.Versions:#,0} versions, and the latest table.";
+        var checkedWhat = $"{result.Events:#,0} linked events, {result.Anchors:#,0} anchored heads, {result.Batches:#,0} batches with {result.Versions:#,0} versions, "
+            + $"{result.Snapshots:#,0} published snapshots against their signatures, and the latest table.";
         if (!result.Intact)
         {
             foreach (var finding in result.Findings)

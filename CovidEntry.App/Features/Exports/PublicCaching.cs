@@ -40,9 +40,9 @@ public sealed class PublicCaching(IDbContextFactory<CovidEntryDbContext> dbFacto
     private async Task<string> CurrentTagAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var token = await db.Database.SqlQuery<string>($"""
+        var token = await db.Database.SqlQueryRaw<string>($"""
             SELECT concat(
-                greatest((SELECT coalesce(max("Id"), 0) FROM "ValueVersions"), (SELECT coalesce(max("Id"), 0) FROM "ReportedDays")), '-',
+                {History.PublishedIds.LastSql}, '-',
                 left(md5(
                     (SELECT coalesce(string_agg("Key" || ':' || "V1Column", ',' ORDER BY "Key"), '') FROM "Metrics") ||
                     (SELECT coalesce(string_agg("Code" || ':' || "Name" || ':' || "TotalTestResultsField" || ':' || coalesce("Notes", ''), ',' ORDER BY "Code"), '') FROM "Jurisdictions") ||

@@ -10,8 +10,11 @@ namespace CovidEntry.App.Features.History;
 /// </summary>
 public static class PublishedIds
 {
+    /// <summary>The newest id of a version or a reported day as a SQL expression (0 when nothing is published), for a query that needs it among other things.</summary>
+    public const string LastSql =
+        """greatest((SELECT coalesce(max("Id"), 0) FROM "ValueVersions"), (SELECT coalesce(max("Id"), 0) FROM "ReportedDays"))""";
+
     /// <summary>The newest id of a version or a reported day; 0 when nothing is published.</summary>
-    public static async Task<long> LastAsync(CovidEntryDbContext db, CancellationToken cancellationToken = default) => Math.Max(
-        await db.ValueVersions.MaxAsync(v => (long?)v.Id, cancellationToken) ?? 0,
-        await db.ReportedDays.MaxAsync(r => (long?)r.Id, cancellationToken) ?? 0);
+    public static Task<long> LastAsync(CovidEntryDbContext db, CancellationToken cancellationToken = default) =>
+        db.Database.SqlQueryRaw<long>($"""SELECT {LastSql} AS "Value" """).SingleAsync(cancellationToken);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CovidEntry.App.Data;
 using CovidEntry.Domain.Snapshots;
 using Microsoft.EntityFrameworkCore;
@@ -21,9 +20,17 @@ public sealed record SnapshotSummary(
     int CellsChanged,
     IReadOnlyList<SnapshotFileInfo> Files,
     long? AuditHeadId = null,
-    string? AuditHeadHash = null);
+    string? AuditHeadHash = null,
+    string? SigningKey = null)
+{
+    /// <summary>Made before snapshots were signed: no SHA256SUMS, no signature.</summary>
+    public bool IsSigned => SigningKey is not null;
+}
 
 public sealed record SnapshotDownload(string ContentType, byte[] Content, string Sha256);
+
+/// <summary>A signed snapshot's checksum list, its signature and the fingerprint of the key that made it.</summary>
+public sealed record SnapshotSignatureFiles(byte[] Checksums, byte[] Signature, string SigningKey);
 
 /// <summary>Reads snapshots: what the public sees (published only) and what the admin sees (all).</summary>
 public sealed class SnapshotQueries(IDbContextFactory<CovidEntryDbContext> dbFactory)
@@ -40,7 +47,7 @@ public sealed class SnapshotQueries(IDbContextFactory<CovidEntryDbContext> dbFac
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var snapshots = await db.Snapshots.AsNoTracking().Where(which)
             .OrderByDescending(s => s.StartedAtUtc).Take(take)
-            .Select(s => new { s.Id, s.State, s.Trigger, s.StartedAtUtc, s.FinishedAtUtc, s.LastVersionId, s.LastBatchId, s.Progress, s.Problems, s.RowsAdded, s.CellsChanged, s.AuditHeadId, s.AuditHeadHash })
+            .Select(s => new { s.Id, s.State, s.Trigger, s.StartedAtUtc, s.FinishedAtUtc, s.LastVersionId, s.LastBatchId, s.Progress, s.Problems, s.RowsAdded, s.CellsChanged, s.AuditHeadId, s.AuditHeadHash, s.SigningKey })
             .ToListAsync(cancellationToken);
         var ids = snapshots.Select(s => s.Id).ToList();
         var files = (await db.SnapshotFiles.AsNoTracking().Where(f => ids.Contains(f.SnapshotId)).OrderBy(f => f.Id)
@@ -48,7 +55,13 @@ public sealed class SnapshotQueries(IDbContextFactory<CovidEntryDbContext> dbFac
                 .ToListAsync(cancellationToken))
             .ToLookup(f => f.SnapshotId, f => f.Info);
         return snapshots.Select(s => new SnapshotSummary(s.Id, s.State, s.Trigger, s.StartedAtUtc, s.FinishedAtUtc, s.LastVersionId, s.LastBatchId,
-            s.Progress, s.Problems, s.RowsAdded, s.CellsChanged, files[s.Id].ToList(), s.AuditHeadId, s.AuditHeadHash)).ToList();
+            s.Progress, s.Problems, s.RowsAdded, s.CellsChanged, files[s.Id].ToList(), s.AuditHeadId, s.AuditHeadHash, s.SigningKey)).ToList();
+    }
+
+    public async Task<bool> IsPublishedAsync(Guid snapshotId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Snapshots.AnyAsync(s => s.Id == snapshotId && s.State == SnapshotState.Published, cancellationToken);
     }
 
     public async Task<SnapshotSummary?> MakingAsync(CancellationToken cancellationToken = default)
@@ -77,24 +90,40 @@ public sealed class SnapshotQueries(IDbContextFactory<CovidEntryDbContext> dbFac
             .SingleOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>The manifest of a published snapshot: its files with sizes, row counts and SHA-256 sums.</summary>
-    public async Task<string?> ManifestAsync(Guid snapshotId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The manifest of a published snapshot: its files with sizes, row counts and SHA-256 sums. A
+    /// signed snapshot's is the stored bytes its signed checksum list covers; one made before
+    /// signing is written from its rows.
+    /// </summary>
+    public async Task<byte[]?> ManifestAsync(Guid snapshotId, CancellationToken cancellationToken = default)
     {
-        var snapshot = await PublishedAsync(snapshotId, cancellationToken);
-        if (snapshot is null)
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            return null;
+            var stored = await db.Snapshots.Where(s => s.Id == snapshotId && s.State == SnapshotState.Published)
+                .Select(s => new { s.Manifest }).SingleOrDefaultAsync(cancellationToken);
+            if (stored is null)
+            {
+                return null;
+            }
+
+            if (stored.Manifest is not null)
+            {
+                return stored.Manifest;
+            }
         }
 
-        return JsonSerializer.Serialize(new
-        {
-            snapshot = snapshot.Id,
-            made_at = snapshot.FinishedAtUtc,
-            last_batch = snapshot.LastBatchId,
-            last_version = snapshot.LastVersionId,
-            audit_chain_head = new { @event = snapshot.AuditHeadId, sha256 = snapshot.AuditHeadHash },
-            files = snapshot.Files.Select(f => new { name = f.Name, content_type = f.ContentType, size = f.Size, rows = f.Rows, sha256 = f.Sha256 }),
-        }, new JsonSerializerOptions { WriteIndented = true });
+        var snapshot = (await PublishedAsync(snapshotId, cancellationToken))!;
+        return SnapshotManifest.Json(snapshot.Id, snapshot.FinishedAtUtc, snapshot.LastBatchId, snapshot.LastVersionId, snapshot.AuditHeadId, snapshot.AuditHeadHash,
+            snapshot.Files, signedBy: null);
+    }
+
+    /// <summary>A published snapshot's checksum list and signature; null when there is no such snapshot or it was made before signing.</summary>
+    public async Task<SnapshotSignatureFiles?> SignatureAsync(Guid snapshotId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Snapshots.Where(s => s.Id == snapshotId && s.State == SnapshotState.Published && s.Signature != null)
+            .Select(s => new SnapshotSignatureFiles(s.Checksums!, s.Signature!, s.SigningKey!))
+            .SingleOrDefaultAsync(cancellationToken);
     }
 
     public async Task<string?> ChangelogAsync(Guid snapshotId, CancellationToken cancellationToken = default)

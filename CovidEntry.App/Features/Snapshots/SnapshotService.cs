@@ -18,11 +18,12 @@ public sealed record SnapshotOutcome(Guid? SnapshotId, SnapshotState? State, str
 
 /// <summary>
 /// Makes snapshots: the public files pinned to the newest published version, checked before
-/// they become visible (fail closed), with a changelog against the previous snapshot. One app
-/// instance at a time makes them, under a PostgreSQL advisory lock.
+/// they become visible (fail closed), with a changelog against the previous snapshot, and signed
+/// with a key outside the database (docs/decisions/028). One app instance at a time makes them,
+/// under a PostgreSQL advisory lock.
 /// </summary>
 public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFactory, PublishedRows rows, AlertQueue alerts, Audit.AuditChainer chainer,
-    ActingPerson acting, TimeProvider clock, ILogger<SnapshotService> logger)
+    SnapshotSigningKeys signingKeys, ActingPerson acting, TimeProvider clock, ILogger<SnapshotService> logger)
 {
     public const long SnapshotLockKey = 0x5_4A95_4070;
     public const string Scheduled = "scheduled";
@@ -167,7 +168,10 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
 
             var tracked = await db.Snapshots.SingleAsync(s => s.Id == snapshot.Id, cancellationToken);
             var (changelog, rowsAdded, cellsChanged) = Changelog(previous?.Id, changes);
-            tracked.Finish(files, changelog, rowsAdded, cellsChanged, previous?.Id, problems, clock.GetUtcNow().UtcDateTime);
+            // PostgreSQL keeps microseconds: the signed manifest's time is the one stored.
+            var finished = clock.GetUtcNow().UtcDateTime;
+            finished = finished.AddTicks(-(finished.Ticks % 10));
+            tracked.Finish(files, changelog, rowsAdded, cellsChanged, previous?.Id, problems, finished, made => SnapshotManifest.Sign(made, signingKeys));
             if (tracked.State != SnapshotState.Published)
             {
                 alerts.Add(db, AlertQueue.SnapshotFailed, $":x: Snapshot {tracked.Id} ({trigger}) was refused by its checks and is not public: {tracked.Problems}");
@@ -175,7 +179,8 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
 
             await db.SaveChangesAsync(cancellationToken);
             alerts.Committed();
-            logger.LogInformation("Snapshot {SnapshotId} {State}: {Problems}", tracked.Id, tracked.State, tracked.Problems ?? "all checks passed");
+            logger.LogInformation("Snapshot {SnapshotId} {State}: {Problems}; signed by key {SigningKey}", tracked.Id, tracked.State, tracked.Problems ?? "all checks passed",
+                tracked.SigningKey ?? "(none)");
             return new SnapshotOutcome(tracked.Id, tracked.State, tracked.State == SnapshotState.Published
                 ? $"Snapshot published: {files.Count} files, {statesFile.Rows:#,0} state-days."
                 : $"The snapshot was refused by its checks and is not public:\n{tracked.Problems}");
