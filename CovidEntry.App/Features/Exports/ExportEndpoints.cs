@@ -2,6 +2,7 @@ using System.Text;
 using CovidEntry.App.Data;
 using CovidEntry.Domain.Exports;
 using CovidEntry.Domain.History;
+using CovidEntry.Domain.Screenshots;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -87,8 +88,8 @@ public static class ExportEndpoints
         // The screenshots any published value of the jurisdiction cites: few, so known before streaming.
         var screenshots = await db.Screenshots.AsNoTracking()
             .Where(s => s.JurisdictionCode == state && db.ValueVersions.Any(v => v.JurisdictionCode == state && v.ScreenshotId == s.Id))
-            .Select(s => new { s.Id, s.TakenAtUtc, s.SourceLabel, s.Sha256 })
-            .ToDictionaryAsync(s => s.Id, s => new V2Screenshot(s.Id, s.TakenAtUtc, s.SourceLabel, s.Sha256, "/" + Screenshots.ScreenshotEndpoints.ImagePath(s.Sha256)), ct);
+            .Select(s => new { s.Id, s.TakenAtUtc, s.SourceLabel, s.Sha256, s.Origin })
+            .ToDictionaryAsync(s => s.Id, s => new V2Screenshot(s.Id, s.TakenAtUtc, s.SourceLabel, s.Sha256, "/" + Screenshots.ScreenshotEndpoints.ImagePath(s.Sha256), s.Origin.Kind()), ct);
         return Json(stream => V2Daily.WriteAsync(stream, jurisdiction, fields, moment, days, ct, screenshots));
     }
 
