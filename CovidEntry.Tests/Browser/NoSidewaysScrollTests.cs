@@ -74,6 +74,38 @@ public sealed class NoSidewaysScrollTests(BrowserFixture browser, ITestOutputHel
         });
     }
 
+    [Fact]
+    public async Task OnAPhoneTheMenuIsADrawerOpenedFromTheBarAndOnALaptopItStaysBesideThePage()
+    {
+        await RunAsync(async () =>
+        {
+            var email = await Browser.CreatePersonAsync("Menu Lead", Roles.ShiftLead);
+            var phone = await PersonAsync("Lead on a phone", width: 390);
+            await phone.SignInAsync(email, BrowserFixture.AdminPassword);
+            await phone.OpenAsync("shifts");
+            var menu = phone.Page.GetByRole(AriaRole.Button, new() { Name = "Menu" });
+            var staleness = phone.Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Staleness" });
+
+            // The page has the whole width; the menu opens over it, and a link in it goes where it says and closes it.
+            await Expect(staleness).Not.ToBeInViewportAsync();
+            await Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+            await menu.ClickAsync();
+            await Expect(menu).ToHaveAttributeAsync("aria-expanded", "true");
+            await Expect(staleness).ToBeInViewportAsync();
+            await Accessibility.AssertAccessibleAsync(phone, "shifts page on a phone with the menu open");
+            await staleness.ClickAsync();
+            await Expect(phone.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/staleness$"));
+            await Expect(staleness).Not.ToBeInViewportAsync();
+            await Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+
+            var laptop = await PersonAsync("Lead on a laptop", width: 1280);
+            await laptop.SignInAsync(email, BrowserFixture.AdminPassword);
+            await laptop.OpenAsync("shifts");
+            await Expect(laptop.Page.GetByRole(AriaRole.Button, new() { Name = "Menu" })).ToBeHiddenAsync();
+            await Expect(laptop.Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Staleness" })).ToBeInViewportAsync();
+        });
+    }
+
     /// <summary>
     /// Whom a page is opened as: the public for public pages, and for the rest the least of the people
     /// allowed in; the admin as well everywhere, who sees the most on each page.
