@@ -2,6 +2,7 @@ using System.Text;
 using CovidEntry.App.Data;
 using CovidEntry.Domain.Exports;
 using CovidEntry.Domain.History;
+using CovidEntry.Domain.Screenshots;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,3 +1,4 @@
+using CovidEntry.Domain.Screenshots;
 using CovidEntry.App.Data;
 using CovidEntry.Domain.Exports;
 using CovidEntry.Domain.History;
@@ -185,8 +186,8 @@ public sealed class LiveFiles(PublicFileStore store, PublishedRows rows, IDbCont
                 // The screenshots any published value of the jurisdiction cites: few, so known before streaming.
                 var screenshots = await db.Screenshots.AsNoTracking()
                     .Where(s => s.JurisdictionCode == state && db.ValueVersions.Any(v => v.JurisdictionCode == state && v.ScreenshotId == s.Id))
-                    .Select(s => new { s.Id, s.TakenAtUtc, s.SourceLabel, s.Sha256 })
-                    .ToDictionaryAsync(s => s.Id, s => new V2Screenshot(s.Id, s.TakenAtUtc, s.SourceLabel, s.Sha256, "/" + Screenshots.ScreenshotEndpoints.ImagePath(s.Sha256)), cancellationToken);
+                    .Select(s => new { s.Id, s.TakenAtUtc, s.SourceLabel, s.Sha256, s.Origin })
+                    .ToDictionaryAsync(s => s.Id, s => new V2Screenshot(s.Id, s.TakenAtUtc, s.SourceLabel, s.Sha256, "/" + Screenshots.ScreenshotEndpoints.ImagePath(s.Sha256), s.Origin.Kind()), cancellationToken);
                 return stream => V2Daily.WriteAsync(stream, jurisdiction, fields, moment, V2Daily.WithDerivedValues(rows.RawAsync(catalog, moment, state, cancellationToken), fields, cancellationToken),
                     cancellationToken, screenshots);
             }

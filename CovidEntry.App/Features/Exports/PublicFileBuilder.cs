@@ -1,3 +1,4 @@
+using CovidEntry.Domain.Screenshots;
 using System.Data;
 using CovidEntry.App.Data;
 using CovidEntry.Domain.Exports;
@@ -35,9 +36,9 @@ public sealed class PublicFileBuilder(IDbContextFactory<CovidEntryDbContext> dbF
         var fields = await V2Fields(db).ToListAsync(cancellationToken);
         var screenshots = (await db.Screenshots.AsNoTracking()
                 .Where(s => db.ValueVersions.Any(v => v.JurisdictionCode == s.JurisdictionCode && v.ScreenshotId == s.Id))
-                .Select(s => new { s.JurisdictionCode, s.Id, s.TakenAtUtc, s.SourceLabel, s.Sha256 })
+                .Select(s => new { s.JurisdictionCode, s.Id, s.TakenAtUtc, s.SourceLabel, s.Sha256, s.Origin })
                 .ToListAsync(cancellationToken))
-            .ToLookup(s => s.JurisdictionCode, s => new V2Screenshot(s.Id, s.TakenAtUtc, s.SourceLabel, s.Sha256, "/" + Screenshots.ScreenshotEndpoints.ImagePath(s.Sha256)));
+            .ToLookup(s => s.JurisdictionCode, s => new V2Screenshot(s.Id, s.TakenAtUtc, s.SourceLabel, s.Sha256, "/" + Screenshots.ScreenshotEndpoints.ImagePath(s.Sha256), s.Origin.Kind()));
         var raw = await PublishedRows.RawAsync(db, catalog, null, null, null, cancellationToken).ToListAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         var read = System.Diagnostics.Stopwatch.GetElapsedTime(started);
