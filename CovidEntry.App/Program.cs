@@ -36,6 +36,7 @@ try
 
     app.UseCookieSecurity();
     app.UseSecurityHeaders();
+    app.UsePublicCorsPreflight();
     if (app.Environment.IsDevelopment())
     {
         app.UseMigrationsEndPoint();

@@ -42,6 +42,8 @@ public class CovidEntryDbContext(DbContextOptions<CovidEntryDbContext> options)
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<AuditLink> AuditChain => Set<AuditLink>();
     public DbSet<SnapshotFile> SnapshotFiles => Set<SnapshotFile>();
+    public DbSet<Features.Exports.PublicFileGeneration> PublicFileGenerations => Set<Features.Exports.PublicFileGeneration>();
+    public DbSet<Features.Exports.PublicFileBlob> PublicFileBlobs => Set<Features.Exports.PublicFileBlob>();
 
     /// <summary>Signed-in sessions, so that signing out ends them on the server (written with SQL by SignInSessionStore).</summary>
     public DbSet<Components.Account.SignInSession> SignInSessions => Set<Components.Account.SignInSession>();

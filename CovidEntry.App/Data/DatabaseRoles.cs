@@ -32,6 +32,9 @@ public static class DatabaseRoles
     /// <summary>Rows the app updates while they are being made but never removes.</summary>
     private static readonly Type[] NeverDeleted = [typeof(Snapshot)];
 
+    /// <summary>Derived rows written whole and removed whole, never changed: the materialized public files (docs/decisions/032).</summary>
+    private static readonly Type[] NeverUpdated = [typeof(Features.Exports.PublicFileGeneration), typeof(Features.Exports.PublicFileBlob)];
+
     /// <summary>Applies the migrations as the owner, then grants the app's role what it needs.</summary>
     public static async Task MigrateAsync(IServiceProvider services, string ownerConnectionString, string appConnectionString, CancellationToken cancellationToken = default)
     {
@@ -82,6 +85,11 @@ public static class DatabaseRoles
         foreach (var type in NeverDeleted)
         {
             yield return $"REVOKE DELETE ON {Table(db, type)} FROM {appRole}";
+        }
+
+        foreach (var type in NeverUpdated)
+        {
+            yield return $"REVOKE UPDATE ON {Table(db, type)} FROM {appRole}";
         }
 
         yield return $"REVOKE INSERT, UPDATE, DELETE ON {Quote(Microsoft.EntityFrameworkCore.Migrations.HistoryRepository.DefaultTableName)} FROM {appRole}";

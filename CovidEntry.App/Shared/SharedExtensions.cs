@@ -6,6 +6,8 @@ public static class SharedExtensions
     {
         builder.Services.AddScoped<CurrentUser>();
         builder.Services.AddScoped<UserDirectory>();
+        builder.Services.AddScoped<BrowserTimeZone>();
+        builder.Services.AddCascadingValue(services => services.GetRequiredService<BrowserTimeZone>().Source);
         builder.Services.AddSingleton(TimeProvider.System);
     }
 }

@@ -58,6 +58,14 @@ public sealed class Entry
     /// <summary>True when a pass raised warnings (their reasons need a lead's eye before approval).</summary>
     public bool HasWarnings => _passes.Any(p => p.Warnings.Count > 0);
 
+    /// <summary>An entry's state in the words of the shift page: "Waiting for passes", "Mismatch", "Verified".</summary>
+    public static string Describe(EntryStatus status) => status switch
+    {
+        EntryStatus.Mismatch => "Mismatch",
+        EntryStatus.Verified => "Verified",
+        _ => "Waiting for passes",
+    };
+
     public Pass? FirstPass => _passes.SingleOrDefault(p => p.Number == 1);
     public Pass? SecondPass => _passes.SingleOrDefault(p => p.Number == 2);
 
@@ -67,6 +75,42 @@ public sealed class Entry
         2 => SecondPassUserId,
         _ => throw new DomainException("An entry has pass 1 and pass 2 only."),
     };
+
+    /// <summary>
+    /// Why <paramref name="userId"/> may not enter pass <paramref name="passNumber"/> here, in words
+    /// that say what to do instead; null when the pass is theirs. <paramref name="nameOf"/> gives a
+    /// person's display name.
+    /// </summary>
+    public string? WhyNotYours(int passNumber, string userId, Func<string, string> nameOf)
+    {
+        if (HolderOf(passNumber) == userId)
+        {
+            return null;
+        }
+
+        var other = Other(passNumber);
+        if (_passes.Any(p => p.Number == other && p.UserId == userId))
+        {
+            return $"You entered pass {other} of {JurisdictionCode}, so pass {passNumber} must be someone else's.";
+        }
+
+        if (HolderOf(other) == userId)
+        {
+            return $"You hold pass {other} of {JurisdictionCode}, so pass {passNumber} must be someone else's.";
+        }
+
+        if (_passes.SingleOrDefault(p => p.Number == passNumber) is { } done)
+        {
+            return $"{nameOf(done.UserId)} already entered pass {passNumber} of {JurisdictionCode}: there is nothing left to enter here.";
+        }
+
+        if (HolderOf(passNumber) is { } holder)
+        {
+            return $"{nameOf(holder)} holds pass {passNumber} of {JurisdictionCode} now. Pick another pass on My work, or ask your shift lead to hand this one to you.";
+        }
+
+        return $"Pass {passNumber} of {JurisdictionCode} is open and not yours yet: claim it on My work to enter it.";
+    }
 
     public bool HasSubmitted(int passNumber) => _passes.Any(p => p.Number == passNumber);
 

@@ -36,4 +36,13 @@ public sealed class ResolvedValue
     public string? Reason { get; private set; }
     public string? ResolvedByUserId { get; private set; }
     public DateTime ResolvedAtUtc { get; private set; }
+
+    /// <summary>How a value was decided, in the words people use: "pass 1", "pass 2", "a typed value".</summary>
+    public static string Describe(ResolutionSource source) => source switch
+    {
+        ResolutionSource.FirstPass => "pass 1",
+        ResolutionSource.SecondPass => "pass 2",
+        ResolutionSource.Typed => "a typed value",
+        _ => "the value both passes agreed on",
+    };
 }

@@ -11,8 +11,12 @@ public sealed record V2Field(string Key, string Label, MetricGroup Group, Metric
 /// <summary>One metric on one day with what is derived from its neighbours, and why it is empty when it is.</summary>
 public sealed record V2Value(long? Value, long? ChangeFromPriorDay, double? SevenDayAverage, MissingReason? MissingReason = null, Guid? ScreenshotId = null);
 
-/// <summary>What the public file says about the screenshot a value was read from.</summary>
-public sealed record V2Screenshot(Guid Id, DateTime TakenAtUtc, string Source, string Sha256, string Url);
+/// <summary>
+/// What the public file says about the screenshot a value was read from. <paramref name="Kind"/> is
+/// "capture" (CovidEntry's own picture of the source's page) or "upload" (a volunteer's image, filed
+/// under the source they chose).
+/// </summary>
+public sealed record V2Screenshot(Guid Id, DateTime TakenAtUtc, string Source, string Sha256, string Url, string Kind);
 
 /// <summary>
 /// The v2 daily file of one jurisdiction: structured JSON whose shape comes from the catalog's
@@ -212,6 +216,7 @@ public static class V2Daily
                         json.WriteString("id", shot.Id);
                         json.WriteString("taken_at", shot.TakenAtUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
                         json.WriteString("source", shot.Source);
+                        json.WriteString("kind", shot.Kind);
                         json.WriteString("sha256", shot.Sha256);
                         json.WriteString("url", shot.Url);
                         json.WriteEndObject();

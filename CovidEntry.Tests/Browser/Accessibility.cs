@@ -6,9 +6,12 @@ namespace CovidEntry.Tests.Browser;
 public static class Accessibility
 {
     /// <summary>No serious or critical violation of axe's WCAG 2.1 A/AA and best-practice rules on the page as it is now.</summary>
-    public static async Task AssertAccessibleAsync(BrowserUser person, string what)
+    public static Task AssertAccessibleAsync(BrowserUser person, string what) => AssertAccessibleAsync(person.Page, what);
+
+    /// <summary>The same for a page of its own (another tab of a person's browser).</summary>
+    public static async Task AssertAccessibleAsync(Microsoft.Playwright.IPage page, string what)
     {
-        var result = await person.Page.RunAxe(new AxeRunOptions
+        var result = await page.RunAxe(new AxeRunOptions
         {
             RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
         });

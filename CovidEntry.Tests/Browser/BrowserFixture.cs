@@ -116,9 +116,15 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A browser context of its own (own cookies, own sign-in) for one person.</summary>
-    public async Task<BrowserUser> NewUserAsync(string name)
+    public async Task<BrowserUser> NewUserAsync(string name, string? timeZone = null, int? width = null, int? height = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl + "/" });
+        var options = new BrowserNewContextOptions { BaseURL = BaseUrl + "/", TimezoneId = timeZone };
+        if (width is { } w)
+        {
+            options.ViewportSize = new ViewportSize { Width = w, Height = height ?? 844 };
+        }
+
+        var context = await Browser.NewContextAsync(options);
         return await BrowserUser.CreateAsync(name, context);
     }
 

@@ -53,9 +53,10 @@ public abstract class BrowserTest(BrowserFixture browser, ITestOutputHelper outp
     /// <summary>A violation a test knows to be a probe that falls back by itself, not something broken.</summary>
     protected virtual bool IsHarmlessCspViolation(string violation) => false;
 
-    protected async Task<BrowserUser> PersonAsync(string name)
+    /// <summary>A person at their own browser; in a time zone of their own and a window of the given width when asked.</summary>
+    protected async Task<BrowserUser> PersonAsync(string name, string? timeZone = null, int? width = null)
     {
-        var person = await Browser.NewUserAsync(name);
+        var person = await Browser.NewUserAsync(name, timeZone, width);
         _people.Add(person);
         return person;
     }

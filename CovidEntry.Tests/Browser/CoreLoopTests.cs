@@ -97,7 +97,7 @@ public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper outp
         await Expect(lena.Page.Locator("#review-message")).ToContainTextAsync("Published:");
         await Accessibility.AssertAccessibleAsync(lena, "review page after publishing");
 
-        var csv = await AnonymousDailyCsvAsync();
+        var csv = await Eventually.ReadAsync(AnonymousDailyCsvAsync, text => text.Contains($"\"{DataDate}\",\"AL\"", StringComparison.Ordinal));
         var lines = csv.Split('\n');
         Assert.StartsWith("\"date\",\"state\",", lines[0]);
         var columns = lines[0].Split(',').Select(c => c.Trim('"')).ToList();
@@ -131,7 +131,7 @@ public sealed class CoreLoopTests(BrowserFixture browser, ITestOutputHelper outp
         await page.GetByRole(AriaRole.Checkbox, new() { Name = "Shift lead" }).SetCheckedAsync(shiftLead);
         await page.GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true }).ClickAsync();
         await Expect(page.GetByText($"{displayName} can set a password")).ToBeVisibleAsync();
-        return await page.GetByTestId("invite-link").InnerTextAsync();
+        return await page.Locator($"[data-testid='invite-link'][data-email='{email}']").InnerTextAsync();
     }
 
     private async Task<BrowserUser> AcceptInviteAsync(string name, string link, string email, string password)

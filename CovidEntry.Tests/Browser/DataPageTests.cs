@@ -42,6 +42,24 @@ public sealed class DataPageTests(BrowserFixture browser, ITestOutputHelper outp
         Assert.Equal(shown, Convert.ToHexStringLower(SHA256.HashData(bytes)));
         Assert.Contains("\"2020-11-03\",\"NY\",", Encoding.UTF8.GetString(bytes));
 
+        // The live files: when each changed, its sizes as sent, and the hash of exactly what is downloaded.
+        var liveRow = visitor.Page.Locator("#live-files tr[data-file='api/v1/states/daily.csv']");
+        for (var tries = 0; ; tries++)
+        {
+            await Expect(liveRow).ToBeVisibleAsync();
+            var liveSha = (await liveRow.Locator("code.sha").InnerTextAsync()).Trim();
+            var live = await (await visitor.Page.APIRequest.GetAsync($"{Browser.BaseUrl}/api/v1/states/daily.csv")).BodyAsync();
+            if (liveSha == Convert.ToHexStringLower(SHA256.HashData(live)) || tries == 20)
+            {
+                Assert.Equal(liveSha, Convert.ToHexStringLower(SHA256.HashData(live)));
+                break;
+            }
+
+            // The files were made again since the page was drawn (another publish): draw it again.
+            await visitor.OpenAsync("data");
+        }
+
+        await Expect(visitor.Page.Locator("#live-files-freshness")).ToContainTextAsync("Made from everything published up to");
         await visitor.Page.GetByRole(AriaRole.Link, new() { Name = "what changed" }).ClickAsync();
         await Expect(visitor.Page.Locator("#changelog-summary")).ToContainTextAsync("rows added");
         await Expect(visitor.Page.Locator("#added-rows")).ToContainTextAsync("NY 2020-11-03");

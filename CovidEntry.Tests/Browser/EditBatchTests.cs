@@ -80,7 +80,8 @@ public sealed class EditBatchTests(BrowserFixture browser, ITestOutputHelper out
         await Expect(ada.Page.Locator("#history-empty")).ToContainTextAsync("Nothing was published for WY by then.");
 
         await using var anonymous = await Browser.Browser.NewContextAsync();
-        var csv = await (await anonymous.APIRequest.GetAsync($"{Browser.BaseUrl}/api/v1/states/wy/daily.csv")).TextAsync();
+        var csv = await Eventually.ReadAsync(async () => await (await anonymous.APIRequest.GetAsync($"{Browser.BaseUrl}/api/v1/states/wy/daily.csv")).TextAsync(),
+            text => text.Contains("\"WY\"", StringComparison.Ordinal));
         var lines = csv.Split('\n');
         var columns = lines[0].Split(',').Select(c => c.Trim('"')).ToList();
         var row = Assert.Single(lines.Skip(1)).Split(',');

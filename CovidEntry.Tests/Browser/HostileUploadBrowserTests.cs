@@ -30,6 +30,8 @@ public sealed class HostileUploadBrowserTests(BrowserFixture browser, ITestOutpu
                 await person.OpenAsync($"entries/{shift.Entries.Single().EntryId}/pass/1");
                 var viewer = person.Page.Locator("[data-testid='screenshot-viewer'][data-ready='true']");
                 await Expect(viewer).ToHaveCountAsync(1);
+                await viewer.GetByLabel("Source the image shows").SelectOptionAsync(new SelectOptionValue { Index = 1 });
+                await Expect(viewer.Locator("input[type=file]")).ToBeEnabledAsync();
                 viewers.Add((person.Page, viewer.Locator("input[type=file]")));
             }
 

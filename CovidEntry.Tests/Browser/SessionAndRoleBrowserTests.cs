@@ -89,13 +89,13 @@ public sealed class SessionAndRoleBrowserTests(LongRecheckRunningApp app, ITestO
             await lena.SignInAsync(await EmailOfAsync(database, loop.Lead), TestDatabase.Password);
             await lena.OpenAsync($"shifts/{shiftId}/review");
             await lena.Page.GetByRole(AriaRole.Button, new() { Name = "Approve AK" }).ClickAsync();
-            await Expect(lena.Page.Locator("#review-message")).ToHaveTextAsync("Approved.");
+            await Expect(lena.Page.Locator("#entry-message-AK")).ToHaveTextAsync("Approved AK.");
 
             // An admin, working on another instance, takes the lead role away.
             await database.Get<UserAdminService>().SetRolesAsync(loop.Lead, [Roles.Volunteer], loop.Admin);
 
             await lena.Page.GetByRole(AriaRole.Button, new() { Name = "Approve AL" }).ClickAsync();
-            await Expect(lena.Page.Locator("#review-error")).ToContainTextAsync("Only shift leads and admins can do this, and your roles have changed");
+            await Expect(lena.Page.Locator("#entry-error-AL")).ToContainTextAsync("Only shift leads and admins can do this, and your roles have changed");
         });
 
         await using var db = await database.DbAsync();

@@ -60,13 +60,14 @@ public sealed class SideBySideViewerTests(BrowserFixture browser, ITestOutputHel
         var main = page.GetByTestId("pane-main");
 
         // Pick the source and capture it now: the app's capture service photographs the loopback page.
-        await viewer.GetByLabel("Source").SelectOptionAsync(new SelectOptionValue { Label = SourceLabel });
+        await viewer.GetByLabel("Source", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = SourceLabel });
         await viewer.GetByRole(AriaRole.Button, new() { Name = "Capture now" }).ClickAsync();
         await Expect(main.Locator("img[data-sha]")).ToBeVisibleAsync(new() { Timeout = 90_000 });
         var capturedSha = await main.Locator("img[data-sha]").GetAttributeAsync("data-sha");
         Assert.Equal(1, pages.Requests("/ri"));
 
-        // An image pasted from the clipboard is stored and shown.
+        // An image pasted from the clipboard is stored under the source chosen for it, and shown.
+        await viewer.GetByLabel("Source the image shows").SelectOptionAsync(new SelectOptionValue { Label = SourceLabel });
         await page.EvaluateAsync(
             """
             base64 => {
@@ -77,14 +78,15 @@ public sealed class SideBySideViewerTests(BrowserFixture browser, ITestOutputHel
             }
             """,
             Convert.ToBase64String(ImageCorpus.ScreenshotPng(600, 500)));
-        await Expect(page.GetByTestId("viewer-message")).ToContainTextAsync("Pasted image stored.");
+        await Expect(page.GetByTestId("viewer-message")).ToContainTextAsync($"Pasted image stored under the source “{SourceLabel}”.");
         await Expect(main.Locator("img[data-sha]")).Not.ToHaveAttributeAsync("data-sha", capturedSha!);
 
         // Something that is not an image is refused where it was given; a real one is stored and shown.
+        await viewer.GetByLabel("Source the image shows").SelectOptionAsync(new SelectOptionValue { Label = SourceLabel });
         await viewer.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "numbers.png", MimeType = "image/png", Buffer = ImageCorpus.SvgWithScript() });
         await Expect(page.GetByTestId("viewer-message")).ToContainTextAsync("Only PNG, JPEG or WebP images are accepted");
         await viewer.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "numbers.png", MimeType = "image/png", Buffer = ImageCorpus.ScreenshotPng(1000, 700) });
-        await Expect(page.GetByTestId("viewer-message")).ToContainTextAsync("Uploaded image stored.");
+        await Expect(page.GetByTestId("viewer-message")).ToContainTextAsync($"Uploaded image stored under the source “{SourceLabel}”.");
         await Expect(main.Locator("img[data-sha]")).Not.ToHaveAttributeAsync("data-sha", capturedSha!);
         var uploadedSha = await main.Locator("img[data-sha]").GetAttributeAsync("data-sha");
 
@@ -102,7 +104,12 @@ public sealed class SideBySideViewerTests(BrowserFixture browser, ITestOutputHel
         await positive.FocusAsync();
         await positive.PressSequentiallyAsync("1,234");
         await viewer.GetByRole(AriaRole.Button, new() { Name = "Mark region" }).ClickAsync();
+
+        // A drag marks only once the page is in marking mode (before, it pans); the prompt it shows moves the image.
+        await Expect(viewer).ToHaveAttributeAsync("data-marking", "true");
+        await Expect(page.GetByTestId("viewer-message")).ToContainTextAsync("Drag on the image");
         var image = main.Locator("img[data-sha]");
+        await image.ScrollIntoViewIfNeededAsync();
         var box = (await image.BoundingBoxAsync())!;
         await page.Mouse.MoveAsync(box.X + box.Width * 0.1f, box.Y + box.Height * 0.2f);
         await page.Mouse.DownAsync();

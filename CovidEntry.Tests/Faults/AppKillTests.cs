@@ -99,7 +99,7 @@ public class AppKillTests
             var published = Assert.Single(snapshots, s => s.State == SnapshotState.Published);
             Assert.Equal(await App.Features.History.PublishedIds.LastAsync(db), published.LastVersionId);
             Assert.Equal(
-                ["states-daily.csv", "states-daily.json", "states-info.csv", "states-info.json", "us-daily.csv", "us-daily.json"],
+                ["datapackage.json", "states-daily.csv", "states-daily.json", "states-daily.parquet", "states-info.csv", "states-info.json", "states-info.parquet", "us-daily.csv", "us-daily.json", "us-daily.parquet"],
                 published.Files.Select(f => f.Name).Order(StringComparer.Ordinal));
 
             // No file belongs to anything but the published snapshot.

@@ -31,6 +31,8 @@ public abstract class MudBunitContext : BunitContext
         Services.AddSingleton<EntryFormValidator>();
         Services.AddSingleton<CovidEntry.App.Features.Access.ActingPerson>();
         Services.AddScoped<EntryService>();
+        Services.AddScoped<UserDirectory>();
+        Services.AddSingleton<QueueSignal>();
         Services.AddScoped<DraftService>();
         Services.AddScoped<QualityService>();
         Services.AddSingleton(Options.Create(new QcSettings()));

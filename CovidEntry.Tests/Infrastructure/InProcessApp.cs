@@ -78,6 +78,9 @@ public sealed class InProcessApp : IAsyncDisposable
         return new InProcessApp(host, run, new Uri(address));
     }
 
+    /// <summary>Waits until the app serves the public files of the data as it is now (they are made a moment after each commit).</summary>
+    public Task FreshPublicFilesAsync() => FreshPublicFiles.WaitAsync(Services);
+
     /// <summary>An HTTP client of its own (own cookies) that does not follow redirects, so a test sees where it is sent.</summary>
     public HttpClient NewClient() =>
         new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() })

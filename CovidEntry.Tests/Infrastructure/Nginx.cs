@@ -27,6 +27,9 @@ public sealed class Nginx : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>Each request nginx answered: the instances it asked ("-" when none), its cache status, the status and the request.</summary>
+    public IReadOnlyList<string> AccessLog => File.Exists(Path.Combine(_directory, "access.log")) ? File.ReadAllLines(Path.Combine(_directory, "access.log")) : [];
+
     public string ErrorLog => File.Exists(Path.Combine(_directory, "error.log")) ? File.ReadAllText(Path.Combine(_directory, "error.log")) : "";
 
     public static async Task<Nginx> StartAsync(string firstInstanceUrl, string secondInstanceUrl)
@@ -37,7 +40,33 @@ public sealed class Nginx : IAsyncDisposable
         var site = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "docs", "nginx-covidentry.conf")))
             .Replace("127.0.0.1:5001", new Uri(firstInstanceUrl).Authority, StringComparison.Ordinal)
             .Replace("127.0.0.1:5002", new Uri(secondInstanceUrl).Authority, StringComparison.Ordinal)
-            .Replace("listen 127.0.0.1:8080;", $"listen 127.0.0.1:{port};", StringComparison.Ordinal);
+            .Replace("listen 127.0.0.1:8080;", $"listen 127.0.0.1:{port};", StringComparison.Ordinal)
+            .Replace("/var/cache/nginx/covidentry", Path.Combine(directory, "cache"), StringComparison.Ordinal);
+        return await StartSiteAsync(directory, port, site, workers: 1);
+    }
+
+    /// <summary>nginx serving the files of <paramref name="root"/> as static files (for the benchmark that compares the app with it).</summary>
+    public static Task<Nginx> StartStaticAsync(string root, int workers)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"covidentry-nginx-{Guid.NewGuid():N}"[..38]);
+        Directory.CreateDirectory(Path.Combine(directory, "temp"));
+        var port = FreePort();
+        var site = $$"""
+            types { text/csv csv; application/json json; application/vnd.apache.parquet parquet; }
+            server {
+                listen 127.0.0.1:{{port}};
+                root {{root}};
+                sendfile on;
+                tcp_nopush on;
+                keepalive_requests 1000000;
+                access_log off;
+            }
+            """;
+        return StartSiteAsync(directory, port, site, workers);
+    }
+
+    private static async Task<Nginx> StartSiteAsync(string directory, int port, string site, int workers)
+    {
         await File.WriteAllTextAsync(Path.Combine(directory, "covidentry.conf"), site);
 
         var temp = Path.Combine(directory, "temp");
@@ -45,12 +74,14 @@ public sealed class Nginx : IAsyncDisposable
             .AppendLine("daemon off;")
             // As root, nginx would hand its workers to "nobody", who cannot use this folder.
             .AppendLine(Environment.UserName == "root" ? "user root;" : "")
-            .AppendLine("worker_processes 1;")
+            .AppendLine($"worker_processes {workers};")
             .AppendLine($"pid {directory}/nginx.pid;")
             .AppendLine($"error_log {directory}/error.log warn;")
             .AppendLine("events { worker_connections 256; }")
             .AppendLine("http {")
-            .AppendLine($"    access_log {directory}/access.log;")
+            // Which requests reached an instance (an address) and which nginx answered from its cache ("-").
+            .AppendLine("    log_format upstreams '$upstream_addr|$upstream_cache_status|$status|$request_method $request_uri';")
+            .AppendLine($"    access_log {directory}/access.log upstreams;")
             .AppendLine($"    client_body_temp_path {temp}/body;")
             .AppendLine($"    proxy_temp_path {temp}/proxy;")
             .AppendLine($"    fastcgi_temp_path {temp}/fastcgi;")

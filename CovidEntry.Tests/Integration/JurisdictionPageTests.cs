@@ -11,6 +11,7 @@ public class JurisdictionPageTests : IAsyncLifetime
 {
     private static readonly string[] Columns = ["positiveIncrease", "totalTestResultsIncrease", "hospitalizedCurrently", "deathIncrease"];
     private static readonly string[] Keys = ["cases", "tests", "hospitalized", "deaths"];
+    private static readonly (string Key, string Column)[] Totals = [("cases", "positive"), ("tests", "totalTestResults"), ("deaths", "death")];
 
     private readonly TestDatabase _database = new();
 
@@ -19,7 +20,7 @@ public class JurisdictionPageTests : IAsyncLifetime
     public Task DisposeAsync() => _database.DisposeAsync();
 
     [Fact]
-    public async Task ThePageShowsCtpsOwnDailyNumbersAndAveragesWithTheNotesAndSources()
+    public async Task ThePageShowsCtpsOwnTotalsDailyNumbersAndAveragesWithTheNotesAndSources()
     {
         await _database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
         var ny = CtpSample.HistoryRows().Where(r => r["state"] == "NY").ToList(); // newest first
@@ -42,12 +43,20 @@ public class JurisdictionPageTests : IAsyncLifetime
                 var expected = isOldest && Keys[i] != "hospitalized" ? null : CtpSample.Number(sample[Columns[i]]);
                 Assert.Equal(SeriesChart.Number(expected), row.QuerySelector($"td[data-series='{Keys[i]}']")!.TextContent);
             }
+
+            // Beside each change, the running total the files hold.
+            foreach (var (key, column) in Totals)
+            {
+                Assert.Equal(SeriesChart.Number(CtpSample.Number(sample[column])), row.QuerySelector($"td[data-series='{key}-total']")!.TextContent);
+            }
         }
 
         var newestWeek = ny.Take(7).Average(r => double.Parse(r["positiveIncrease"], CultureInfo.InvariantCulture));
         Assert.Equal(SeriesChart.Average(Math.Round(newestWeek, 2)), rows[0].QuerySelector("td[data-series='cases-average']")!.TextContent);
         Assert.Equal("–", rows[7].QuerySelector("td[data-series='cases-average']")!.TextContent); // its week reaches the first day
-        Assert.Contains($"November 14, 2020: {SeriesChart.Number(CtpSample.Number(ny[0]["deathIncrease"]))}", page.QuerySelector("[data-latest='deaths']")!.TextContent);
+        var latestDeaths = page.QuerySelector("[data-latest='deaths']")!.TextContent;
+        Assert.Contains($"November 14, 2020: {SeriesChart.Number(CtpSample.Number(ny[0]["deathIncrease"]))} new", latestDeaths);
+        Assert.Contains($"{SeriesChart.Number(CtpSample.Number(ny[0]["death"]))} in all", latestDeaths);
 
         foreach (var key in Keys)
         {

@@ -136,6 +136,7 @@ public class PublicFilesTests : IAsyncLifetime
         await _database.ImportCtpAsync(text);
         using var first = await _api.Http.GetAsync("/api/v1/states/daily.csv");
         var tag = first.Headers.ETag!;
+        using var wyFirst = await _api.Http.GetAsync("/api/v1/states/wy/daily.csv");
 
         using var again = await SendAsync("/api/v1/states/daily.csv", tag);
         using var otherFile = await SendAsync("/api/v1/us/daily.json", tag);
@@ -143,13 +144,17 @@ public class PublicFilesTests : IAsyncLifetime
         lines[1] = lines[1].Replace(",\"AK\",", ",\"AK\",1", StringComparison.Ordinal); // AK's deaths gain a leading 1
         await _database.ImportCtpAsync(string.Join('\n', lines));
         using var afterPublish = await SendAsync("/api/v1/states/daily.csv", tag);
+        using var wyAfter = await SendAsync("/api/v1/states/wy/daily.csv", wyFirst.Headers.ETag!);
 
-        Assert.Equal("public, no-cache", first.Headers.CacheControl!.ToString());
+        Assert.Equal("public, max-age=60, stale-while-revalidate=60, stale-if-error=86400", first.Headers.CacheControl!.ToString());
         Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
         Assert.Empty(await again.Content.ReadAsByteArrayAsync());
-        Assert.Equal(HttpStatusCode.NotModified, otherFile.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, otherFile.StatusCode);
         Assert.Equal(HttpStatusCode.OK, afterPublish.StatusCode);
         Assert.NotEqual(tag, afterPublish.Headers.ETag);
+
+        // The tag is the file's own hash: a publish that did not touch WY leaves its file's tag alone.
+        Assert.Equal(HttpStatusCode.NotModified, wyAfter.StatusCode);
     }
 
     [Fact]

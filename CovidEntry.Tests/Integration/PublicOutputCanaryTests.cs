@@ -112,7 +112,7 @@ public class PublicOutputCanaryTests : IAsyncLifetime
         yield return $"/data/snapshots/{snapshotId}";
         yield return $"/data/snapshots/{snapshotId}/manifest.json";
         yield return $"/data/snapshots/{snapshotId}/changelog.json";
-        foreach (var file in new[] { "states-daily.csv", "states-daily.json", "us-daily.csv", "us-daily.json", "states-info.csv", "states-info.json" })
+        foreach (var file in new[] { "states-daily.csv", "states-daily.json", "us-daily.csv", "us-daily.json", "states-info.csv", "states-info.json", "states-daily.parquet", "us-daily.parquet", "states-info.parquet", "datapackage.json" })
         {
             yield return $"/data/snapshots/{snapshotId}/{file}";
             yield return $"/data/snapshots/latest/{file}";

@@ -54,7 +54,7 @@ public class QueueTests : LoopTest
 
         var refused = await Assert.ThrowsAsync<DomainException>(() => queue.ClaimAsync(entryId, 1, third));
 
-        Assert.Contains("already taken by someone else", refused.Message);
+        Assert.Contains("Vera Volunteer has pass 1 of AK now, so your claim was not saved.", refused.Message);
         var seen = Assert.Single(await queue.ForAsync(third));
         Assert.Equal((WorkItemState.HeldByOther, "Vera Volunteer"), (seen.State, seen.HolderName));
         Assert.NotNull(seen.ClaimedAtUtc);
@@ -113,7 +113,7 @@ public class QueueTests : LoopTest
 
         var refused = await Assert.ThrowsAsync<DomainException>(() => queue.ClaimAsync(entryId, 1, Loop.Cole));
 
-        Assert.Contains("already taken", refused.Message);
+        Assert.Contains("Vera Volunteer has pass 1 of AK now", refused.Message);
     }
 
     [Fact]

@@ -48,6 +48,7 @@ public sealed class ScreenshotPublicityTests : LoopTest
     private async Task<Dictionary<string, bool>> PublicSeesAsync(ScreenshotView shot)
     {
         var seen = new Dictionary<string, bool>();
+        await _app.FreshPublicFilesAsync();
         foreach (var path in new[] { "/" + shot.ImageUrl, "/" + shot.ThumbnailUrl })
         {
             using var response = await _public.GetAsync(path);

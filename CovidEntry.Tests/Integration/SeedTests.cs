@@ -1,3 +1,4 @@
+using CovidEntry.App.Components.Account;
 using CovidEntry.App.Data;
 using CovidEntry.App.Data.Seeding;
 using CovidEntry.Domain.Metrics;
@@ -86,6 +87,7 @@ public class SeedTests : IAsyncLifetime
         Assert.Equal(DatabaseSeeder.DefaultAdminEmail, admin.Email);
         Assert.Equal(Roles.All.Order(), (await users.GetRolesAsync(admin)).Order());
         Assert.False(await users.CheckPasswordAsync(admin, ""), "the demo admin must have a real password");
+        Assert.True(await PasswordChangeRequirement.AppliesToAsync(users, admin), "the demo admin's printed password must be changed at the first sign-in");
     }
 
     private async Task<(int Jurisdictions, int Sources, int Metrics, int Roles, int Users)> CountsAsync()

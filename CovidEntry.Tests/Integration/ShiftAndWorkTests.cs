@@ -20,7 +20,7 @@ public class ShiftAndWorkTests : LoopTest
         var mine = Assert.Single(await work.ForAsync(Loop.Vera));
         Assert.Equal((1, WorkItemState.Assigned), (mine.PassNumber, mine.State));
         var both = await Assert.ThrowsAsync<DomainException>(() => work.ClaimAsync(offered.EntryId, 2, Loop.Vera));
-        Assert.Contains("cannot do both passes", both.Message);
+        Assert.Contains("You hold pass 1 of WY, so pass 2 must be someone else's.", both.Message);
 
         var forCole = Assert.Single(await work.ForAsync(Loop.Cole));
         Assert.Equal((2, WorkItemState.Claimable), (forCole.PassNumber, forCole.State));

@@ -176,7 +176,7 @@ public sealed class SignedSnapshotTamperTests : IAsyncLifetime
         Assert.Contains("id=\"unsigned-snapshot\"", onlyUnsigned);
         Assert.Contains("This snapshot was made before snapshots were signed, so it has no signature to check.", onlyUnsigned);
         Assert.False(manifest.RootElement.TryGetProperty("signature", out _));
-        Assert.Equal(6, manifest.RootElement.GetProperty("files").GetArrayLength());
+        Assert.Equal(10, manifest.RootElement.GetProperty("files").GetArrayLength());
         Assert.All(refusals, r => Assert.Equal(HttpStatusCode.NotFound, r.Item1));
         Assert.All(refusals, r => Assert.Contains(SnapshotEndpoints.UnsignedMessage, r.Item2));
         Assert.Equal(["The folder has no SHA256SUMS: the snapshot is unsigned (made before CovidEntry signed its snapshots; its manifest.json lists each file's SHA-256) "

@@ -88,7 +88,11 @@ public sealed class SignedSnapshotFixture : IAsyncLifetime
 /// </summary>
 public class SignedSnapshotTests(SignedSnapshotFixture fixture) : IClassFixture<SignedSnapshotFixture>
 {
-    private static readonly string[] DataFiles = ["states-daily.csv", "states-daily.json", "us-daily.csv", "us-daily.json", "states-info.csv", "states-info.json"];
+    private static readonly string[] DataFiles =
+    [
+        "states-daily.csv", "states-daily.json", "us-daily.csv", "us-daily.json", "states-info.csv", "states-info.json",
+        "states-daily.parquet", "us-daily.parquet", "states-info.parquet", "datapackage.json",
+    ];
     private static readonly string[] Listed = [.. DataFiles, SnapshotManifest.ChangelogFile, SnapshotManifest.ManifestFile];
 
     [Fact]
@@ -119,7 +123,7 @@ public class SignedSnapshotTests(SignedSnapshotFixture fixture) : IClassFixture<
             new Dictionary<string, string> { ["Database__PrivateCluster"] = "false", ["COVIDENTRY_DATA_DIR"] = Path.Combine(fixture.Temp, "no-data-folder") },
             VerifySnapshotCommand.Verb, fixture.Downloaded, "--public-key", fixture.PublishedKeyFile);
         Assert.True(exitCode == 0, output);
-        Assert.Contains($"Snapshot {fixture.SnapshotId} verified: the signature over SHA256SUMS holds under the key with fingerprint {fingerprint}, and all 8 files it lists match", output);
+        Assert.Contains($"Snapshot {fixture.SnapshotId} verified: the signature over SHA256SUMS holds under the key with fingerprint {fingerprint}, and all 12 files it lists match", output);
         Assert.False(Directory.Exists(Path.Combine(fixture.Temp, "no-data-folder")));
     }
 
@@ -289,8 +293,8 @@ public class SignedSnapshotTests(SignedSnapshotFixture fixture) : IClassFixture<
         Assert.False(result.Verified);
         Assert.Equal(
         [
-            "SHA256SUMS line 9 names \"../secret.txt\", which is not a file name in the snapshot's folder (a path, or a name no snapshot has): refused, and nothing outside the folder is read.",
-            $"SHA256SUMS line 10 names \"{secret}\", which is not a file name in the snapshot's folder (a path, or a name no snapshot has): refused, and nothing outside the folder is read.",
+            "SHA256SUMS line 13 names \"../secret.txt\", which is not a file name in the snapshot's folder (a path, or a name no snapshot has): refused, and nothing outside the folder is read.",
+            $"SHA256SUMS line 14 names \"{secret}\", which is not a file name in the snapshot's folder (a path, or a name no snapshot has): refused, and nothing outside the folder is read.",
             "manifest.json lists a file named \"../secret.txt\", which is not a file name in the snapshot's folder: refused.",
             $"manifest.json names the signing key {fixture.Keys.Current.Fingerprint}, but the key that signed SHA256SUMS is {result.TrustedKey!.Fingerprint}.",
         ], result.Problems);

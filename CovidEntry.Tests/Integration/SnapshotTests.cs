@@ -23,7 +23,10 @@ public class SnapshotTests : PublicApiTest
 
         Assert.Equal(SnapshotState.Published, outcome.State);
         var snapshot = (await Queries.ListAsync(publishedOnly: true)).Single();
-        Assert.Equal(["states-daily.csv", "states-daily.json", "us-daily.csv", "us-daily.json", "states-info.csv", "states-info.json"], snapshot.Files.Select(f => f.Name));
+        Assert.Equal(
+            ["states-daily.csv", "states-daily.json", "us-daily.csv", "us-daily.json", "states-info.csv", "states-info.json",
+             "states-daily.parquet", "us-daily.parquet", "states-info.parquet", "datapackage.json"],
+            snapshot.Files.Select(f => f.Name));
         Assert.Equal((784L, 784L, 14L, 56L), (snapshot.Files[0].Rows, snapshot.Files[1].Rows, snapshot.Files[2].Rows, snapshot.Files[4].Rows));
         Assert.Equal(784, snapshot.RowsAdded);
 
@@ -55,7 +58,7 @@ public class SnapshotTests : PublicApiTest
         using var latestAfter = await Http.GetAsync("/data/snapshots/latest/manifest.json");
 
         var files = manifest.RootElement.GetProperty("files").EnumerateArray().ToList();
-        Assert.Equal(6, files.Count);
+        Assert.Equal(10, files.Count);
         var us = files.Single(f => f.GetProperty("name").GetString() == "us-daily.csv");
         Assert.Equal(us.GetProperty("sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(await file.Content.ReadAsByteArrayAsync())));
         Assert.Equal(SnapshotEndpoints.Immutable, file.Headers.CacheControl!.ToString());
@@ -64,6 +67,99 @@ public class SnapshotTests : PublicApiTest
         Assert.Equal((first, "Nothing was published since the latest snapshot; it is still current."), (nothingNew.SnapshotId!.Value, nothingNew.Message));
         Assert.Contains(second.ToString(), latestAfter.RequestMessage!.RequestUri!.ToString());
         Assert.Equal(2, (await Queries.ListAsync(publishedOnly: true)).Count);
+    }
+
+    [Fact]
+    public async Task EachTableIsAlsoATypedParquetFileWithTheCsvsRowsAndADataPackageDescribesEveryFile()
+    {
+        await Database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
+        var snapshot = (await MakeAsync()).SnapshotId!.Value;
+
+        foreach (var table in new[] { "states-daily", "us-daily", "states-info" })
+        {
+            var csv = CsvRows(await Http.GetStringAsync($"/data/snapshots/{snapshot}/{table}.csv"));
+            using var parquet = await Http.GetAsync($"/data/snapshots/{snapshot}/{table}.parquet");
+            Assert.Equal("application/vnd.apache.parquet", parquet.Content.Headers.ContentType!.ToString());
+            var (header, rows) = await ParquetRowsAsync(await parquet.Content.ReadAsByteArrayAsync());
+
+            Assert.Equal(csv[0], header);
+            Assert.Equal(csv.Count - 1, rows.Count);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                Assert.Equal(csv[i + 1], rows[i]);
+            }
+        }
+
+        using var package = JsonDocument.Parse(await Http.GetStringAsync($"/data/snapshots/{snapshot}/datapackage.json"));
+        using var manifest = JsonDocument.Parse(await Http.GetStringAsync($"/data/snapshots/{snapshot}/manifest.json"));
+        var root = package.RootElement;
+        Assert.Equal("tabular-data-package", root.GetProperty("profile").GetString());
+        Assert.Equal("CC-BY-4.0", root.GetProperty("licenses")[0].GetProperty("name").GetString());
+        Assert.Contains("The COVID Tracking Project", root.GetProperty("sources")[0].GetProperty("title").GetString());
+        var resources = root.GetProperty("resources").EnumerateArray().ToDictionary(r => r.GetProperty("path").GetString()!);
+        var listed = manifest.RootElement.GetProperty("files").EnumerateArray().Where(f => f.GetProperty("name").GetString() != "datapackage.json").ToList();
+        Assert.Equal(listed.Select(f => f.GetProperty("name").GetString()).Order(), resources.Keys.Order());
+        foreach (var file in listed)
+        {
+            var resource = resources[file.GetProperty("name").GetString()!];
+            Assert.Equal($"sha256:{file.GetProperty("sha256").GetString()}", resource.GetProperty("hash").GetString());
+            Assert.Equal(file.GetProperty("size").GetInt64(), resource.GetProperty("bytes").GetInt64());
+            Assert.Equal([""], resource.GetProperty("schema").GetProperty("missingValues").EnumerateArray().Select(v => v.GetString()));
+        }
+
+        // The CSV's schema names its columns in order, with types and units.
+        var statesHeader = CsvRows(await Http.GetStringAsync($"/data/snapshots/{snapshot}/states-daily.csv"))[0];
+        var fields = resources["states-daily.csv"].GetProperty("schema").GetProperty("fields").EnumerateArray().ToList();
+        Assert.Equal(statesHeader, fields.Select(f => f.GetProperty("name").GetString()!).ToList());
+        Assert.Equal(("date", "string", "integer"), (fields[0].GetProperty("type").GetString()!, fields[1].GetProperty("type").GetString()!,
+            fields.Single(f => f.GetProperty("name").GetString() == "positive").GetProperty("type").GetString()!));
+        Assert.Equal("people", fields.Single(f => f.GetProperty("name").GetString() == "death").GetProperty("unit").GetString());
+    }
+
+    /// <summary>A CSV as rows of cells.</summary>
+    private static List<List<string>> CsvRows(string csv)
+    {
+        var rows = new List<List<string>>();
+        using var parser = new CsvHelper.CsvParser(new StringReader(csv), System.Globalization.CultureInfo.InvariantCulture);
+        while (parser.Read())
+        {
+            rows.Add([.. parser.Record!]);
+        }
+
+        return rows;
+    }
+
+    /// <summary>A Parquet file's rows as the CSV would write their cells: dates yyyy-MM-dd, numbers bare, null empty.</summary>
+    private static async Task<(List<string> Header, List<List<string>> Rows)> ParquetRowsAsync(byte[] content)
+    {
+        await using var reader = await Parquet.ParquetReader.CreateAsync(new MemoryStream(content), null, false, CancellationToken.None);
+        var fields = reader.Schema.DataFields;
+        using var group = reader.OpenRowGroupReader(0);
+        var count = (int)group.RowCount;
+        var columns = new List<string[]>();
+        foreach (var field in fields)
+        {
+            if (field.ClrType == typeof(DateTime))
+            {
+                var dates = new DateTime[count];
+                await group.ReadAsync<DateTime>(field, dates, null, CancellationToken.None);
+                columns.Add(dates.Select(d => d.ToString("yyyy-MM-dd")).ToArray());
+            }
+            else if (field.ClrType == typeof(long))
+            {
+                var numbers = new long?[count];
+                await group.ReadAsync<long>(field, numbers, null, CancellationToken.None);
+                columns.Add(numbers.Select(n => n?.ToString() ?? "").ToArray());
+            }
+            else
+            {
+                var texts = new string[count];
+                await group.ReadAsync(field, texts, null, CancellationToken.None);
+                columns.Add(texts.Select(t => t ?? "").ToArray());
+            }
+        }
+
+        return (fields.Select(f => f.Name).ToList(), Enumerable.Range(0, count).Select(i => columns.Select(c => c[i]).ToList()).ToList());
     }
 
     [Fact]
@@ -82,7 +178,8 @@ public class SnapshotTests : PublicApiTest
         using var manifest = JsonDocument.Parse(await Http.GetByteArrayAsync($"/data/snapshots/{id}/manifest.json"));
 
         var lines = Encoding.UTF8.GetString(list).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => (Hash: l[..64], Name: l[66..])).ToList();
-        Assert.Equal(["states-daily.csv", "states-daily.json", "us-daily.csv", "us-daily.json", "states-info.csv", "states-info.json", "changelog.json", "manifest.json"],
+        Assert.Equal(["states-daily.csv", "states-daily.json", "us-daily.csv", "us-daily.json", "states-info.csv", "states-info.json",
+            "states-daily.parquet", "us-daily.parquet", "states-info.parquet", "datapackage.json", "changelog.json", "manifest.json"],
             lines.Select(l => l.Name));
         foreach (var (hash, name) in lines)
         {

@@ -69,7 +69,7 @@ public sealed class PrivateClusterTests : IAsyncLifetime
         }
 
         // What the import wrote is what the running app serves.
-        var ny = await http.GetStringAsync("/api/v1/states/ny/daily.csv");
+        var ny = await Eventually.ReadAsync(() => http.GetStringAsync("/api/v1/states/ny/daily.csv"), text => text.Contains("\"NY\"", StringComparison.Ordinal));
         Assert.Contains("\"NY\"", ny, StringComparison.Ordinal);
 
         Assert.Equal(0, await app.StopAsync());

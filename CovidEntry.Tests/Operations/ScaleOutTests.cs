@@ -197,6 +197,63 @@ public sealed class ScaleOutTests(ScaleOut scaleOut) : IClassFixture<ScaleOut>
         AuditChecks.AssertIntact(chain);
     }
 
+    [Fact]
+    public async Task ABurstOfPublicDownloadsReachesTheInstancesOnlyOncePerFileAndEncoding()
+    {
+        // Importing the same file twice writes nothing, so this leaves the snapshot test's count alone.
+        await ImportNewYorkAsync();
+        const string Path = "/api/v1/states/daily.csv";
+        using var direct = new HttpClient();
+        var expected = "";
+        foreach (var instance in scaleOut.Instances)
+        {
+            // Each instance serves the files made after the import within seconds.
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!(expected = await direct.GetStringAsync(instance.BaseUrl + Path)).Contains("\"NY\"", StringComparison.Ordinal))
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), $"An instance still serves no NY rows.\n{scaleOut.Output}");
+                await Task.Delay(200);
+            }
+        }
+
+        var before = scaleOut.Proxy.AccessLog.Count;
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(scaleOut.Proxy.BaseUrl) };
+        async Task<(HttpStatusCode Status, string Body, string? Encoding)> GetAsync(string path, string? acceptEncoding)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (acceptEncoding is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+            }
+
+            using var response = await http.SendAsync(request);
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            var encoding = response.Content.Headers.ContentEncoding.SingleOrDefault();
+            var body = encoding == "gzip"
+                ? new StreamReader(new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress)).ReadToEnd()
+                : Encoding.UTF8.GetString(bytes);
+            return (response.StatusCode, body, encoding);
+        }
+
+        var burst = Enumerable.Range(0, 300).Select(i => GetAsync(Path, (i % 3) switch { 0 => null, 1 => "gzip", _ => "gzip, deflate" })).ToList();
+        var answers = await Task.WhenAll(burst);
+
+        Assert.All(answers, a => Assert.Equal((HttpStatusCode.OK, expected), (a.Status, a.Body)));
+        Assert.Equal(200, answers.Count(a => a.Encoding == "gzip"));
+        string[] lines = [];
+        var logged = System.Diagnostics.Stopwatch.StartNew();
+        while ((lines = scaleOut.Proxy.AccessLog.Skip(before).Where(l => l.EndsWith("GET " + Path, StringComparison.Ordinal)).ToArray()).Length < burst.Count)
+        {
+            Assert.True(logged.Elapsed < TimeSpan.FromSeconds(10), $"nginx logged {lines.Length} of {burst.Count} requests");
+            await Task.Delay(100);
+        }
+
+        // Two encodings asked for (none, gzip): nginx asked the instances at most once for each,
+        // and answered everything else from its cache.
+        var reachedApp = lines.Count(l => !l.StartsWith("-|", StringComparison.Ordinal));
+        Assert.True(reachedApp <= 2, $"{reachedApp} of {burst.Count} requests reached an instance:\n{string.Join('\n', lines.Take(20))}");
+    }
+
     private static int ScheduledRuns(string output) =>
         output.Split("Scheduled snapshot:").Length - 1;
 

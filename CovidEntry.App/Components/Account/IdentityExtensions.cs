@@ -88,11 +88,12 @@ public static class IdentityExtensions
 
     /// <summary>
     /// The request pipeline's part of account protection: a refused antiforgery token answers 400
-    /// with a sentence, then the staff two-factor rule. Runs after UseAntiforgery.
+    /// with a sentence, then a password that must be changed, then the staff two-factor rule. Runs after UseAntiforgery.
     /// </summary>
     public static void UseAccountProtection(this WebApplication app)
     {
         app.UseAntiforgeryFailures();
+        app.UsePasswordChangeRequirement();
         app.UseStaffTwoFactorRequirement();
     }
 }

@@ -10,7 +10,13 @@ resumeButton.addEventListener("click", resume);
 
 function handleReconnectStateChanged(event) {
     if (event.detail.state === "show") {
-        reconnectModal.showModal();
+        // A page that keeps its typing in the browser (the pass form) stays usable while the
+        // connection is away: the notice does not block it. Elsewhere a click would be lost.
+        if (document.querySelector("[data-keeps-typing]")) {
+            reconnectModal.show();
+        } else {
+            reconnectModal.showModal();
+        }
     } else if (event.detail.state === "hide") {
         reconnectModal.close();
     } else if (event.detail.state === "failed") {
@@ -19,6 +25,13 @@ function handleReconnectStateChanged(event) {
         location.reload();
     }
 }
+
+// The network is back after Blazor stopped trying: try again at once rather than wait for a click.
+addEventListener("online", () => {
+    if (reconnectModal.classList.contains("components-reconnect-failed")) {
+        retry();
+    }
+});
 
 async function retry() {
     document.removeEventListener("visibilitychange", retryWhenDocumentBecomesVisible);

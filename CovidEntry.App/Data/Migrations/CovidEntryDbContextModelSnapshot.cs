@@ -211,6 +211,82 @@ namespace CovidEntry.App.Data.Migrations
                     b.ToTable("WebhookMessages");
                 });
 
+            modelBuilder.Entity("CovidEntry.App.Features.Exports.PublicFileBlob", b =>
+                {
+                    b.Property<long>("GenerationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Path")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<byte[]>("Brotli")
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("DownloadName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<byte[]>("Gzip")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("LastModifiedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.HasKey("GenerationId", "Path");
+
+                    b.ToTable("PublicFileBlobs");
+                });
+
+            modelBuilder.Entity("CovidEntry.App.Features.Exports.PublicFileGeneration", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("BuiltAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("LastPublishedId")
+                        .HasColumnType("bigint");
+
+                    b.PrimitiveCollection<DateTime[]>("Moments")
+                        .IsRequired()
+                        .HasColumnType("timestamp with time zone[]");
+
+                    b.Property<string>("SourceKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourceKey")
+                        .IsUnique();
+
+                    b.ToTable("PublicFileGenerations");
+                });
+
             modelBuilder.Entity("CovidEntry.App.Features.Screenshots.ImageBlob", b =>
                 {
                     b.Property<string>("Sha256")
@@ -1490,6 +1566,15 @@ namespace CovidEntry.App.Data.Migrations
                     b.HasOne("CovidEntry.App.Data.ApplicationUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CovidEntry.App.Features.Exports.PublicFileBlob", b =>
+                {
+                    b.HasOne("CovidEntry.App.Features.Exports.PublicFileGeneration", null)
+                        .WithMany()
+                        .HasForeignKey("GenerationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using CovidEntry.App.Components.Account;
 using CovidEntry.Domain.Jurisdictions;
 using CovidEntry.Domain.Metrics;
 using CovidEntry.Domain.People;
@@ -139,10 +140,13 @@ public sealed class DatabaseSeeder(
         Throw(await userManager.CreateAsync(admin, password), "create the demo admin");
         Throw(await userManager.AddToRolesAsync(admin, Roles.All), "give the demo admin its roles");
 
+        // The password was on a console: it must be changed before the admin can do anything else.
+        Throw(await userManager.AddClaimAsync(admin, PasswordChangeRequirement.Claim), "mark the demo admin's password as one-time");
+
         // Printed once, on the console only: it is never stored anywhere readable.
         Console.WriteLine($"Demo admin created: {email}");
         Console.WriteLine($"One-time password: {password}");
-        Console.WriteLine("(shown only now; sign in and change it under Account > Password)");
+        Console.WriteLine("(shown only now; the first sign-in asks for a new password before anything else)");
     }
 
     public static string GeneratePassword()

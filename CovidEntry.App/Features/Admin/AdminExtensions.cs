@@ -6,5 +6,7 @@ public static class AdminExtensions
     {
         builder.Services.AddScoped<UserAdminService>();
         builder.Services.AddScoped<InviteFormValidator>();
+        builder.Services.Configure<EmailSettings>(builder.Configuration.GetSection(EmailSettings.Section));
+        builder.Services.AddSingleton<InvitationMail>();
     }
 }

@@ -11,7 +11,15 @@ using Microsoft.EntityFrameworkCore;
 namespace CovidEntry.App.Features.Admin;
 
 public sealed record UserRow(
-    string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, bool HasPassword, bool LockedOut, bool Disabled, bool TwoFactor);
+    string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, bool HasPassword, bool LockedOut, bool Disabled, bool TwoFactor,
+    DateTime CreatedAtUtc = default)
+{
+    /// <summary>Invited, and has not chosen a password yet.</summary>
+    public bool Pending => !HasPassword && !Disabled;
+}
+
+/// <summary>A person's one-time set-password link (the path under the app's address), and who made it, by name.</summary>
+public sealed record InviteLink(string UserId, string Path, string MadeBy);
 
 public sealed class UserAdminService(
     IDbContextFactory<CovidEntryDbContext> dbFactory,
@@ -43,11 +51,12 @@ public sealed class UserAdminService(
             u.PasswordHash is not null,
             u.LockoutEnd > now,
             IsDisabled(u, now),
-            u.TwoFactorEnabled)).ToList();
+            u.TwoFactorEnabled,
+            u.CreatedAtUtc)).ToList();
     }
 
-    /// <summary>Creates the account without a password and returns the path of its one-time set-password link.</summary>
-    public async Task<string> InviteAsync(InviteForm form, string invitedByUserId)
+    /// <summary>Creates the account without a password; returns its one-time set-password link.</summary>
+    public async Task<InviteLink> InviteAsync(InviteForm form, string invitedByUserId)
     {
         await acting.EnsureAsync(invitedByUserId, Policies.Administer);
         var email = form.Email.Trim();
@@ -65,15 +74,15 @@ public sealed class UserAdminService(
         Ensure(await userManager.CreateAsync(user), "create the account");
         Ensure(await userManager.AddToRolesAsync(user, roles), "give the roles");
         logger.LogInformation("User {InvitedUserId} invited by {UserId} with roles {Roles}", user.Id, invitedByUserId, roles);
-        return await SetPasswordLinkAsync(user);
+        return await SetPasswordLinkAsync(user, invitedByUserId);
     }
 
     /// <summary>A fresh one-time link for someone who lost theirs; any earlier link stops working once a password is set.</summary>
-    public async Task<string> NewSetPasswordLinkAsync(string userId, string requestedByUserId)
+    public async Task<InviteLink> NewSetPasswordLinkAsync(string userId, string requestedByUserId)
     {
         await acting.EnsureAsync(requestedByUserId, Policies.Administer);
         var user = await userManager.FindByIdAsync(userId) ?? throw new DomainException("That user no longer exists.");
-        return await SetPasswordLinkAsync(user);
+        return await SetPasswordLinkAsync(user, requestedByUserId);
     }
 
     /// <summary>
@@ -150,11 +159,12 @@ public sealed class UserAdminService(
 
     private static bool IsDisabled(ApplicationUser user, DateTimeOffset now) => user.LockoutEnd > now.AddYears(100);
 
-    private async Task<string> SetPasswordLinkAsync(ApplicationUser user)
+    private async Task<InviteLink> SetPasswordLinkAsync(ApplicationUser user, string byUserId)
     {
         var token = await userManager.GeneratePasswordResetTokenAsync(user);
         var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
-        return $"Account/AcceptInvite?userId={Uri.EscapeDataString(user.Id)}&code={code}";
+        var by = await userManager.FindByIdAsync(byUserId);
+        return new InviteLink(user.Id, $"Account/AcceptInvite?userId={Uri.EscapeDataString(user.Id)}&code={code}", by?.DisplayName ?? "An admin");
     }
 
     private static void Ensure(IdentityResult result, string action)

@@ -27,9 +27,15 @@ public static class AuditExport
 
     private static async Task<IResult> ExportAsync(HttpContext http, AuditQueries audit, IDbContextFactory<CovidEntryDbContext> dbFactory,
         [FromQuery] string? user, [FromQuery] string? kind, [FromQuery] string? key, [FromQuery] string? action,
-        [FromQuery] string? from, [FromQuery] string? until, CancellationToken ct)
+        [FromQuery] string? from, [FromQuery] string? until, [FromQuery] string? happened, [FromQuery] string? jurisdiction,
+        [FromQuery] string? zone, CancellationToken ct)
     {
-        var filter = new AuditFilter { UserId = user, EntityType = kind, EntityKey = key };
+        if (!string.IsNullOrEmpty(happened) && AuditWords.Happening(happened) is null)
+        {
+            return Results.Problem($"\"{happened}\" is not something the trail is filtered by; use one of {string.Join(", ", AuditWords.Happenings.Select(h => h.Key))}.", statusCode: 400);
+        }
+
+        var filter = new AuditFilter { UserId = user, EntityType = kind, EntityKey = key, Happened = happened, JurisdictionCode = jurisdiction };
         if (!string.IsNullOrEmpty(action))
         {
             if (!Enum.TryParse<AuditAction>(action, ignoreCase: false, out var parsed) || !Enum.IsDefined(parsed))
@@ -45,8 +51,10 @@ public static class AuditExport
             return Results.Problem("from and until are dates such as 2026-11-25.", statusCode: 400);
         }
 
-        filter.FromUtc = fromDay;
-        filter.UntilUtc = untilDay?.AddDays(1);
+        // Days are the reader's own (the page passes the zone it shows times in), UTC without one.
+        var shown = Shared.TimeZoneShown.FromBrowser(zone);
+        filter.FromUtc = fromDay is { } f ? StartOfDayUtc(f, shown) : null;
+        filter.UntilUtc = untilDay is { } u ? StartOfDayUtc(u.AddDays(1), shown) : null;
 
         // Who may read how much is decided by the roles held now (the database), not the cookie's.
         var viewer = http.User.FindFirstValue(ClaimTypes.NameIdentifier)!;
@@ -80,6 +88,15 @@ public static class AuditExport
                 await writer.WriteAsync(CsvCell.Line(cells) + "\r\n");
             }
         }, "text/csv; charset=utf-8", $"audit-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
+    }
+
+    /// <summary>When a day that the zone calls <paramref name="day"/> begins, in UTC.</summary>
+    public static DateTime StartOfDayUtc(DateTime day, Shared.TimeZoneShown zone)
+    {
+        var local = DateTime.SpecifyKind(day.Date, DateTimeKind.Unspecified);
+
+        // A few zones skip midnight when their clocks go forward: that day begins an hour later.
+        return TimeZoneInfo.ConvertTimeToUtc(zone.Zone.IsInvalidTime(local) ? local.AddHours(1) : local, zone.Zone);
     }
 
     /// <summary>A date from the query (none when not given); false when it is given but not a date.</summary>

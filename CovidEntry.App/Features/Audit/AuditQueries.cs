@@ -15,6 +15,12 @@ public sealed class AuditFilter
     public AuditAction? Action { get; set; }
     public DateTime? FromUtc { get; set; }
     public DateTime? UntilUtc { get; set; }
+
+    /// <summary>What happened, as one of <see cref="AuditWords.Happenings"/> (entry, reconciliation, publish, sign-in…).</summary>
+    public string? Happened { get; set; }
+
+    /// <summary>Events about one jurisdiction: its entries, passes, reconciliations, published values, sources, screenshots.</summary>
+    public string? JurisdictionCode { get; set; }
 }
 
 public sealed record AuditRow(long Id, DateTime OccurredAtUtc, string? UserName, AuditAction Action, string EntityType, string? EntityKey,
@@ -66,6 +72,13 @@ public sealed class AuditQueries(IDbContextFactory<CovidEntryDbContext> dbFactor
             .Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
+    public async Task<IReadOnlyList<(string Code, string Name)>> JurisdictionsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return (await db.Jurisdictions.OrderBy(j => j.Code).Select(j => new { j.Code, j.Name }).ToListAsync(cancellationToken))
+            .Select(j => (j.Code, j.Name)).ToList();
+    }
+
     public async Task<IReadOnlyList<(string Id, string Name)>> PeopleAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -82,7 +95,9 @@ public sealed class AuditQueries(IDbContextFactory<CovidEntryDbContext> dbFactor
 
     private static IQueryable<AuditEvent> Filtered(CovidEntryDbContext db, AuditFilter filter, string? leadUserId)
     {
-        var query = db.AuditEvents.AsQueryable();
+        var query = string.IsNullOrWhiteSpace(filter.JurisdictionCode)
+            ? db.AuditEvents.AsQueryable()
+            : AboutJurisdiction(db, filter.JurisdictionCode.Trim().ToUpperInvariant());
         if (leadUserId is not null)
         {
             var batches = db.Shifts.Where(s => s.LeadUserId == leadUserId).Select(s => (Guid?)s.BatchId);
@@ -105,6 +120,16 @@ public sealed class AuditQueries(IDbContextFactory<CovidEntryDbContext> dbFactor
             query = query.Where(e => e.EntityKey == key);
         }
 
+        if (AuditWords.Happening(filter.Happened) is { } happening)
+        {
+            var kinds = happening.EntityTypes.ToList();
+            query = query.Where(e => kinds.Contains(e.EntityType));
+            if (happening.WithReasonOnly)
+            {
+                query = query.Where(e => e.Reason != null);
+            }
+        }
+
         if (filter.Action is { } action)
         {
             query = query.Where(e => e.Action == action);
@@ -122,6 +147,22 @@ public sealed class AuditQueries(IDbContextFactory<CovidEntryDbContext> dbFactor
 
         return query;
     }
+
+    /// <summary>
+    /// Events about one jurisdiction: records keyed by it or carrying its code, and the records of its
+    /// entries (keyed by the entry, or by one of its passes, first in the key).
+    /// </summary>
+    private static IQueryable<AuditEvent> AboutJurisdiction(CovidEntryDbContext db, string code) =>
+        db.AuditEvents.FromSql($"""
+            SELECT * FROM "AuditEvents" e
+            WHERE split_part(e."EntityKey", '|', 1) = {code}
+               OR e."Changes" @> jsonb_build_array(jsonb_build_object('Field', 'JurisdictionCode', 'After', {code}))
+               OR e."Changes" @> jsonb_build_array(jsonb_build_object('Field', 'JurisdictionCode', 'Before', {code}))
+               OR split_part(e."EntityKey", '|', 1) IN (SELECT en."Id"::text FROM "Entries" en WHERE en."JurisdictionCode" = {code})
+               OR split_part(e."EntityKey", '|', 1) IN (SELECT p."Id"::text FROM "Passes" p JOIN "Entries" en ON en."Id" = p."EntryId" WHERE en."JurisdictionCode" = {code})
+               OR EXISTS (SELECT 1 FROM jsonb_array_elements(e."Changes") c JOIN "Entries" en ON en."Id"::text = c->>'After'
+                          WHERE c->>'Field' = 'EntryId' AND en."JurisdictionCode" = {code})
+            """);
 
     private sealed record Linked(AuditEvent Event, string? Hash);
 

@@ -36,6 +36,9 @@ public sealed class DraftAutosave(DraftService drafts, Guid entryId, int passNum
     /// <summary>Raised when <see cref="State"/> changes (not on every keystroke), on whatever thread changed it.</summary>
     public event Action? StateChanged;
 
+    /// <summary>Raised after each save, with its revision and exactly what it saved: the browser's kept copy of that goes.</summary>
+    public event Action<int, DraftContent>? Saved;
+
     /// <summary>Schedules a save of <paramref name="content"/> (taken at the change) when the typing pauses.</summary>
     public void Changed(DraftContent content)
     {
@@ -68,6 +71,7 @@ public sealed class DraftAutosave(DraftService drafts, Guid entryId, int passNum
         // The circuit is closing (tab closed, connection gone for good): what was typed in the
         // last moment is still on the server, so it is saved rather than lost.
         StateChanged = null;
+        Saved = null;
         await FlushAsync();
         _waiting?.Dispose();
     }
@@ -106,11 +110,20 @@ public sealed class DraftAutosave(DraftService drafts, Guid entryId, int passNum
                 return;
             }
 
-            var saved = await drafts.SaveAsync(entryId, passNumber, userId, _content, Revision);
+            var content = _content;
+            var saved = await drafts.SaveAsync(entryId, passNumber, userId, content, Revision);
             Revision = saved.Revision;
             SavedAtUtc = saved.SavedAtUtc;
             Error = null;
-            SetState(DraftState.Saved, always: true);
+
+            // A change made while this save was on its way is still pending (its own save is scheduled):
+            // the line must not say "saved" over it.
+            if (ReferenceEquals(_content, content))
+            {
+                SetState(DraftState.Saved, always: true);
+            }
+
+            Saved?.Invoke(saved.Revision, content);
         }
         catch (DomainException ex)
         {

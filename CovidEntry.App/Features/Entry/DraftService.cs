@@ -15,7 +15,7 @@ public sealed record DraftSaved(int Revision, DateTime SavedAtUtc);
 public sealed class DraftService(IDbContextFactory<CovidEntryDbContext> dbFactory, ActingPerson acting, TimeProvider clock, ILogger<DraftService> logger)
 {
     public const string Overtaken =
-        "Not saved: this pass was changed in another window or on another device after you opened it. Load the newest version to go on from there.";
+        "Not saved: this pass was changed in another window or on another device after you opened it. Choose below which to keep.";
 
     /// <summary>
     /// Saves the draft if it is still at <paramref name="fromRevision"/> (0: no draft yet); a draft

@@ -7,6 +7,7 @@ public static class EntryExtensions
         builder.Services.AddScoped<EntryService>();
         builder.Services.AddScoped<DraftService>();
         builder.Services.AddScoped<QueueService>();
+        builder.Services.AddSingleton<QueueSignal>();
         builder.Services.Configure<ClaimSettings>(builder.Configuration.GetSection("Claims"));
         builder.Services.AddSingleton<EntryFormValidator>();
     }

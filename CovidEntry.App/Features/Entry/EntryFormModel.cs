@@ -115,6 +115,19 @@ public sealed class EntryFormModel
         }
     }
 
+    /// <summary>Puts typing the browser kept back into the fields (answers and evidence stay as they are).</summary>
+    public void TakeTyped(IReadOnlyDictionary<string, string> fields)
+    {
+        foreach (var input in Values)
+        {
+            input.Text = fields.GetValueOrDefault(input.Key);
+        }
+
+        SourceUpdatedAt = fields.GetValueOrDefault(nameof(SourceUpdatedAt));
+        PublicNote = fields.GetValueOrDefault(nameof(PublicNote));
+        PrivateNote = fields.GetValueOrDefault(nameof(PrivateNote));
+    }
+
     /// <summary>The values that parse; a field still in error counts as empty (the checks run on what is typed so far).</summary>
     public IReadOnlyDictionary<string, long?> ParsedValues() =>
         Values.ToDictionary(v => v.Key, v => MetricValueParser.Parse(v.Text).Value);

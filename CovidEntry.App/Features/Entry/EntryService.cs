@@ -52,6 +52,8 @@ public sealed class EntryService(
     QualityService quality,
     EntryFormValidator validator,
     ActingPerson acting,
+    UserDirectory users,
+    QueueSignal queue,
     TimeProvider clock,
     ILogger<EntryService> logger)
 {
@@ -59,9 +61,9 @@ public sealed class EntryService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (shift, entry) = await LoadAsync(db, entryId, cancellationToken);
-        if (entry.HolderOf(passNumber) != userId)
+        if (await WhyNotYoursAsync(users, entry, passNumber, userId, cancellationToken) is { } refusal)
         {
-            throw new DomainException($"Pass {passNumber} of {entry.JurisdictionCode} is not assigned to you. Claim it from your work list first.");
+            throw new DomainException(refusal);
         }
 
         var jurisdiction = await db.Jurisdictions.AsNoTracking().Include(j => j.Sources).SingleAsync(j => j.Code == entry.JurisdictionCode, cancellationToken);
@@ -103,6 +105,11 @@ public sealed class EntryService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (shift, entry) = await LoadAsync(db, entryId, cancellationToken);
         shift.EnsureAcceptsPasses();
+        if (await WhyNotYoursAsync(users, entry, passNumber, userId, cancellationToken) is { } refusal)
+        {
+            throw new DomainException($"{refusal} Nothing was submitted; your draft is kept.");
+        }
+
         var metrics = await ActiveMetricsAsync(db, cancellationToken);
         var values = form.ParsedValues();
         var unknown = values.Keys.Except(metrics.Select(m => m.Key)).ToList();
@@ -143,6 +150,7 @@ public sealed class EntryService(
         }
 
         logger.LogInformation("Pass {PassNumber} of entry {EntryId} submitted by {UserId}; entry is {Status}", passNumber, entryId, userId, entry.Status);
+        queue.Changed();
 
         return new SubmitOutcome(entry.Status switch
         {
@@ -150,6 +158,18 @@ public sealed class EntryService(
             Domain.Entries.EntryStatus.Mismatch => "Submitted. The two passes differ on some fields; a shift lead will reconcile them.",
             _ => "Submitted. Waiting for the other pass.",
         });
+    }
+
+    /// <summary>Why this person may not enter the pass, naming who holds it; null when it is theirs.</summary>
+    internal static async Task<string?> WhyNotYoursAsync(UserDirectory users, Domain.Entries.Entry entry, int passNumber, string userId, CancellationToken cancellationToken)
+    {
+        if (entry.HolderOf(passNumber) == userId)
+        {
+            return null;
+        }
+
+        var names = await users.NamesAsync(entry.Passes.Select(p => p.UserId).Append(entry.FirstPassUserId).Append(entry.SecondPassUserId), cancellationToken);
+        return entry.WhyNotYours(passNumber, userId, id => names.GetValueOrDefault(id, "Someone"));
     }
 
     internal static async Task<(Shift Shift, Domain.Entries.Entry Entry)> LoadAsync(CovidEntryDbContext db, Guid entryId, CancellationToken cancellationToken)

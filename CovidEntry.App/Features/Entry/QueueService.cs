@@ -47,7 +47,11 @@ public sealed record WorkItem(
     Freshness Freshness,
     string FreshnessText,
     string? HolderName,
-    DateTime? ClaimedAtUtc);
+    DateTime? ClaimedAtUtc,
+    OtherPass? Other = null);
+
+/// <summary>Who holds the entry's other pass, shown beside an open one so a claim is never a surprise.</summary>
+public sealed record OtherPass(int Number, string HolderName, DateTime? ClaimedAtUtc, bool Submitted);
 
 /// <summary>
 /// The shift queue: every pass of the open shifts a person may work on, the most urgent
@@ -58,6 +62,7 @@ public sealed class QueueService(
     UserDirectory users,
     IOptions<ClaimSettings> settings,
     ActingPerson acting,
+    QueueSignal signal,
     TimeProvider clock,
     ILogger<QueueService> logger)
 {
@@ -104,9 +109,13 @@ public sealed class QueueService(
                 (Number: 2, Holder: row.Holder2, ClaimedAt: row.SecondPassClaimedAtUtc, Active: row.Active2, Submitted: row.Submitted2),
             };
 
-            WorkItem Item((int Number, string? Holder, DateTime? ClaimedAt, DateTime? Active, bool Submitted) pass, WorkItemState state) =>
-                new(row.Id, row.Label, row.DataDate, row.JurisdictionCode, row.Name, pass.Number, state, freshness,
-                    QueueOrder.Describe(freshness, facts), pass.Holder is null ? null : names.GetValueOrDefault(pass.Holder, "?"), pass.ClaimedAt);
+            WorkItem Item((int Number, string? Holder, DateTime? ClaimedAt, DateTime? Active, bool Submitted) pass, WorkItemState state)
+            {
+                var other = passes.Single(p => p.Number != pass.Number);
+                return new(row.Id, row.Label, row.DataDate, row.JurisdictionCode, row.Name, pass.Number, state, freshness,
+                    QueueOrder.Describe(freshness, facts), pass.Holder is null ? null : names.GetValueOrDefault(pass.Holder, "?"), pass.ClaimedAt,
+                    other.Holder is null ? null : new OtherPass(other.Number, names.GetValueOrDefault(other.Holder, "?"), other.ClaimedAt, other.Submitted));
+            }
 
             if (passes.FirstOrDefault(p => p.Holder == userId) is { Holder: not null } mine)
             {
@@ -155,15 +164,48 @@ public sealed class QueueService(
         var (shift, entry) = await EntryService.LoadAsync(db, entryId, cancellationToken);
         shift.EnsureAcceptsPasses();
         var holder = entry.HolderOf(passNumber);
+        if (entry.DidAnyPass(userId) && holder != userId)
+        {
+            // Held or entered the other pass: say so, rather than that the pass is taken.
+            throw new DomainException(await EntryService.WhyNotYoursAsync(users, entry, passNumber, userId, cancellationToken) ?? "");
+        }
+
         var holderActive = holder is null
             ? null
             : await db.PassDrafts.Where(d => d.EntryId == entryId && d.PassNumber == passNumber && d.UserId == holder).MaxAsync(d => (DateTime?)d.SavedAtUtc, cancellationToken);
-        entry.Claim(passNumber, userId, clock.GetUtcNow().UtcDateTime, new ClaimExpiry(settings.Value.IdleLimit, holderActive));
+        try
+        {
+            entry.Claim(passNumber, userId, clock.GetUtcNow().UtcDateTime, new ClaimExpiry(settings.Value.IdleLimit, holderActive));
 
-        // Two people claiming at the same moment: the entry's row version lets exactly one through.
-        await db.SaveOrExplainAsync(cancellationToken);
+            // Two people claiming at the same moment: the entry's row version lets exactly one through.
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is DomainException or DbUpdateConcurrencyException)
+        {
+            signal.Changed();
+            throw new DomainException(await LostClaimAsync(entryId, passNumber, userId, cancellationToken));
+        }
+
         logger.LogInformation("Pass {PassNumber} of entry {EntryId} claimed by {UserId} (previous holder {PreviousHolder})", passNumber, entryId, userId, holder);
+        signal.Changed();
     }
+
+    /// <summary>Who won the pass this person just tried to claim, read after the fact.</summary>
+    private async Task<string> LostClaimAsync(Guid entryId, int passNumber, string userId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (_, entry) = await EntryService.LoadAsync(db, entryId, cancellationToken);
+        var winner = entry.HolderOf(passNumber);
+        if (winner is null || winner == userId)
+        {
+            return $"Pass {passNumber} of {entry.JurisdictionCode} changed while you claimed it, so nothing was saved. The list is up to date again: try once more.";
+        }
+
+        var name = (await users.NamesAsync([winner], cancellationToken)).GetValueOrDefault(winner, "Someone else");
+        return $"{name} has pass {passNumber} of {entry.JurisdictionCode} now, so your claim was not saved. The list is up to date again: pick another pass.";
+    }
+
+
 
     public async Task ReleaseAsync(Guid entryId, int passNumber, string userId, CancellationToken cancellationToken = default)
     {
@@ -173,6 +215,7 @@ public sealed class QueueService(
         entry.Release(passNumber, userId);
         await db.SaveOrExplainAsync(cancellationToken);
         logger.LogInformation("Pass {PassNumber} of entry {EntryId} released by {UserId}", passNumber, entryId, userId);
+        signal.Changed();
     }
 
     /// <summary>

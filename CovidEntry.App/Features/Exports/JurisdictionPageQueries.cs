@@ -29,6 +29,6 @@ public sealed class JurisdictionPageQueries(IDbContextFactory<CovidEntryDbContex
 
         var catalog = await rows.CatalogAsync(cancellationToken);
         var days = await rows.DerivedAsync(catalog, asOf, jurisdiction.Code, cancellationToken).ToListAsync(cancellationToken);
-        return new JurisdictionPageView(jurisdiction.Code, jurisdiction.Name, jurisdiction.Notes, jurisdiction.Sources, MainSeries.From(days), asOf);
+        return new JurisdictionPageView(jurisdiction.Code, jurisdiction.Name, jurisdiction.Notes, jurisdiction.Sources, MainSeries.From(days, catalog.TotalTestsRuleByState[jurisdiction.Code]), asOf);
     }
 }

@@ -27,10 +27,14 @@ public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFacto
     public async Task<ExportCatalog> CatalogAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return new ExportCatalog(
+        return await CatalogAsync(db, cancellationToken);
+    }
+
+    /// <summary>The catalog read through <paramref name="db"/> (inside its transaction, when it has one).</summary>
+    public static async Task<ExportCatalog> CatalogAsync(CovidEntryDbContext db, CancellationToken cancellationToken) =>
+        new ExportCatalog(
             await db.Metrics.AsNoTracking().ToDictionaryAsync(m => m.Key, m => m.V1Column, cancellationToken),
             await db.Jurisdictions.AsNoTracking().ToDictionaryAsync(j => j.Code, j => j.TotalTestResultsField, cancellationToken));
-    }
 
     /// <summary>Rows with CTP's derived columns; <paramref name="state"/> limits them to one jurisdiction.</summary>
     public IAsyncEnumerable<V1DailyRow> DerivedAsync(ExportCatalog catalog, DateTimeOffset? asOf, string? state, CancellationToken cancellationToken) =>
@@ -47,6 +51,17 @@ public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFacto
     /// written (<paramref name="upToVersionId"/>: what a snapshot pins), or as they are now.
     /// </summary>
     public async IAsyncEnumerable<V1DailyRow> RawAsync(ExportCatalog catalog, DateTimeOffset? asOf, long? upToVersionId, string? state,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await foreach (var row in RawAsync(db, catalog, asOf, upToVersionId, state, cancellationToken))
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>The same rows read through <paramref name="db"/>, so inside its transaction when it has one (one snapshot of the data).</summary>
+    public static async IAsyncEnumerable<V1DailyRow> RawAsync(CovidEntryDbContext db, ExportCatalog catalog, DateTimeOffset? asOf, long? upToVersionId, string? state,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var stateFilter = state is null ? "" : "AND \"JurisdictionCode\" = @state";
@@ -71,9 +86,12 @@ public sealed class PublishedRows(IDbContextFactory<CovidEntryDbContext> dbFacto
                ORDER BY "DataDate" DESC, "JurisdictionCode"
                """;
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(cancellationToken);
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         if (state is not null)
         {

@@ -13,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CovidEntry.App.Features.Reconcile;
 
 public sealed record MismatchRow(string MetricKey, string Label, long? FirstPassValue, long? SecondPassValue, ResolvedValue? Resolution,
-    ValueEvidence? FirstPassEvidence = null, ValueEvidence? SecondPassEvidence = null);
+    ValueEvidence? FirstPassEvidence = null, ValueEvidence? SecondPassEvidence = null, string? ResolvedBy = null);
 
 public sealed record PassSummary(int Number, string Author, DateTime SubmittedAtUtc, DateTime? SourceUpdatedAtUtc, string? PublicNote, string? PrivateNote);
 
@@ -28,7 +28,7 @@ public sealed class ReconcileService(IDbContextFactory<CovidEntryDbContext> dbFa
         var (shift, entry) = await LoadAsync(db, entryId, cancellationToken);
         var name = await db.Jurisdictions.Where(j => j.Code == entry.JurisdictionCode).Select(j => j.Name).SingleAsync(cancellationToken);
         var labels = await db.Metrics.ToDictionaryAsync(m => m.Key, m => m.Label, cancellationToken);
-        var names = await users.NamesAsync(entry.Passes.Select(p => p.UserId), cancellationToken);
+        var names = await users.NamesAsync(entry.Passes.Select(p => p.UserId).Concat(entry.ResolvedValues.Select(r => r.ResolvedByUserId)), cancellationToken);
         // Until both passes are in, one of them is still being entered blind: show neither.
         var bothIn = entry.HasSubmitted(1) && entry.HasSubmitted(2);
         var passes = entry.Passes.Where(_ => bothIn).OrderBy(p => p.Number)
@@ -39,7 +39,8 @@ public sealed class ReconcileService(IDbContextFactory<CovidEntryDbContext> dbFa
         var mismatches = entry.Mismatches()
             .Select(m => new MismatchRow(m.MetricKey, labels.GetValueOrDefault(m.MetricKey, m.MetricKey), m.FirstPassValue, m.SecondPassValue,
                 entry.ResolvedValues.SingleOrDefault(r => r.MetricKey == m.MetricKey),
-                firstEvidence.GetValueOrDefault(m.MetricKey), secondEvidence.GetValueOrDefault(m.MetricKey)))
+                firstEvidence.GetValueOrDefault(m.MetricKey), secondEvidence.GetValueOrDefault(m.MetricKey),
+                entry.ResolvedValues.SingleOrDefault(r => r.MetricKey == m.MetricKey)?.ResolvedByUserId is { } by ? names.GetValueOrDefault(by, "another lead") : null))
             .ToList();
         var cited = mismatches.SelectMany(m => new[] { m.FirstPassEvidence?.ScreenshotId, m.SecondPassEvidence?.ScreenshotId }).OfType<Guid>().Distinct().ToList();
         var screenshots = await ScreenshotService.Views(db, db.Screenshots.Where(s => cited.Contains(s.Id))).ToDictionaryAsync(s => s.Id, cancellationToken);

@@ -128,15 +128,23 @@ public sealed class ScreenshotService(
 
     public const string NoSuchSource = "Pick one of the jurisdiction's sources for the image.";
 
+    public const string ChooseSource = "Choose the source the image shows before you upload or paste it: it is filed under the source you choose.";
+
     /// <summary>
     /// Stores an image a volunteer uploaded or pasted for one of the jurisdiction's sources.
     /// Anything that is not a readable PNG, JPEG or WebP within the limits is refused with a
     /// sentence, and nothing is stored; so is an upload past the person's limit per minute, or one
-    /// the server has no memory to decode just now.
+    /// the server has no memory to decode just now. The source is the person's own choice: there is
+    /// no default, since an image filed under the wrong source would be evidence for the wrong page.
     /// </summary>
-    public async Task<ScreenshotView> UploadAsync(string code, int sourceId, byte[] bytes, ScreenshotOrigin origin, string userId, CancellationToken cancellationToken = default)
+    public async Task<ScreenshotView> UploadAsync(string code, int? sourceId, byte[] bytes, ScreenshotOrigin origin, string userId, CancellationToken cancellationToken = default)
     {
         await acting.EnsureAsync(userId, Policies.EnterData, cancellationToken);
+        if (sourceId is null)
+        {
+            throw new DomainException(ChooseSource);
+        }
+
         uploads.Take(userId);
         var image = await decoder.PrepareAsync(bytes, cancellationToken);
 

@@ -44,7 +44,7 @@ public sealed record Handoff(string ShiftLabel, string LeadName, DateTime Opened
 public sealed record Coverage(int Planned, int PublishedForDate, int PassesIn, int Verified, int Approved);
 
 public sealed class ShiftService(
-    IDbContextFactory<CovidEntryDbContext> dbFactory, UserDirectory users, AlertQueue alerts, ActingPerson acting, TimeProvider clock, ILogger<ShiftService> logger)
+    IDbContextFactory<CovidEntryDbContext> dbFactory, UserDirectory users, AlertQueue alerts, ActingPerson acting, Features.Entry.QueueSignal queue, TimeProvider clock, ILogger<ShiftService> logger)
 {
     public async Task<IReadOnlyList<ShiftRow>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -85,6 +85,7 @@ public sealed class ShiftService(
         db.Shifts.Add(shift);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Shift {ShiftId} opened by {UserId} for {DataDate} with {Count} jurisdictions (batch {BatchId})", shift.Id, leadUserId, date, known.Count, batch.Id);
+        queue.Changed();
         return shift.Id;
     }
 
@@ -182,6 +183,7 @@ public sealed class ShiftService(
         entry.Assign(passNumber, userId, clock.GetUtcNow().UtcDateTime);
         await db.SaveOrExplainAsync(cancellationToken);
         logger.LogInformation("Pass {PassNumber} of entry {EntryId} assigned to {AssigneeId} by {UserId}", passNumber, entryId, userId, leadUserId);
+        queue.Changed();
     }
 
     public Task BeginReviewAsync(Guid shiftId, string leadUserId, CancellationToken cancellationToken = default) =>
@@ -217,5 +219,6 @@ public sealed class ShiftService(
         change(shift, batch);
         await db.SaveOrExplainAsync(cancellationToken);
         logger.LogInformation("Shift {ShiftId} is now {State}, by {UserId}", shiftId, shift.State, leadUserId);
+        queue.Changed();
     }
 }

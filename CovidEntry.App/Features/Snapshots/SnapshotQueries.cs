@@ -27,7 +27,7 @@ public sealed record SnapshotSummary(
     public bool IsSigned => SigningKey is not null;
 }
 
-public sealed record SnapshotDownload(string ContentType, byte[] Content, string Sha256);
+public sealed record SnapshotDownload(string ContentType, byte[] Content, string Sha256, DateTime? MadeAtUtc = null);
 
 /// <summary>A signed snapshot's checksum list, its signature and the fingerprint of the key that made it.</summary>
 public sealed record SnapshotSignatureFiles(byte[] Checksums, byte[] Signature, string SigningKey);
@@ -86,7 +86,7 @@ public sealed class SnapshotQueries(IDbContextFactory<CovidEntryDbContext> dbFac
         return await db.SnapshotFiles.AsNoTracking()
             .Where(f => f.SnapshotId == snapshotId && f.Name == name
                 && db.Snapshots.Any(s => s.Id == snapshotId && s.State == SnapshotState.Published))
-            .Select(f => new SnapshotDownload(f.ContentType, f.Content, f.Sha256))
+            .Select(f => new SnapshotDownload(f.ContentType, f.Content, f.Sha256, db.Snapshots.Where(s => s.Id == snapshotId).Select(s => s.FinishedAtUtc).Single()))
             .SingleOrDefaultAsync(cancellationToken);
     }
 

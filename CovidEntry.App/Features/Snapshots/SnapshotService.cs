@@ -88,7 +88,8 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
         // One read of the history writes both states daily files; one more gives the US rows
         // (a row a date, few enough to keep) for both US files.
         await progress("Writing the states daily files");
-        var states = await StatesDailyFilesAsync(columns, rows.DerivedAsync(catalog, null, upToVersionId, null, cancellationToken), progress, cancellationToken);
+        var stateRows = new List<V1DailyRow>();
+        var states = await StatesDailyFilesAsync(columns, Collect(rows.DerivedAsync(catalog, null, upToVersionId, null, cancellationToken), stateRows), progress, cancellationToken);
         files.AddRange(states);
 
         await progress("Writing the US daily files");
@@ -107,7 +108,20 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
             .Select(StatesInfoFile.From).ToList();
         files.Add(new SnapshotFile("states-info.csv", "text/csv", info.Count, Encoding.UTF8.GetBytes(StatesInfoFile.Csv(info))));
         files.Add(new SnapshotFile("states-info.json", "application/json", info.Count, JsonSerializer.SerializeToUtf8Bytes(info.Select(StatesInfoFile.Json))));
+
+        await progress("Writing the Parquet files and the data package");
+        var metrics = await db.Metrics.AsNoTracking().OrderBy(m => m.DisplayOrder).ToListAsync(cancellationToken);
+        files.AddRange(await ResearchFormats.FilesAsync(columns, stateRows, us, info, metrics, files, cancellationToken));
         return files;
+
+        static async IAsyncEnumerable<V1DailyRow> Collect(IAsyncEnumerable<V1DailyRow> source, List<V1DailyRow> into)
+        {
+            await foreach (var row in source)
+            {
+                into.Add(row);
+                yield return row;
+            }
+        }
     }
 
     private async Task<SnapshotOutcome> MakeLockedAsync(string trigger, string? userId, CancellationToken cancellationToken)

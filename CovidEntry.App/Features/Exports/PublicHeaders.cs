@@ -1,0 +1,137 @@
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+
+namespace CovidEntry.App.Features.Exports;
+
+/// <summary>
+/// The public files answer like a good static file server: each form of a file (as is, gzip, Brotli)
+/// with its own strong ETag, Last-Modified, Content-Length, HEAD, Range (one range, of the file as is),
+/// 304 and 412 by ASP.NET Core's own file results; and CORS for any site, without credentials, on
+/// the public read-only paths only.
+/// </summary>
+public static class PublicHeaders
+{
+    /// <summary>Paths whose GET and HEAD answers any site's scripts may read (never a page, never the interactive hub).</summary>
+    public static readonly string[] CorsPaths = ["/api/v1/", "/api/v2/", "/data/snapshots/"];
+
+    public const string ExposedHeaders = "ETag, Last-Modified, Content-Length, Content-Range, Content-Encoding, Content-Disposition, Accept-Ranges";
+
+    /// <summary>Serves one form of <paramref name="file"/>: Brotli or gzip when the client takes it, the bytes as they are for a Range request.</summary>
+    public static IResult Serve(HttpContext http, PublicFile file, string cacheControl)
+    {
+        var headers = http.Response.Headers;
+        headers.CacheControl = cacheControl;
+        headers.Vary = HeaderNames.AcceptEncoding;
+        var (body, tag) = (file.Content, file.Tag);
+
+        // A range is of the file as it is: download tools resume the file, not one of its compressed forms.
+        if (http.Request.Headers.Range.Count == 0)
+        {
+            switch (Negotiate(http.Request.Headers.AcceptEncoding, file))
+            {
+                case "br":
+                    (body, tag) = (file.Brotli!, file.BrotliTag);
+                    headers.ContentEncoding = "br";
+                    break;
+                case "gzip":
+                    (body, tag) = (file.Gzip!, file.GzipTag);
+                    headers.ContentEncoding = "gzip";
+                    break;
+            }
+        }
+
+        return Results.Bytes(body, file.ContentType, file.DownloadName, enableRangeProcessing: true, lastModified: file.LastModified, entityTag: tag);
+    }
+
+    /// <summary>The encoding to send: Brotli, then gzip, among those the client accepts (q &gt; 0) and the file has; null for the bytes as they are.</summary>
+    public static string? Negotiate(StringValues acceptEncoding, PublicFile file)
+    {
+        double? brotli = null, gzip = null, any = null;
+        foreach (var value in acceptEncoding)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            foreach (var range in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var parameters = range.Split(';', StringSplitOptions.TrimEntries);
+                var quality = 1.0;
+                foreach (var parameter in parameters.Skip(1))
+                {
+                    if (parameter.StartsWith("q=", StringComparison.OrdinalIgnoreCase)
+                        && !double.TryParse(parameter.AsSpan(2), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out quality))
+                    {
+                        quality = 0;
+                    }
+                }
+
+                switch (parameters[0].ToLowerInvariant())
+                {
+                    case "br":
+                        brotli = quality;
+                        break;
+                    case "gzip" or "x-gzip":
+                        gzip = quality;
+                        break;
+                    case "*":
+                        any = quality;
+                        break;
+                }
+            }
+        }
+
+        var br = brotli ?? any ?? 0;
+        var gz = gzip ?? any ?? 0;
+        if (file.Brotli is not null && br > 0 && br >= gz)
+        {
+            return "br";
+        }
+
+        return file.Gzip is not null && gz > 0 ? "gzip" : file.Brotli is not null && br > 0 ? "br" : null;
+    }
+
+    /// <summary>CORS on every answer of the group (errors too, so a script can read why); an error is never cached.</summary>
+    public sealed class Filter : IEndpointFilter
+    {
+        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+        {
+            var headers = context.HttpContext.Response.Headers;
+            headers.AccessControlAllowOrigin = "*";
+            headers.AccessControlExposeHeaders = ExposedHeaders;
+            var result = await next(context);
+            if (result is IStatusCodeHttpResult { StatusCode: >= 400 })
+            {
+                headers.Remove(HeaderNames.ETag);
+                headers.CacheControl = "no-store";
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// Answers CORS preflights on the public paths (a script that sends If-None-Match, say): GET and
+    /// HEAD from any site, no credentials. Everything else goes on to the app.
+    /// </summary>
+    public static IApplicationBuilder UsePublicCorsPreflight(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            var request = context.Request;
+            if (HttpMethods.IsOptions(request.Method) && request.Headers.Origin.Count > 0
+                && request.Headers.AccessControlRequestMethod.Count > 0
+                && CorsPaths.Any(p => request.Path.StartsWithSegments(p.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)))
+            {
+                var headers = context.Response.Headers;
+                headers.AccessControlAllowOrigin = "*";
+                headers.AccessControlAllowMethods = "GET, HEAD";
+                headers.AccessControlAllowHeaders = "Range, If-None-Match, If-Modified-Since, If-Range";
+                headers.AccessControlMaxAge = "86400";
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                return;
+            }
+
+            await next(context);
+        });
+}

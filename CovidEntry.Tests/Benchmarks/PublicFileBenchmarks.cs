@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CovidEntry.App.Features.Publish;
+using CovidEntry.App.Features.Snapshots;
+using CovidEntry.Tests.Browser;
+using Xunit.Abstractions;
+
+namespace CovidEntry.Tests.Benchmarks;
+
+/// <summary>
+/// The public files served by the app against the same bytes served by nginx as static files, on
+/// this machine, interleaved (nginx, app, nginx, app … for each file), with wrk; then the
+/// volunteers' publish while 50 clients download continuously. The history is CTP's size
+/// (<see cref="SyntheticHistory"/>, ×1: about 20,800 state-days), the CTP sample on top.
+/// Opt-in: <c>dotnet test CovidEntry.Tests -c Release --filter "FullyQualifiedName~PublicFileBenchmarks" --logger "console;verbosity=detailed"</c>
+/// (<c>BENCH_SECONDS</c> per measurement, default 10; <c>BENCH_ROUNDS</c>, default 2; wrk from Debian's package).
+/// </summary>
+[Trait("Category", "Benchmark")]
+public sealed partial class PublicFileBenchmarks(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly int Seconds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_SECONDS"), out var s) ? s : 10;
+    private static readonly int Rounds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_ROUNDS"), out var r) ? r : 2;
+    private const int Publishes = 13;
+
+    private readonly TestDatabase _database = new();
+    private readonly string _root = Directory.CreateTempSubdirectory("covidentry-static-").FullName;
+
+    public Task InitializeAsync() => _database.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task PublicFilesAgainstNginxServingTheSameBytes()
+    {
+        var history = Path.Combine(_root, "history.csv");
+        await SyntheticHistory.WriteAsync(history, SyntheticHistory.DaysFor(1));
+        await TestApp.ImportCtpAsync(_database.ConnectionString, await File.ReadAllTextAsync(history), "synthetic.csv");
+        File.Delete(history);
+        var (loop, values) = await PlausibleValues.ArrangeAsync(_database);
+        var batches = await values.ReadyBatchesAsync(loop, Publishes, PlausibleValues.LastImported.AddDays(1));
+        var snapshot = await _database.Get<SnapshotService>().MakeAsync(SnapshotService.OnDemand, null);
+        Assert.Equal(CovidEntry.Domain.Snapshots.SnapshotState.Published, snapshot.State);
+
+        var settings = new Dictionary<string, string>(LoadTools.AppSettings) { ["Logging__LogLevel__Default"] = "Warning" };
+        await using var app = await AppServer.StartAsync(_database.ConnectionString, environment: settings);
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        await Eventually.ReadAsync(async () => (await http.GetAsync("/api/v1/states/daily.csv")).Headers.CacheControl?.ToString() ?? "",
+            cacheControl => cacheControl.Contains("max-age", StringComparison.Ordinal), TimeSpan.FromMinutes(2));
+
+        (string Name, string Path)[] files =
+        [
+            ("states daily CSV", "/api/v1/states/daily.csv"),
+            ("one state's CSV (NY)", "/api/v1/states/NY/daily.csv"),
+            ("US daily JSON", "/api/v1/us/daily.json"),
+            ("current CSV", "/api/v1/states/current.csv"),
+            ("states daily JSON", "/api/v1/states/daily.json"),
+            ("v2 JSON (NY)", "/api/v2/states/NY/daily.json"),
+            ("states info JSON", "/api/v1/states/info.json"),
+            ("snapshot states CSV", $"/data/snapshots/{snapshot.SnapshotId}/states-daily.csv"),
+        ];
+        var sizes = new Dictionary<string, long>();
+        foreach (var (_, path) in files)
+        {
+            var bytes = await http.GetByteArrayAsync(path);
+            var target = Path.Combine(_root, path.TrimStart('/'));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            await File.WriteAllBytesAsync(target, bytes);
+            sizes[path] = bytes.Length;
+        }
+
+        await using var nginx = await Nginx.StartStaticAsync(_root, workers: Environment.ProcessorCount);
+        output.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}, {MemoryGiB():0} GiB; wrk -t2 -c32 -d{Seconds}s per measurement, {Rounds} rounds, nginx and the app interleaved; load average at start {LoadAverage()}");
+        output.WriteLine("| file | size | nginx req/s | app req/s | app / nginx |");
+        output.WriteLine("| --- | --- | --- | --- | --- |");
+        foreach (var (name, path) in files)
+        {
+            var nginxRates = new List<double>();
+            var appRates = new List<double>();
+            for (var round = 0; round < Rounds; round++)
+            {
+                nginxRates.Add(await WrkAsync(nginx.BaseUrl + path, sizes[path]));
+                appRates.Add(await WrkAsync(app.BaseUrl + path, sizes[path]));
+            }
+
+            output.WriteLine($"| {name} | {sizes[path] / 1024.0:#,0.0} KB | {nginxRates.Average():#,0} ({string.Join(", ", nginxRates.Select(x => x.ToString("#,0", CultureInfo.InvariantCulture)))}) "
+                + $"| {appRates.Average():#,0} ({string.Join(", ", appRates.Select(x => x.ToString("#,0", CultureInfo.InvariantCulture)))}) | {appRates.Average() / nginxRates.Average():0.00} |");
+        }
+
+        // The volunteers' publish while 50 clients download continuously (ten on each of five files).
+        using var downloads = new CancellationTokenSource();
+        var downloaders = files.Take(5).Select(f => WrkAsync(app.BaseUrl + f.Path, null, connections: 10, seconds: 600, downloads.Token)).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var times = new List<double>();
+        var fresh = new List<double>();
+        foreach (var shiftId in batches)
+        {
+            var tag = (await http.GetAsync("/api/v1/states/daily.csv")).Headers.ETag?.Tag;
+            var started = Stopwatch.GetTimestamp();
+            var result = await _database.Get<PublishService>().PublishShiftAsync(shiftId, loop.Lead);
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            Assert.True(result.VersionsWritten > 0);
+
+            // How long until the app serves files with the publish in them.
+            while ((await http.GetAsync("/api/v1/states/daily.csv")).Headers.ETag?.Tag == tag)
+            {
+                Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(60), "the files did not change within a minute of a publish");
+                await Task.Delay(50);
+            }
+
+            fresh.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        await downloads.CancelAsync();
+        var served = await Task.WhenAll(downloaders);
+        output.WriteLine($"publish of a 56-entry batch while 50 clients download (after one warm-up): {LoadTools.Summary(times.Skip(1).ToList())} (target p95 < 300 ms)");
+        output.WriteLine($"publish to new files served (debounce 500 ms included): {LoadTools.Summary(fresh.Skip(1).ToList())}");
+        output.WriteLine($"the downloaders meanwhile: {served.Sum():#,0} req/s in all; load average at the end {LoadAverage()}");
+        output.WriteLine($"app's resident memory: {LoadTools.ResidentBytes(app.ProcessId) / 1024.0 / 1024.0:0} MB");
+    }
+
+    /// <summary>Requests per second wrk reached; checks every answer was a 200 of the expected size.</summary>
+    private async Task<double> WrkAsync(string url, long? size, int connections = 32, int? seconds = null, CancellationToken cancellationToken = default)
+    {
+        var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-t2", $"-c{connections}", $"-d{seconds ?? Seconds}s", url })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var wrk = Process.Start(start)!;
+        var reading = wrk.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            await wrk.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // wrk prints its summary when interrupted.
+            using var interrupt = Process.Start("kill", ["-INT", wrk.Id.ToString(CultureInfo.InvariantCulture)]);
+            await interrupt.WaitForExitAsync(CancellationToken.None);
+            await wrk.WaitForExitAsync(CancellationToken.None);
+        }
+
+        var text = await reading;
+        Assert.DoesNotContain("Non-2xx", text, StringComparison.Ordinal);
+        var rate = double.Parse(RequestsPerSecond().Match(text).Groups[1].Value, CultureInfo.InvariantCulture);
+        if (size is { } expected)
+        {
+            // Transfer/sec over requests/sec: the bytes of each answer, headers included.
+            var transfer = TransferPerSecond().Match(text);
+            var perSecond = double.Parse(transfer.Groups[1].Value, CultureInfo.InvariantCulture) * transfer.Groups[2].Value switch
+            {
+                "GB" => 1024.0 * 1024 * 1024,
+                "MB" => 1024.0 * 1024,
+                "KB" => 1024.0,
+                _ => 1.0,
+            };
+            Assert.True(perSecond / rate >= expected * 0.98, $"{url}: {perSecond / rate:0} bytes per answer, the file is {expected}\n{text}");
+        }
+
+        return rate;
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"Transfer/sec:\s+([\d.]+)([KMG]?B)")]
+    private static partial Regex TransferPerSecond();
+
+    private static string CpuModel() =>
+        File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+
+    private static double MemoryGiB() =>
+        long.Parse(File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0 / 1024.0;
+
+    private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+}

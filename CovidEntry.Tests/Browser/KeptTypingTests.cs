@@ -1,0 +1,279 @@
+using CovidEntry.App.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace CovidEntry.Tests.Browser;
+
+/// <summary>
+/// Issue 21: nothing typed is lost to a network outage, however long, nor to a reload after it.
+/// The outage is the kind a volunteer meets: the browser goes offline and the circuit's connection
+/// carries nothing either way, without closing (so the page cannot tell it is dead), and ends with
+/// that connection dropped, as it is once either side gives up on it.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class KeptTypingTests(BrowserFixture browser, ITestOutputHelper output) : BrowserTest(browser, output)
+{
+    private const string OfflineLine = "Offline — your typing is kept in this browser and will be saved when the connection returns.";
+
+    [Fact]
+    public async Task KeysTypedDuringAnOutageAreSavedWhenTheConnectionReturnsAndSurviveAReload()
+    {
+        await RunAsync(async () =>
+        {
+            var (email, entryId, passPath) = await VolunteerWithAPassAsync("Olga Outage", "VT");
+            var olga = await PersonAsync("Olga");
+            var line = await Line.RouteAsync(olga);
+            await olga.SignInAsync(email, BrowserFixture.AdminPassword);
+            await OpenPassAsync(olga, passPath);
+            var page = olga.Page;
+
+            await Field(page, "positive").FillAsync("12");
+            await DraftHoldsAsync(entryId, ("positive", "12"));
+            await Expect(Status(page)).ToContainTextAsync("Draft saved at", new() { UseInnerText = true });
+
+            // The connection drops: the line says so at once, not when the circuit notices (30 s).
+            await line.CutAsync();
+            await Expect(Status(page)).ToContainTextAsync(OfflineLine, new() { UseInnerText = true, Timeout = 3_000 });
+
+            // Typing goes on: the fields take the keys, and the line never claims they were saved.
+            await Field(page, "positive").PressSequentiallyAsync("8");
+            await Field(page, "inIcuCurrently").FillAsync("20");
+            await Expect(Field(page, "positive")).ToHaveValueAsync("128");
+            await Expect(Status(page)).ToContainTextAsync(OfflineLine, new() { UseInnerText = true });
+            await Expect(Status(page)).Not.ToContainTextAsync("Draft saved", new() { UseInnerText = true });
+            await Accessibility.AssertAccessibleAsync(olga, "pass form while offline");
+
+            // The connection comes back: what the server never received is saved now.
+            await line.RestoreAsync();
+            await DraftHoldsAsync(entryId, ("positive", "128"), ("inIcuCurrently", "20"));
+            await Expect(Status(page)).ToContainTextAsync("Draft saved at", new() { UseInnerText = true });
+            await NoKeptCopyAsync(page);
+
+            await OpenPassAsync(olga, passPath);
+            await Expect(Field(page, "positive")).ToHaveValueAsync("128");
+            await Expect(Field(page, "inIcuCurrently")).ToHaveValueAsync("20");
+        });
+    }
+
+    [Fact]
+    public async Task TypingKeptOfflineInAPageThatWasClosedIsSavedByTheNextPage()
+    {
+        await RunAsync(async () =>
+        {
+            var (email, entryId, passPath) = await VolunteerWithAPassAsync("Cleo Closed", "WY");
+            var cleo = await PersonAsync("Cleo");
+            var line = await Line.RouteAsync(cleo);
+            await cleo.SignInAsync(email, BrowserFixture.AdminPassword);
+            await OpenPassAsync(cleo, passPath);
+            await Field(cleo.Page, "positive").FillAsync("12");
+            await DraftHoldsAsync(entryId, ("positive", "12"));
+
+            await line.CutAsync();
+            await Field(cleo.Page, "positive").PressSequentiallyAsync("8");
+            await Field(cleo.Page, "death").FillAsync("7");
+            await Expect(Status(cleo.Page)).ToContainTextAsync(OfflineLine, new() { UseInnerText = true });
+            Assert.Single(await KeptCopiesAsync(cleo.Page));
+
+            // The tab is closed while offline; its circuit never hears of the last keys.
+            await cleo.Page.CloseAsync();
+            await line.RestoreAsync();
+            await DraftHoldsAsync(entryId, ("positive", "12"));
+
+            var page = await cleo.Context.NewPageAsync();
+            await page.GotoAsync(passPath);
+            await Expect(page.Locator("[data-testid='entry-form'][data-keeps-typing='ready']")).ToHaveCountAsync(1);
+            await Expect(Field(page, "positive")).ToHaveValueAsync("128");
+            await Expect(Field(page, "death")).ToHaveValueAsync("7");
+            await DraftHoldsAsync(entryId, ("positive", "128"), ("death", "7"));
+            await Expect(page.Locator("[data-testid='draft-status']")).ToContainTextAsync("Draft saved at", new() { UseInnerText = true });
+            await NoKeptCopyAsync(page);
+            await page.CloseAsync();
+        });
+    }
+
+    [Fact]
+    public async Task TypingKeptInTheBrowserAndASaveMadeElsewhereSinceAreBothShownAndThePersonChooses()
+    {
+        await RunAsync(async () =>
+        {
+            var (email, entryId, passPath) = await VolunteerWithAPassAsync("Chen Choice", "NH");
+            var laptop = await PersonAsync("Chen-laptop");
+            var line = await Line.RouteAsync(laptop);
+            await laptop.SignInAsync(email, BrowserFixture.AdminPassword);
+            await OpenPassAsync(laptop, passPath);
+            await Field(laptop.Page, "positive").FillAsync("12");
+            await DraftHoldsAsync(entryId, ("positive", "12"));
+
+            // Typed on the laptop while its connection is down, and the laptop is closed.
+            await line.CutAsync();
+            await Field(laptop.Page, "positive").PressSequentiallyAsync("8");
+            await Expect(Status(laptop.Page)).ToContainTextAsync(OfflineLine, new() { UseInnerText = true });
+            await laptop.Page.CloseAsync();
+            await line.RestoreAsync();
+
+            // Meanwhile the same pass is changed on a phone.
+            var phone = await PersonAsync("Chen-phone");
+            await phone.SignInAsync(email, BrowserFixture.AdminPassword);
+            await OpenPassAsync(phone, passPath);
+            await Field(phone.Page, "positive").FillAsync("13");
+            await DraftHoldsAsync(entryId, ("positive", "13"));
+
+            // Back on the laptop: both versions are shown, nothing is dropped until Chen chooses.
+            var page = await laptop.Context.NewPageAsync();
+            await page.GotoAsync(passPath);
+            var choice = page.GetByTestId("kept-typing-choice");
+            await Expect(choice).ToBeVisibleAsync();
+            await Expect(choice.Locator("tr[data-field='positive']")).ToContainTextAsync("128");
+            await Expect(choice.Locator("tr[data-field='positive']")).ToContainTextAsync("13");
+            await Expect(Field(page, "positive")).ToHaveValueAsync("13");
+            await Expect(Field(page, "positive")).ToHaveAttributeAsync("readonly", "");
+            await DraftHoldsAsync(entryId, ("positive", "13"));
+            await Accessibility.AssertAccessibleAsync(page, "choice between kept typing and a saved version");
+
+            // By keyboard: to the button, Enter.
+            var keep = choice.GetByRole(AriaRole.Button, new() { Name = "Keep what I typed here" });
+            await keep.FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(choice).ToHaveCountAsync(0);
+            await Expect(Field(page, "positive")).ToHaveValueAsync("128");
+            await DraftHoldsAsync(entryId, ("positive", "128"));
+            await NoKeptCopyAsync(page);
+            await page.CloseAsync();
+        });
+    }
+
+    private async Task<(string Email, Guid EntryId, string PassPath)> VolunteerWithAPassAsync(string name, string code)
+    {
+        var email = await Browser.CreatePersonAsync(name);
+        var shift = await Browser.OpenShiftAsync($"{name} shift", new DateOnly(2020, 11, 21), [code], firstPassEmail: email);
+        var entryId = shift.Entries.Single().EntryId;
+        return (email, entryId, $"entries/{entryId}/pass/1");
+    }
+
+    /// <summary>Waits until the pass's draft in PostgreSQL holds these texts.</summary>
+    private async Task DraftHoldsAsync(Guid entryId, params (string Field, string Text)[] expected)
+    {
+        await using var app = Browser.Services();
+        var drafts = app.Services.GetRequiredService<IDbContextFactory<CovidEntryDbContext>>();
+        IReadOnlyDictionary<string, string>? texts = null;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var db = await drafts.CreateDbContextAsync();
+            texts = (await db.PassDrafts.AsNoTracking().SingleOrDefaultAsync(d => d.EntryId == entryId))?.Texts;
+            if (texts is not null && expected.All(e => texts.GetValueOrDefault(e.Field) == e.Text))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"The draft never held {string.Join(", ", expected.Select(e => $"{e.Field} = {e.Text}"))}; it holds {(texts is null ? "nothing" : string.Join(", ", texts.Select(t => $"{t.Key} = {t.Value}")))}.");
+    }
+
+    private static async Task<IReadOnlyList<string>> KeptCopiesAsync(IPage page) =>
+        await page.EvaluateAsync<string[]>("() => Object.keys(localStorage).filter(k => k.startsWith('covidentry.typing.'))");
+
+    /// <summary>Waits until the browser keeps no copy any more (the server confirmed it all).</summary>
+    private static Task NoKeptCopyAsync(IPage page) =>
+        page.WaitForFunctionAsync("() => !Object.keys(localStorage).some(k => k.startsWith('covidentry.typing.'))");
+
+    private static async Task OpenPassAsync(BrowserUser person, string path)
+    {
+        await person.OpenAsync(path);
+        await Expect(person.Page.Locator("[data-testid='entry-form'][data-keyboard='ready']")).ToHaveCountAsync(1);
+    }
+
+    private static ILocator Field(IPage page, string metric) => page.Locator($"input[data-metric='{metric}']");
+
+    private static ILocator Status(IPage page) => page.GetByTestId("draft-status");
+
+    /// <summary>
+    /// The line between one person's browser and the app: every circuit connection goes through
+    /// the test, which can make it carry nothing (an outage) and then drop it.
+    /// </summary>
+    private sealed class Line
+    {
+        private readonly IBrowserContext _context;
+        private readonly List<(IWebSocketRoute Page, IWebSocketRoute Server)> _sockets = [];
+        private volatile bool _cut;
+
+        private Line(IBrowserContext context)
+        {
+            _context = context;
+        }
+
+        public static async Task<Line> RouteAsync(BrowserUser person)
+        {
+            var line = new Line(person.Context);
+            await person.Context.RouteWebSocketAsync(url => url.Contains("/_blazor", StringComparison.Ordinal), line.Connect);
+            return line;
+        }
+
+        /// <summary>The browser goes offline; the open connection stays open but carries nothing either way.</summary>
+        public async Task CutAsync()
+        {
+            _cut = true;
+            await _context.SetOfflineAsync(true);
+        }
+
+        /// <summary>The network is back; the connection that went silent is dropped, as either side does once it gives up on it.</summary>
+        public async Task RestoreAsync()
+        {
+            await _context.SetOfflineAsync(false);
+            List<(IWebSocketRoute Page, IWebSocketRoute Server)> dead;
+            lock (_sockets)
+            {
+                dead = [.. _sockets];
+                _sockets.Clear();
+            }
+
+            _cut = false;
+            foreach (var (page, server) in dead)
+            {
+                await server.CloseAsync();
+                await page.CloseAsync(new() { Code = 4000, Reason = "line dropped" });
+            }
+        }
+
+        private void Connect(IWebSocketRoute page)
+        {
+            var server = page.ConnectToServer();
+            lock (_sockets)
+            {
+                _sockets.Add((page, server));
+            }
+
+            page.OnMessage(frame =>
+            {
+                if (!_cut)
+                {
+                    Forward(server, frame);
+                }
+            });
+            server.OnMessage(frame =>
+            {
+                if (!_cut)
+                {
+                    Forward(page, frame);
+                }
+            });
+        }
+
+        private static void Forward(IWebSocketRoute to, IWebSocketFrame frame)
+        {
+            if (frame.Binary is { } bytes)
+            {
+                to.Send(bytes);
+            }
+            else
+            {
+                to.Send(frame.Text ?? "");
+            }
+        }
+    }
+}
