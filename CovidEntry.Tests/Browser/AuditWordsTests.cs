@@ -79,11 +79,4 @@ public sealed class AuditWordsTests(BrowserFixture browser, ITestOutputHelper ou
             await Expect(table.GetByTestId("event-what").Filter(new() { HasNotText = "Signed in" }).Filter(new() { HasNotText = "Sign-in" }).Filter(new() { HasNotText = "Signed out" }).Filter(new() { HasNotText = "Failed sign-in" })).ToHaveCountAsync(0);
         });
     }
-
-    private static async Task ChooseAsync(IPage page, string select, string option)
-    {
-        await page.GetByRole(AriaRole.Combobox, new() { Name = select }).ClickAsync();
-        await page.Locator(".mud-popover-open").GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
-        await Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
-    }
 }

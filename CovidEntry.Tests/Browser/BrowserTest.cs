@@ -69,6 +69,22 @@ public abstract class BrowserTest(BrowserFixture browser, ITestOutputHelper outp
         await Expect(field).ToHaveValueAsync(date);
     }
 
+    /// <summary>
+    /// Picks an option of a MudSelect as a person would, and waits until the choice has reached the server:
+    /// the options close and the field shows the choice (a click landing while they close is otherwise lost).
+    /// </summary>
+    protected static async Task ChooseAsync(ILocator combobox, string option)
+    {
+        var page = combobox.Page;
+        await combobox.ClickAsync();
+        await page.Locator(".mud-popover-open").GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+        await Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+        await Expect(combobox).ToContainTextAsync(option);
+    }
+
+    protected static Task ChooseAsync(IPage page, string select, string option) =>
+        ChooseAsync(page.GetByRole(AriaRole.Combobox, new() { Name = select }), option);
+
     private async Task ExplainFailureAsync()
     {
         foreach (var person in _people)

@@ -81,10 +81,4 @@ public sealed class QueueAndClaimTests(BrowserFixture browser, ITestOutputHelper
         await Expect(quinn.Page.GetByRole(AriaRole.Heading, new() { Name = "Double-entry statistics" })).ToBeVisibleAsync();
         await Accessibility.AssertAccessibleAsync(quinn, "double-entry statistics page");
     }
-
-    private static async Task ChooseAsync(IPage page, string select, string option)
-    {
-        await page.GetByRole(AriaRole.Combobox, new() { Name = select }).ClickAsync();
-        await page.Locator(".mud-popover-open").GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
-    }
 }
