@@ -33,6 +33,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         ["Screenshots__AllowPrivateTargets"] = "true",
         ["Identity__Session__RevalidateSeconds"] = "2",
+        // An open work list learns of claims on this instance at once; its periodic refresh (for other
+        // instances) is made too slow to hide that during a test.
+        ["Claims__ListRefreshSeconds"] = "3600",
     };
 
     private AppServer? _app;

@@ -8,7 +8,9 @@ public static class EntryExtensions
         builder.Services.AddScoped<DraftService>();
         builder.Services.AddScoped<QueueService>();
         builder.Services.AddSingleton<QueueSignal>();
-        builder.Services.Configure<ClaimSettings>(builder.Configuration.GetSection("Claims"));
+        builder.Services.AddOptions<ClaimSettings>().Bind(builder.Configuration.GetSection("Claims"))
+            .Validate(c => c.IdleMinutes > 0 && c.ListRefreshSeconds > 0, "Claims:IdleMinutes and Claims:ListRefreshSeconds must be above 0.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<EntryFormValidator>();
     }
 }

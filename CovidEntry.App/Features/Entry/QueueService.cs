@@ -16,6 +16,12 @@ public sealed class ClaimSettings
     public int IdleMinutes { get; set; } = 30;
 
     public TimeSpan IdleLimit => TimeSpan.FromMinutes(IdleMinutes);
+
+    /// <summary>
+    /// How often an open work list asks again for claims made on other instances of the app
+    /// (claims made on this instance reach it at once).
+    /// </summary>
+    public int ListRefreshSeconds { get; set; } = 20;
 }
 
 public enum WorkItemState
