@@ -29,6 +29,13 @@ public sealed partial class PageCapturer(
     /// </summary>
     private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// The longest wait for something with no timeout of its own: starting Playwright's driver,
+    /// closing a context or the browser, a launch that shutting down waits for. A wedged Chromium
+    /// or a machine under heavy load must not hold a capture, or the app's shutdown, for ever.
+    /// </summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     private const string HideScript =
         "elements => { elements.forEach(element => element.style.setProperty('visibility', 'hidden', 'important')); return elements.length; }";
 
@@ -52,6 +59,9 @@ public sealed partial class PageCapturer(
 
     /// <summary>The running browser, so tests can make it go away.</summary>
     internal IBrowser? RunningBrowser => _launch is { IsCompletedSuccessfully: true } launch ? launch.Result.Browser : null;
+
+    /// <summary>Whether Chromium is being started, so tests can cancel a capture at that moment.</summary>
+    internal bool ChromiumStarting => _launch is { IsCompleted: false };
 
     /// <summary>
     /// Opens <paramref name="recipe"/>'s page in a fresh context and returns a PNG of the whole
@@ -91,7 +101,11 @@ public sealed partial class PageCapturer(
             });
             try
             {
-                var shot = await ShootAsync(context, attempt, stop.Token);
+                // Closing the context frees a step with no timeout of its own; should closing hang
+                // as well (a wedged Chromium), the capture still ends here, and the step is left behind.
+                var shooting = ShootAsync(context, attempt, stop.Token);
+                _ = shooting.ContinueWith(left => left.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                var shot = await shooting.WaitAsync(abandon.Token);
                 return attempt.Refused() is { } refused ? throw refused : shot;
             }
             finally
@@ -158,7 +172,15 @@ public sealed partial class PageCapturer(
         Launched launched;
         try
         {
-            launched = await launch;
+            // A capture cancelled while Chromium was starting left the launch running; it is
+            // waited for here, but not for ever.
+            launched = await launch.WaitAsync(Patience);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("Chromium for screenshots was still starting after {Seconds} s; it is closed once it has started.", Patience.TotalSeconds);
+            _ = launch.ContinueWith(started => ShutDownAsync(started.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default).Unwrap();
+            return;
         }
         catch (Exception e)
         {
@@ -349,7 +371,19 @@ public sealed partial class PageCapturer(
             await ShutDownAsync(previous.Result);
         }
 
-        var playwright = await Playwright.CreateAsync();
+        var creating = Playwright.CreateAsync();
+        IPlaywright playwright;
+        try
+        {
+            playwright = await creating.WaitAsync(Patience);
+        }
+        catch (TimeoutException)
+        {
+            // Its driver may still start: stop it then, so no process is left behind.
+            _ = creating.ContinueWith(started => started.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            throw new InvalidOperationException($"Playwright's driver for Chromium did not start within {Patience.TotalSeconds:0} s.");
+        }
+
         try
         {
             var browser = await ChromiumBrowser.LaunchForCapturesAsync(playwright, settings.Value, proxy.Address);
@@ -367,13 +401,18 @@ public sealed partial class PageCapturer(
     {
         try
         {
-            await launched.Browser.CloseAsync();
+            await launched.Browser.CloseAsync().WaitAsync(Patience);
         }
         catch (PlaywrightException e)
         {
             logger.LogWarning(e, "Chromium for screenshots did not close cleanly.");
         }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("Chromium for screenshots did not close within {Seconds} s; its driver is stopped, which ends it.", Patience.TotalSeconds);
+        }
 
+        // Stopping the driver closes the pipe Chromium is driven through, and Chromium exits with it.
         launched.Playwright.Dispose();
     }
 
@@ -410,7 +449,12 @@ public sealed partial class PageCapturer(
         IBrowserContext context;
         try
         {
-            context = await opening;
+            context = await opening.WaitAsync(Patience);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogDebug("A context that a capture gave up waiting for did not open within {Seconds} s.", Patience.TotalSeconds);
+            return;
         }
         catch (PlaywrightException e)
         {
@@ -426,11 +470,15 @@ public sealed partial class PageCapturer(
     {
         try
         {
-            await context.CloseAsync();
+            await context.CloseAsync().WaitAsync(Patience);
         }
         catch (PlaywrightException e)
         {
             logger.LogWarning(e, "A capture's browser context could not be closed.");
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("A capture's browser context did not close within {Seconds} s; it goes when the browser does.", Patience.TotalSeconds);
         }
     }
 
