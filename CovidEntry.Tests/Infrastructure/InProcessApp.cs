@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace CovidEntry.Tests.Infrastructure;
@@ -38,7 +39,15 @@ public sealed class InProcessApp : IAsyncDisposable
         Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
 
     /// <param name="settings">More settings as command-line arguments, e.g. <c>--Identity:SignInThrottle:AddressFailures=100</c>.</param>
-    public static async Task<InProcessApp> StartAsync(string connectionString, params string[] settings)
+    public static Task<InProcessApp> StartAsync(string connectionString, params string[] settings) =>
+        StartAsync(connectionString, clock: null, settings);
+
+    /// <param name="clock">
+    /// The app's clock (e.g. a FakeTimeProvider the test moves on): everything the app times with
+    /// TimeProvider, sign-in sessions and cookies included, follows it instead of the wall clock.
+    /// </param>
+    /// <param name="settings">More settings as command-line arguments, e.g. <c>--Identity:SignInThrottle:AddressFailures=100</c>.</param>
+    public static async Task<InProcessApp> StartAsync(string connectionString, TimeProvider? clock, params string[] settings)
     {
         string[] args =
         [
@@ -60,7 +69,7 @@ public sealed class InProcessApp : IAsyncDisposable
         // which is also how WebApplicationFactory finds it. Other tests build hosts at the same
         // time, so the one on this database is the one wanted.
         var built = new TaskCompletionSource<IHost>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var catcher = new HostCatcher(connectionString, built);
+        using var catcher = new HostCatcher(connectionString, clock, built);
         using var subscription = DiagnosticListener.AllListeners.Subscribe(catcher);
 
         var entryPoint = typeof(Program).Assembly.EntryPoint!;
@@ -131,7 +140,7 @@ public sealed class InProcessApp : IAsyncDisposable
         }
     }
 
-    private sealed class HostCatcher(string connectionString, TaskCompletionSource<IHost> built)
+    private sealed class HostCatcher(string connectionString, TimeProvider? clock, TaskCompletionSource<IHost> built)
         : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
     {
         private readonly List<IDisposable> _subscriptions = [];
@@ -149,6 +158,20 @@ public sealed class InProcessApp : IAsyncDisposable
 
         public void OnNext(KeyValuePair<string, object?> value)
         {
+            // As WebApplicationFactory does: services added while the host is being built come after
+            // Program.cs's own, so the test's clock is the one the app gets.
+            if (clock is not null && value is { Key: "HostBuilding", Value: IHostBuilder building })
+            {
+                building.ConfigureServices((context, services) =>
+                {
+                    if (context.Configuration.GetConnectionString("Default") == connectionString)
+                    {
+                        services.RemoveAll<TimeProvider>();
+                        services.AddSingleton(clock);
+                    }
+                });
+            }
+
             if (value is { Key: "HostBuilt", Value: IHost host }
                 && host.Services.GetService<IConfiguration>()?.GetConnectionString("Default") == connectionString)
             {
