@@ -11,6 +11,14 @@ root=$(pwd)
 
 say() { echo "test.sh: $*"; }
 
+# ./test.sh --fast: the domain and component tests only (no browser, no app process; the component
+# tests that read the database still get a throwaway cluster), for a loop of well under a minute.
+fast=false
+if [ "${1:-}" = "--fast" ]; then
+  fast=true
+  shift
+fi
+
 if ! command -v dotnet >/dev/null 2>&1; then
   say "the .NET 10 SDK is needed (https://dotnet.microsoft.com/download); install it and run again." >&2
   exit 1
@@ -38,7 +46,7 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
 fi
 
 # Chromium for the browser tests (Playwright drives the machine's Chromium; it never downloads one).
-if ! command -v chromium >/dev/null 2>&1 && [ -z "${COVIDENTRY_CHROMIUM:-}" ]; then
+if [ "$fast" = false ] && ! command -v chromium >/dev/null 2>&1 && [ -z "${COVIDENTRY_CHROMIUM:-}" ]; then
   if [ "$as_root" = true ]; then
     say "installing Chromium for the browser tests (apt-get install chromium)..."
     apt_install chromium
@@ -49,7 +57,7 @@ fi
 
 # nginx for the scale-out test (two app instances behind it); the test starts its own nginx on a
 # free loopback port with a config in a temp folder, so the system service is not used.
-if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] && [ -z "${COVIDENTRY_NGINX:-}" ]; then
+if [ "$fast" = false ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] && [ -z "${COVIDENTRY_NGINX:-}" ]; then
   if [ "$as_root" = true ]; then
     say "installing nginx for the scale-out test (apt-get install nginx)..."
     apt_install nginx
@@ -86,12 +94,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-say "building and running every suite..."
+filter="Category!=Benchmark"
+if [ "$fast" = true ]; then
+  say "building and running the domain and component tests (--fast)..."
+  filter="(FullyQualifiedName~CovidEntry.Tests.Domain.|FullyQualifiedName~CovidEntry.Tests.Features.)&$filter"
+else
+  say "building and running every suite..."
+fi
+
 # Benchmarks are opt-in (minutes long; see docs/benchmarks.md): every other suite runs.
 # A test that hangs is stopped after five minutes (the longest takes well under one) and named
 # in the output, instead of holding CI until its own limit.
 dotnet test "$root/CovidEntry.sln" -nologo \
-  --filter "Category!=Benchmark" \
+  --filter "$filter" \
   --blame-hang-timeout 5m --blame-hang-dump-type none \
   --logger "trx" --results-directory "$results" \
   "$@" 2>&1 | tee "$results/console.log"
