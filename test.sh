@@ -13,11 +13,18 @@ say() { echo "test.sh: $*"; }
 
 # ./test.sh --fast: the domain and component tests only (no browser, no app process; the component
 # tests that read the database still get a throwaway cluster), for a loop of well under a minute.
+# ./test.sh --load N: the same suites while N busy loops compete for the CPU (as on a shared CI
+# machine; N=13 on two cores gives a load average near 15), to prove nothing depends on speed.
 fast=false
-if [ "${1:-}" = "--fast" ]; then
-  fast=true
-  shift
-fi
+load=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --fast) fast=true; shift ;;
+    --load) load="${2:?--load needs a number of busy loops}"; shift 2 ;;
+    *) break ;;
+  esac
+done
+case "$load" in ''|*[!0-9]*) say "--load takes a number of busy loops, not \"$load\"." >&2; exit 2 ;; esac
 
 if ! command -v dotnet >/dev/null 2>&1; then
   say "the .NET 10 SDK is needed (https://dotnet.microsoft.com/download); install it and run again." >&2
@@ -74,7 +81,9 @@ if [ "$(id -u)" = 0 ] && ! id -u covidentry-capture >/dev/null 2>&1; then
 fi
 
 results=$(mktemp -d "${TMPDIR:-/tmp}/covidentry-test-results.XXXXXX")
+busy=()
 cleanup() {
+  [ ${#busy[@]} -gt 0 ] && kill "${busy[@]}" 2>/dev/null
   rm -rf "$results"
   # A test process that was killed cannot stop its cluster; stop and remove what it left. While
   # any test host still runs (another run on this machine), its clusters are left alone.
@@ -93,6 +102,14 @@ cleanup() {
   done
 }
 trap cleanup EXIT
+
+if [ "$load" -gt 0 ]; then
+  say "starting $load busy loops to load the machine while the tests run..."
+  for _ in $(seq "$load"); do
+    ( while :; do :; done ) &
+    busy+=($!)
+  done
+fi
 
 filter="Category!=Benchmark"
 if [ "$fast" = true ]; then
