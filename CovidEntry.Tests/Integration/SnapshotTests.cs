@@ -255,13 +255,13 @@ public class SnapshotTests : PublicApiTest
         await Database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
         await using var otherInstance = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Pooling = false }.ConnectionString);
         await otherInstance.OpenAsync();
-        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({SnapshotService.SnapshotLockKey})", otherInstance))
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({CovidEntry.App.Shared.AdvisoryLocks.Snapshot})", otherInstance))
         {
             await take.ExecuteScalarAsync();
         }
 
         var whileHeld = await MakeAsync();
-        await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({SnapshotService.SnapshotLockKey})", otherInstance))
+        await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({CovidEntry.App.Shared.AdvisoryLocks.Snapshot})", otherInstance))
         {
             await release.ExecuteScalarAsync();
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CovidEntry.App.Data;
+using CovidEntry.App.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -53,10 +54,10 @@ public sealed class SignInThrottle(
 
         // One attempt at a time per account and per address: concurrent guesses cannot all pass
         // the count before any of them is recorded. Taken in a fixed order, so never a deadlock.
-        var locks = new List<long> { LockKey("address:" + address) };
+        var locks = new List<long> { AdvisoryLocks.SignInThrottle("address:" + address) };
         if (accountKey is not null)
         {
-            locks.Add(LockKey(Convert.ToHexString(accountKey)));
+            locks.Add(AdvisoryLocks.SignInThrottle(Convert.ToHexString(accountKey)));
         }
 
         foreach (var key in locks.Order())
@@ -179,12 +180,6 @@ public sealed class SignInThrottle(
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>An advisory-lock key for a text, in a space of its own (the top byte) apart from the app's fixed lock keys.</summary>
-    private static long LockKey(string text)
-    {
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("covidentry:sign-in-lock:" + text));
-        return (long)(BitConverter.ToUInt64(hash, 0) >> 8) | (0x53L << 56);
-    }
 }
 
 /// <summary>An attempt under way: refused (with when to try again), or recorded as a failure until it succeeds.</summary>

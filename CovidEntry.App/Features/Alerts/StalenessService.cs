@@ -1,6 +1,7 @@
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Jurisdictions;
 using CovidEntry.App.Features.Screenshots;
+using CovidEntry.App.Shared;
 using CovidEntry.Domain.Alerts;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,8 +13,6 @@ public sealed record StalenessRow(string Code, string Name, TimeOnly? ExpectedUp
 /// <summary>Which jurisdictions are not published for a day, and the alert for those that are late.</summary>
 public sealed class StalenessService(IDbContextFactory<CovidEntryDbContext> dbFactory, AlertQueue alerts, TimeProvider clock, ILogger<StalenessService> logger)
 {
-    private const long AlertLockKey = 0x57A1E;
-
     public async Task<IReadOnlyList<StalenessRow>> ListAsync(DateOnly day, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -32,7 +31,7 @@ public sealed class StalenessService(IDbContextFactory<CovidEntryDbContext> dbFa
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
         // One instance looks at a time, so two never queue the same alert.
-        var locked = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({AlertLockKey}) AS \"Value\"").SingleAsync(cancellationToken);
+        var locked = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({AdvisoryLocks.StalenessAlert}) AS \"Value\"").SingleAsync(cancellationToken);
         if (!locked)
         {
             return [];

@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Shared;
 using CovidEntry.Domain.Audit;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -15,9 +16,6 @@ namespace CovidEntry.App.Features.Audit;
 /// </summary>
 public sealed class AuditChainer(IDbContextFactory<CovidEntryDbContext> dbFactory, AuditKeys keys, AuditHeadLog heads, ILogger<AuditChainer> logger)
 {
-    /// <summary>The advisory lock key of linking (the key the old per-writer chain lock had).</summary>
-    public const long LinkLockKey = 0x417D17;
-
     /// <summary>The channel the queue trigger notifies when events are committed.</summary>
     public const string Channel = "audit_events";
 
@@ -33,9 +31,9 @@ public sealed class AuditChainer(IDbContextFactory<CovidEntryDbContext> dbFactor
         await db.Database.OpenConnectionAsync(cancellationToken);
         if (wait)
         {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({LinkLockKey})", cancellationToken);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({AdvisoryLocks.AuditLink})", cancellationToken);
         }
-        else if (!await db.Database.SqlQuery<bool>($"""SELECT pg_try_advisory_lock({LinkLockKey}) AS "Value" """).SingleAsync(cancellationToken))
+        else if (!await db.Database.SqlQuery<bool>($"""SELECT pg_try_advisory_lock({AdvisoryLocks.AuditLink}) AS "Value" """).SingleAsync(cancellationToken))
         {
             return 0;
         }
@@ -55,7 +53,7 @@ public sealed class AuditChainer(IDbContextFactory<CovidEntryDbContext> dbFactor
         }
         finally
         {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({LinkLockKey})", CancellationToken.None);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({AdvisoryLocks.AuditLink})", CancellationToken.None);
         }
     }
 

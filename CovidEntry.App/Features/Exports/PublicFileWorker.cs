@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using CovidEntry.App.Data;
+using CovidEntry.App.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -22,7 +23,6 @@ public sealed class PublicFileWorker(
     TimeProvider clock,
     ILogger<PublicFileWorker> logger) : BackgroundService
 {
-    public const long BuildLockKey = 0x5_0B11_CF11;
     public const string DataChannel = "public_data";
     public const string FilesChannel = "public_files";
 
@@ -185,7 +185,7 @@ public sealed class PublicFileWorker(
             // One instance makes the files; the others load them when they are told they are stored.
             await using var lockConnection = new NpgsqlConnection(connectionString);
             await lockConnection.OpenAsync(cancellationToken);
-            await using (var tryLock = new NpgsqlCommand($"SELECT pg_try_advisory_lock({BuildLockKey})", lockConnection))
+            await using (var tryLock = new NpgsqlCommand($"SELECT pg_try_advisory_lock({AdvisoryLocks.PublicFileBuild})", lockConnection))
             {
                 if (await tryLock.ExecuteScalarAsync(cancellationToken) is not true)
                 {
@@ -207,7 +207,7 @@ public sealed class PublicFileWorker(
             }
             finally
             {
-                await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({BuildLockKey})", lockConnection);
+                await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({AdvisoryLocks.PublicFileBuild})", lockConnection);
                 await unlock.ExecuteScalarAsync(CancellationToken.None);
             }
         }

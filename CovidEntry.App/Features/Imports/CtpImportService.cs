@@ -2,7 +2,6 @@ using System.Globalization;
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Audit;
-using CovidEntry.App.Features.Publish;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain.Audit;
 using CovidEntry.Domain.Batches;
@@ -86,7 +85,7 @@ public sealed class CtpImportService(IDbContextFactory<CovidEntryDbContext> dbFa
         batch.MarkPublished(userId, now);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PublishService.PublishLockKey})", cancellationToken);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AdvisoryLocks.Publish})", cancellationToken);
         db.Batches.Add(batch);
         await db.SaveChangesAsync(cancellationToken);
 

@@ -3,6 +3,7 @@ using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Alerts;
 using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Features.Diagnostics;
+using CovidEntry.App.Shared;
 using CovidEntry.Domain;
 using CovidEntry.Domain.Batches;
 using CovidEntry.Domain.History;
@@ -18,9 +19,6 @@ public sealed record PublishResult(int VersionsWritten, int CellsUnchanged);
 /// </summary>
 public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFactory, AlertQueue alerts, ActingPerson acting, TimeProvider clock, ILogger<PublishService> logger)
 {
-    /// <summary>Serializes publishes across app instances, so the batch check and the latest table are never raced.</summary>
-    public const long PublishLockKey = 0x0C0_71D_E417;
-
     public async Task<PublishResult> PublishShiftAsync(Guid shiftId, string userId, CancellationToken cancellationToken = default)
     {
         await acting.EnsureAsync(userId, Policies.RunShifts, cancellationToken);
@@ -49,7 +47,7 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var db = dbFactory.CreateDbContext();
         using var transaction = db.Database.BeginTransaction();
-        db.Database.ExecuteSql($"SELECT pg_advisory_xact_lock({PublishLockKey})");
+        db.Database.ExecuteSql($"SELECT pg_advisory_xact_lock({AdvisoryLocks.Publish})");
         var batchId = batchOf(db);
         activity?.SetTag("covidentry.batch_id", batchId);
 

@@ -5,6 +5,7 @@ using CovidEntry.App.Data;
 using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Alerts;
 using CovidEntry.App.Features.Exports;
+using CovidEntry.App.Shared;
 using CovidEntry.Domain.Batches;
 using CovidEntry.Domain.Exports;
 using CovidEntry.Domain.Metrics;
@@ -25,7 +26,6 @@ public sealed record SnapshotOutcome(Guid? SnapshotId, SnapshotState? State, str
 public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFactory, PublishedRows rows, AlertQueue alerts, Audit.AuditChainer chainer,
     SnapshotSigningKeys signingKeys, ActingPerson acting, TimeProvider clock, ILogger<SnapshotService> logger)
 {
-    public const long SnapshotLockKey = 0x5_4A95_4070;
     public const string Scheduled = "scheduled";
     public const string OnDemand = "on demand";
     public const string StatesDailyCsv = "states-daily.csv";
@@ -50,7 +50,7 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
         // A session lock on a connection of its own: held for the whole job, released if the app dies.
         await using var lockConnection = new NpgsqlConnection(connectionString);
         await lockConnection.OpenAsync(cancellationToken);
-        await using (var tryLock = new NpgsqlCommand($"SELECT pg_try_advisory_lock({SnapshotLockKey})", lockConnection))
+        await using (var tryLock = new NpgsqlCommand($"SELECT pg_try_advisory_lock({AdvisoryLocks.Snapshot})", lockConnection))
         {
             if (await tryLock.ExecuteScalarAsync(cancellationToken) is not true)
             {
@@ -73,7 +73,7 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
         }
         finally
         {
-            await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({SnapshotLockKey})", lockConnection);
+            await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({AdvisoryLocks.Snapshot})", lockConnection);
             await unlock.ExecuteScalarAsync(CancellationToken.None);
         }
     }
