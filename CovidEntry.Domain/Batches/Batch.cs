@@ -191,6 +191,19 @@ public sealed class Batch
     public IEnumerable<KeyValuePair<CellKey, Reading>> EditedValues() => _edits.Select(e => KeyValuePair.Create(e.Cell, e.Reading));
 
     /// <summary>
+    /// The values publishing this batch offers the history: a daily batch's agreed values of each
+    /// entry, an edit batch's changed cells. An import is published by the import itself, from its file.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<CellKey, Reading>> PublishedValues() => Kind switch
+    {
+        BatchKind.Daily => _entries
+            .SelectMany(e => e.PublishableValues().Select(v => KeyValuePair.Create(new CellKey(e.JurisdictionCode, e.DataDate, v.Key), (Reading)v.Value)))
+            .ToList(),
+        BatchKind.Edit => EditedValues().ToList(),
+        _ => throw new DomainException("An import batch is published by its import."),
+    };
+
+    /// <summary>
     /// The jurisdiction-days this batch reports when it is published: every entry of a daily batch,
     /// whatever its values (two blind passes that agree nothing was filled in, approved by a lead,
     /// report the day with nothing filled in). An edit batch reports none: it corrects the values

@@ -78,6 +78,18 @@ public sealed class Shift
         }
     }
 
+    /// <summary>Whether its entries may still change (reconciled, approved, unapproved): until it is published.</summary>
+    public bool EntriesCanChange => State is ShiftState.Open or ShiftState.InReview;
+
+    /// <param name="what">What can no longer happen, e.g. "its entries can no longer change".</param>
+    public void EnsureEntriesCanChange(string what = "its entries can no longer change")
+    {
+        if (!EntriesCanChange)
+        {
+            throw new DomainException($"The shift is {Describe(State)}; {what}.");
+        }
+    }
+
     public void BeginReview(Batch batch)
     {
         EnsureIn(ShiftState.Open, "sent to review");

@@ -1,5 +1,6 @@
 using CovidEntry.Domain;
 using CovidEntry.Domain.Batches;
+using CovidEntry.Domain.History;
 using CovidEntry.Domain.Shifts;
 
 namespace CovidEntry.Tests.Domain;
@@ -82,6 +83,41 @@ public class ShiftAndBatchTests
         shift.MarkPublished();
         shift.Close();
         Assert.Equal(ShiftState.Closed, shift.State);
+    }
+
+    [Fact]
+    public void AShiftsEntriesChangeUntilItIsPublished()
+    {
+        var batch = VerifiedBatch("AK");
+        var shift = new Shift("evening", DataDate, "lena", batch.Id, Now);
+        var seen = new List<(ShiftState, bool)> { (shift.State, shift.EntriesCanChange) };
+
+        shift.BeginReview(batch);
+        seen.Add((shift.State, shift.EntriesCanChange));
+        shift.MarkPublished();
+        seen.Add((shift.State, shift.EntriesCanChange));
+        var refused = Assert.Throws<DomainException>(() => shift.EnsureEntriesCanChange());
+        shift.Close();
+        seen.Add((shift.State, shift.EntriesCanChange));
+
+        Assert.Equal([(ShiftState.Open, true), (ShiftState.InReview, true), (ShiftState.Published, false), (ShiftState.Closed, false)], seen);
+        Assert.Equal("The shift is published; its entries can no longer change.", refused.Message);
+    }
+
+    [Fact]
+    public void ABatchPublishesItsEntriesAgreedValuesOrItsEditsAndAnImportNothingOfItsOwn()
+    {
+        var daily = VerifiedBatch("AK", "AL");
+        Assert.Equal(
+            [(new CellKey("AK", DataDate, "positive"), 10L), (new CellKey("AL", DataDate, "positive"), 10L)],
+            daily.PublishedValues().Select(v => (v.Key, v.Value.Value!.Value)).OrderBy(v => v.Key.JurisdictionCode));
+
+        var edit = Batch.Edit("AK", DataDate, DataDate, "the state revised its count", null, "lena", Now);
+        edit.EditCell(new CellKey("AK", DataDate, "positive"), 10, 12);
+        Assert.Equal([(new CellKey("AK", DataDate, "positive"), (long?)12)], edit.PublishedValues().Select(v => (v.Key, v.Value.Value)));
+
+        var import = Batch.Import("CTP history", "ada", Now);
+        Assert.Throws<DomainException>(() => import.PublishedValues());
     }
 
     [Fact]

@@ -65,14 +65,7 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
 
         var read = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         var now = clock.GetUtcNow().UtcDateTime;
-        var values = batch.Kind switch
-        {
-            BatchKind.Daily => batch.Entries
-                .SelectMany(e => e.PublishableValues().Select(v => KeyValuePair.Create(new CellKey(e.JurisdictionCode, e.DataDate, v.Key), (Reading)v.Value)))
-                .ToList(),
-            BatchKind.Edit => batch.EditedValues().ToList(),
-            _ => throw new DomainException("An import batch is published by its import."),
-        };
+        var values = batch.PublishedValues();
         var codes = values.Select(v => v.Key.JurisdictionCode).Distinct().ToList();
         var dates = values.Select(v => v.Key.DataDate).Distinct().ToList();
         var latest = (db.LatestValues.AsNoTracking()

@@ -58,10 +58,7 @@ public sealed class ReconcileService(IDbContextFactory<CovidEntryDbContext> dbFa
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (shift, entry) = await LoadAsync(db, entryId, cancellationToken);
-        if (shift.State is not (ShiftState.Open or ShiftState.InReview))
-        {
-            throw new DomainException($"The shift is {Shift.Describe(shift.State)}; its entries can no longer change.");
-        }
+        shift.EnsureEntriesCanChange();
 
         entry.Reconcile(metricKey, form.Choice, typed.Value, form.Reason, leadUserId, clock.GetUtcNow().UtcDateTime);
         using (AuditContext.WithReason(form.Reason))

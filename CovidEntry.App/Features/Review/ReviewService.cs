@@ -210,10 +210,7 @@ public sealed class ReviewService(IDbContextFactory<CovidEntryDbContext> dbFacto
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (shift, batch) = await LoadAsync(db, shiftId, cancellationToken);
-        if (shift.State is not (ShiftState.Open or ShiftState.InReview))
-        {
-            throw new DomainException($"The shift is {Shift.Describe(shift.State)}; there is nothing left to approve.");
-        }
+        shift.EnsureEntriesCanChange("there is nothing left to approve");
 
         change(batch, clock.GetUtcNow().UtcDateTime);
         await db.SaveOrExplainAsync(cancellationToken);
