@@ -73,6 +73,25 @@ public class ReviewTests : LoopTest
     }
 
     [Fact]
+    public async Task ThePassFormAndTheReviewShowTheSamePreviousPublishedDayHoweverLongAgo()
+    {
+        // Published 45 days before: beyond the review's 30-day chart, yet still the day before.
+        await Database.Get<PublishService>().PublishShiftAsync(await Loop.VerifiedShiftInReviewAsync(Day, Published, "AK"), Loop.Lead);
+        var later = Day.AddDays(45);
+        var shiftId = await Loop.OpenShiftAsync(later, "AK");
+        var entryId = await Loop.EntryIdAsync(shiftId, "AK");
+
+        var form = await Database.Get<EntryService>().GetPassFormAsync(entryId, 1, Loop.Vera);
+        await Loop.VerifyAllAsync(shiftId, Published);
+        await Database.Get<ShiftService>().BeginReviewAsync(shiftId, Loop.Lead);
+        var ak = (await Database.Get<ReviewService>().GetAsync(shiftId, Loop.Lead))!.Entries.Single();
+
+        Assert.Equal((Day, (long?)1000), (form.Previous!.DataDate, form.Previous.Values["positive"]));
+        Assert.Equal((Day, (long?)1000), (ak.PreviousDate!.Value, ak.Values.Single(v => v.MetricKey == "positive").PreviousPublished));
+        Assert.Empty(ak.History.GetValueOrDefault("positive") ?? []);
+    }
+
+    [Fact]
     public async Task TheDiffSaysHowAMismatchWasSettled()
     {
         var shiftId = await Loop.OpenShiftAsync(Day, "AK");

@@ -1,4 +1,5 @@
 using CovidEntry.App.Data;
+using CovidEntry.App.Features.History;
 using CovidEntry.Domain.Metrics;
 using CovidEntry.Domain.Quality;
 using Microsoft.EntityFrameworkCore;
@@ -33,13 +34,7 @@ public sealed class QualityService(IDbContextFactory<CovidEntryDbContext> dbFact
     public async Task<QcContext> ContextAsync(string code, DateOnly dataDate, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var dates = await db.LatestValues.Where(v => v.JurisdictionCode == code && v.DataDate < dataDate)
-            .Select(v => v.DataDate).Distinct().OrderByDescending(d => d).Take(DaysBack).ToListAsync(cancellationToken);
-        var rows = await db.LatestValues.AsNoTracking().Where(v => v.JurisdictionCode == code && dates.Contains(v.DataDate))
-            .Select(v => new { v.DataDate, v.MetricKey, v.Value }).ToListAsync(cancellationToken);
-        var recent = rows.GroupBy(r => r.DataDate)
-            .Select(day => new PublishedDay(day.Key, day.ToDictionary(r => r.MetricKey, r => r.Value)))
-            .OrderByDescending(d => d.DataDate).ToList();
+        var recent = (await PublishedDays.BeforeAsync(db, [code], dataDate, DaysBack, cancellationToken))[code].ToList();
         var kinds = await db.Metrics.AsNoTracking().ToDictionaryAsync(m => m.Key, m => m.Kind, cancellationToken);
         var suppressions = await db.Suppressions.AsNoTracking()
             .Where(s => s.JurisdictionCode == code && s.UntilDate >= dataDate).ToListAsync(cancellationToken);

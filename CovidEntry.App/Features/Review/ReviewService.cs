@@ -1,6 +1,7 @@
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Audit;
+using CovidEntry.App.Features.History;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain;
 using CovidEntry.Domain.Batches;
@@ -90,6 +91,7 @@ public sealed class ReviewService(IDbContextFactory<CovidEntryDbContext> dbFacto
         string Name(string? id) => id is null ? "?" : people.GetValueOrDefault(id, "?");
 
         var codes = batch.Entries.Select(e => e.JurisdictionCode).Distinct().ToList();
+        var previousDays = await PublishedDays.BeforeAsync(db, codes, shift.DataDate, 1, cancellationToken);
         var from = shift.DataDate.AddDays(-ChartDays);
         var history = (await db.LatestValues.AsNoTracking()
                 .Where(l => codes.Contains(l.JurisdictionCode) && l.DataDate >= from && l.DataDate < shift.DataDate)
@@ -100,8 +102,9 @@ public sealed class ReviewService(IDbContextFactory<CovidEntryDbContext> dbFacto
         var entries = batch.Entries.OrderBy(e => e.JurisdictionCode).Select(entry =>
         {
             var published = history[entry.JurisdictionCode].Where(h => h.DataDate < entry.DataDate).ToList();
-            var previousDate = published.Count == 0 ? (DateOnly?)null : published.Max(h => h.DataDate);
-            var previous = published.Where(h => h.DataDate == previousDate).ToDictionary(h => h.MetricKey, h => h.Value);
+            var previousDay = previousDays[entry.JurisdictionCode].FirstOrDefault();
+            var previousDate = previousDay?.DataDate;
+            var previous = previousDay?.Values ?? new Dictionary<string, long?>();
             var values = entry.Status == EntryStatus.Verified ? entry.PublishableValues() : new Dictionary<string, long?>();
             var warnings = entry.Passes
                 .SelectMany(p => p.Warnings.Select(w => new ReviewWarning(p.Number, w.Field, w.Message, w.Reason, w.Note)))
