@@ -44,6 +44,27 @@ public class SnapshotTests : PublicApiTest
     }
 
     [Fact]
+    public async Task ASnapshotsFilesAreTheLiveFilesBytesAtTheSameMoment()
+    {
+        await Database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
+        var snapshotId = (await MakeAsync()).SnapshotId!.Value;
+
+        // Nothing published since: the live files (waited for until they are of the data as it is) are the snapshot's.
+        (string Snapshot, string Live)[] pairs =
+        [
+            ("states-daily.csv", "/api/v1/states/daily.csv"), ("states-daily.json", "/api/v1/states/daily.json"),
+            ("us-daily.csv", "/api/v1/us/daily.csv"), ("us-daily.json", "/api/v1/us/daily.json"),
+            ("states-info.csv", "/api/v1/states/info.csv"), ("states-info.json", "/api/v1/states/info.json"),
+        ];
+        foreach (var (name, live) in pairs)
+        {
+            var fromSnapshot = await Http.GetByteArrayAsync($"/data/snapshots/{snapshotId}/{name}");
+            var fromLive = await Http.GetByteArrayAsync(live);
+            Assert.True(fromSnapshot.AsSpan().SequenceEqual(fromLive), $"{name} differs from {live} ({fromSnapshot.Length} and {fromLive.Length} bytes)");
+        }
+    }
+
+    [Fact]
     public async Task TheManifestAndDownloadsArePublicImmutableAndTheLatestLinkFollowsNewSnapshots()
     {
         await Database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));

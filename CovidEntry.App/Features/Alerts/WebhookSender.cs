@@ -59,9 +59,9 @@ public sealed class WebhookSender(
                 """).ToListAsync(cancellationToken);
 
             // A raw UPDATE passes the interceptor by: the lease is recorded here.
-            await AuditLog.RecordAsync(db, AuditAction.Update, "WebhookMessages",
+            await AuditLog.RecordRowsAsync<WebhookMessage>(db, AuditAction.Update,
                 ids.Select(id => (string?)id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(),
-                [new FieldChange("NextAttemptAtUtc", null, leaseUntil.ToString("O", System.Globalization.CultureInfo.InvariantCulture))], cancellationToken);
+                [new FieldChange(nameof(WebhookMessage.NextAttemptAtUtc), null, leaseUntil.ToString("O", System.Globalization.CultureInfo.InvariantCulture))], cancellationToken);
 
             await transaction.CommitAsync(cancellationToken);
         }

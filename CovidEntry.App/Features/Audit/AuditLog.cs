@@ -104,6 +104,22 @@ public static class AuditLog
         IEnumerable<FieldChange>? details = null, CancellationToken cancellationToken = default, AuditActor? actor = null, Guid? batchId = null) =>
         RecordAsync(db, action, entityType, [entityKey], details, cancellationToken, actor, batchId);
 
+    /// <summary>
+    /// Records rows of <typeparamref name="TEntity"/>'s table written with raw SQL (which passes the
+    /// interceptor by), in the caller's transaction: the table's name comes from the EF model, as
+    /// the interceptor's events have it, so no write types it by hand.
+    /// </summary>
+    public static Task RecordRowsAsync<TEntity>(DbContext db, AuditAction action, IReadOnlyList<string?> keys,
+        IEnumerable<FieldChange>? details, CancellationToken cancellationToken, Guid? batchId = null)
+        where TEntity : class =>
+        RecordAsync(db, action, TableOf<TEntity>(db), keys, details, cancellationToken, batchId: batchId);
+
+    /// <summary>The table <typeparamref name="TEntity"/> is stored in, as the audit trail names it.</summary>
+    public static string TableOf<TEntity>(DbContext db)
+        where TEntity : class =>
+        db.Model.FindEntityType(typeof(TEntity))?.GetTableName()
+        ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not a table of this database.");
+
     /// <summary>The same for several records at once (a lease of many rows): one append for all.</summary>
     public static async Task RecordAsync(DbContext db, AuditAction action, string entityType, IReadOnlyList<string?> entityKeys,
         IEnumerable<FieldChange>? details = null, CancellationToken cancellationToken = default, AuditActor? actor = null, Guid? batchId = null)

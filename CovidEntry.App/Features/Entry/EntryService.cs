@@ -143,7 +143,7 @@ public sealed class EntryService(
                 .ExecuteDeleteAsync(cancellationToken);
             if (deleted > 0)
             {
-                await AuditLog.RecordAsync(db, AuditAction.Delete, "PassDrafts", $"{entryId}|{passNumber}|{userId}", [], cancellationToken, batchId: entry.BatchId);
+                await AuditLog.RecordRowsAsync<PassDraft>(db, AuditAction.Delete, [$"{entryId}|{passNumber}|{userId}"], [], cancellationToken, batchId: entry.BatchId);
             }
 
             await transaction.CommitAsync(cancellationToken);

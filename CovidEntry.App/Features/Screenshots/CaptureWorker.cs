@@ -141,8 +141,8 @@ public sealed class CaptureWorker(
             """).ToListAsync(cancellationToken);
 
         // A raw UPDATE passes the interceptor by: the lease is recorded here.
-        await AuditLog.RecordAsync(db, AuditAction.Update, "CaptureJobs", ids.Select(id => (string?)id.ToString()).ToList(),
-            [new FieldChange("State", null, "Running"), new FieldChange("LeaseUntilUtc", null, leaseUntil.ToString("O", System.Globalization.CultureInfo.InvariantCulture))],
+        await AuditLog.RecordRowsAsync<CaptureJob>(db, AuditAction.Update, ids.Select(id => (string?)id.ToString()).ToList(),
+            [new FieldChange(nameof(CaptureJob.State), null, "Running"), new FieldChange("LeaseUntilUtc", null, leaseUntil.ToString("O", System.Globalization.CultureInfo.InvariantCulture))],
             cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return ids;

@@ -29,12 +29,12 @@ public sealed class ScreenshotStore(TimeProvider clock)
             """, cancellationToken);
         if (inserted > 0)
         {
-            await AuditLog.RecordAsync(db, AuditAction.Insert, "ImageBlobs", sha,
+            await AuditLog.RecordRowsAsync<ImageBlob>(db, AuditAction.Insert, [sha],
             [
-                new FieldChange("ContentType", null, image.ContentType),
-                new FieldChange("Width", null, image.Width.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                new FieldChange("Height", null, image.Height.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                new FieldChange("ByteCount", null, image.Bytes.LongLength.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new FieldChange(nameof(ImageBlob.ContentType), null, image.ContentType),
+                new FieldChange(nameof(ImageBlob.Width), null, image.Width.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new FieldChange(nameof(ImageBlob.Height), null, image.Height.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new FieldChange(nameof(ImageBlob.ByteCount), null, image.Bytes.LongLength.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ], cancellationToken);
         }
 

@@ -30,6 +30,11 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
     public const string OnDemand = "on demand";
     public const string StatesDailyCsv = "states-daily.csv";
 
+    /// <summary>Each v1 file of a snapshot, in these formats (in this order).</summary>
+    private static readonly string[] Formats = ["csv", "json"];
+
+    private static string MediaType(string format) => format == "csv" ? "text/csv" : "application/json";
+
     /// <summary>How many rows and changed cells a changelog lists; it always counts them all.</summary>
     public const int ChangelogListLimit = 5_000;
 
@@ -85,43 +90,47 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
         var columns = catalog.StatesDailyColumns;
         var files = new List<SnapshotFile>();
 
-        // One read of the history writes both states daily files; one more gives the US rows
-        // (a row a date, few enough to keep) for both US files.
+        // The same writers as the live files (LiveFileWriters), so a snapshot's file is the live
+        // file's bytes at the same moment. One read of the history gives the state rows (kept for
+        // Parquet too); one more gives the US rows, a row a date.
         await progress("Writing the states daily files");
         var stateRows = new List<V1DailyRow>();
-        var states = await StatesDailyFilesAsync(columns, Collect(rows.DerivedAsync(catalog, null, upToVersionId, null, cancellationToken), stateRows), progress, cancellationToken);
-        files.AddRange(states);
+        await foreach (var row in rows.DerivedAsync(catalog, null, upToVersionId, null, cancellationToken))
+        {
+            stateRows.Add(row);
+            if (stateRows.Count % 20_000 == 0)
+            {
+                await progress($"Writing the states daily files: {stateRows.Count:#,0} rows read");
+            }
+        }
+
+        foreach (var format in Formats)
+        {
+            files.Add(new SnapshotFile($"states-daily.{format}", MediaType(format), stateRows.Count,
+                await LiveFileWriters.ToBytesAsync(s => LiveFileWriters.StatesDailyAsync(s, format, columns, stateRows.ToAsyncEnumerable(), cancellationToken))));
+        }
 
         await progress("Writing the US daily files");
         var us = await UsDaily.FromStates(rows.DerivedAsync(catalog, null, upToVersionId, null, cancellationToken), cancellationToken).ToListAsync(cancellationToken);
-        files.Add(new SnapshotFile("us-daily.csv", "text/csv", us.Count,
-            Encoding.UTF8.GetBytes(string.Join('\n', us.Select(UsDaily.Line).Prepend(UsDaily.Header())))));
-        using (var json = new MemoryStream())
+        foreach (var format in Formats)
         {
-            await V1Json.WriteUsAsync(json, us.ToAsyncEnumerable(), cancellationToken);
-            files.Add(new SnapshotFile("us-daily.json", "application/json", us.Count, json.ToArray()));
+            files.Add(new SnapshotFile($"us-daily.{format}", MediaType(format), us.Count,
+                await LiveFileWriters.ToBytesAsync(s => LiveFileWriters.UsDailyAsync(s, format, us.ToAsyncEnumerable(), cancellationToken))));
         }
 
         await progress("Writing the states info files");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var info = (await db.Jurisdictions.AsNoTracking().Include(j => j.Sources).OrderBy(j => j.Code).ToListAsync(cancellationToken))
             .Select(StatesInfoFile.From).ToList();
-        files.Add(new SnapshotFile("states-info.csv", "text/csv", info.Count, Encoding.UTF8.GetBytes(StatesInfoFile.Csv(info))));
-        files.Add(new SnapshotFile("states-info.json", "application/json", info.Count, JsonSerializer.SerializeToUtf8Bytes(info.Select(StatesInfoFile.Json))));
+        foreach (var format in Formats)
+        {
+            files.Add(new SnapshotFile($"states-info.{format}", MediaType(format), info.Count, LiveFileWriters.StatesInfo(format, info)));
+        }
 
         await progress("Writing the Parquet files and the data package");
         var metrics = await db.Metrics.AsNoTracking().OrderBy(m => m.DisplayOrder).ToListAsync(cancellationToken);
         files.AddRange(await ResearchFormats.FilesAsync(columns, stateRows, us, info, metrics, files, cancellationToken));
         return files;
-
-        static async IAsyncEnumerable<V1DailyRow> Collect(IAsyncEnumerable<V1DailyRow> source, List<V1DailyRow> into)
-        {
-            await foreach (var row in source)
-            {
-                into.Add(row);
-                yield return row;
-            }
-        }
     }
 
     private async Task<SnapshotOutcome> MakeLockedAsync(string trigger, string? userId, CancellationToken cancellationToken)
@@ -383,41 +392,5 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
                 json.WriteNull(name);
             }
         }
-    }
-
-    /// <summary>The states daily CSV and JSON from one pass over the rows: the JSON writer reads them, the CSV is written on the way.</summary>
-    private static async Task<SnapshotFile[]> StatesDailyFilesAsync(IReadOnlyList<string> columns, IAsyncEnumerable<V1DailyRow> rows,
-        Func<string, Task> progress, CancellationToken cancellationToken)
-    {
-        using var csv = new MemoryStream();
-        using var json = new MemoryStream();
-        long count = 0;
-        await using (var writer = new StreamWriter(csv, new UTF8Encoding(false), leaveOpen: true))
-        {
-            await writer.WriteAsync(V1DailyCsv.Header(columns));
-
-            async IAsyncEnumerable<V1DailyRow> AlsoToCsv()
-            {
-                await foreach (var row in rows.WithCancellation(cancellationToken))
-                {
-                    await writer.WriteAsync('\n');
-                    await writer.WriteAsync(V1DailyCsv.Line(columns, row));
-                    if (++count % 20_000 == 0)
-                    {
-                        await progress($"Writing the states daily files: {count:#,0} rows");
-                    }
-
-                    yield return row;
-                }
-            }
-
-            await V1Json.WriteStatesAsync(json, columns, AlsoToCsv(), cancellationToken);
-        }
-
-        return
-        [
-            new SnapshotFile(StatesDailyCsv, "text/csv", count, csv.ToArray()),
-            new SnapshotFile("states-daily.json", "application/json", count, json.ToArray()),
-        ];
     }
 }
