@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Alerts;
@@ -8,7 +6,6 @@ using CovidEntry.App.Features.Exports;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain.Batches;
 using CovidEntry.Domain.Exports;
-using CovidEntry.Domain.Metrics;
 using CovidEntry.Domain.Snapshots;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -176,7 +173,7 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
         {
             var files = await GenerateFilesAsync(snapshot.LastVersionId, text => ReportAsync(snapshot.Id, text), cancellationToken);
             await ReportAsync(snapshot.Id, "Comparing with the previous snapshot");
-            var changes = await ChangesAsync(previous?.LastVersionId ?? 0, snapshot.LastVersionId, cancellationToken);
+            var changes = await SnapshotChangeReader.ReadAsync(dbFactory, previous?.LastVersionId ?? 0, snapshot.LastVersionId, cancellationToken);
             var statesFile = files.Single(f => f.Name == StatesDailyCsv);
             var catalog = await rows.CatalogAsync(cancellationToken);
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -190,7 +187,7 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
                 suppressions);
 
             var tracked = await db.Snapshots.SingleAsync(s => s.Id == snapshot.Id, cancellationToken);
-            var (changelog, rowsAdded, cellsChanged) = Changelog(previous?.Id, changes);
+            var (changelog, rowsAdded, cellsChanged) = SnapshotChangelog.Write(previous?.Id, changes, ChangelogListLimit);
             // PostgreSQL keeps microseconds: the signed manifest's time is the one stored.
             var finished = clock.GetUtcNow().UtcDateTime;
             finished = finished.AddTicks(-(finished.Ticks % 10));
@@ -257,140 +254,5 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
         var text = Encoding.UTF8.GetString(csv, 0, Math.Min(csv.Length, 65536));
         var header = text.Split('\n')[0];
         return header.Split(',').Select(c => c.Trim('"')).ToList();
-    }
-
-    private sealed record CellChange(DateOnly Date, string State, string Metric, long? Before, long? Now, bool RowExisted);
-
-    /// <param name="DaysAdded">Days first reported since the previous snapshot with no value before it (with or without values now).</param>
-    private sealed record Changes(IReadOnlyList<CellChange> Cells, IReadOnlyList<CumulativeDecrease> Decreases, IReadOnlyList<(DateOnly Date, string State)> DaysAdded);
-
-    /// <summary>Every cell whose newest version is after the previous snapshot, with its value then and now.</summary>
-    private async Task<Changes> ChangesAsync(long previousVersionId, long lastVersionId, CancellationToken cancellationToken)
-    {
-        const string sql = """
-            WITH changed AS (
-                SELECT DISTINCT ON ("JurisdictionCode", "DataDate", "MetricKey")
-                       "JurisdictionCode" AS j, "DataDate" AS d, "MetricKey" AS m, "Value" AS now_value, "BatchId" AS batch
-                FROM "ValueVersions"
-                WHERE "Id" > @previous AND "Id" <= @last
-                ORDER BY "JurisdictionCode", "DataDate", "MetricKey", "VersionNumber" DESC
-            )
-            SELECT c.d, c.j, c.m, before.value, c.now_value, c.batch, b."Kind", met."Kind",
-                   EXISTS (SELECT 1 FROM "ValueVersions" p WHERE p."JurisdictionCode" = c.j AND p."DataDate" = c.d AND p."Id" <= @previous)
-                       OR EXISTS (SELECT 1 FROM "ReportedDays" r WHERE r."JurisdictionCode" = c.j AND r."DataDate" = c.d AND r."Id" <= @previous) AS row_existed,
-                   before.found
-            FROM changed c
-            JOIN "Batches" b ON b."Id" = c.batch
-            JOIN "Metrics" met ON met."Key" = c.m
-            LEFT JOIN LATERAL (
-                SELECT v."Value" AS value, true AS found FROM "ValueVersions" v
-                WHERE v."JurisdictionCode" = c.j AND v."DataDate" = c.d AND v."MetricKey" = c.m AND v."Id" <= @previous
-                ORDER BY v."VersionNumber" DESC LIMIT 1) before ON true
-            ORDER BY c.d DESC, c.j, c.m
-            """;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-        command.Parameters.AddWithValue("previous", previousVersionId);
-        command.Parameters.AddWithValue("last", lastVersionId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var cells = new List<CellChange>();
-        var decreases = new List<CumulativeDecrease>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var change = new CellChange(
-                reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetBoolean(8));
-            cells.Add(change);
-            var cumulative = reader.GetString(7) == nameof(MetricKind.Cumulative);
-            if (cumulative && change is { Before: { } before, Now: { } now } && now < before)
-            {
-                decreases.Add(new CumulativeDecrease(change.State, change.Date, change.Metric, before, now, Enum.Parse<BatchKind>(reader.GetString(6)), reader.GetGuid(5)));
-            }
-        }
-
-        await reader.CloseAsync();
-
-        // A day reported with nothing filled in has no cell above, yet it is a row the snapshot adds.
-        await using var days = new NpgsqlCommand("""
-            SELECT r."DataDate", r."JurisdictionCode" FROM "ReportedDays" r
-            WHERE r."Id" > @previous AND r."Id" <= @last
-              AND NOT EXISTS (SELECT 1 FROM "ValueVersions" p WHERE p."JurisdictionCode" = r."JurisdictionCode" AND p."DataDate" = r."DataDate" AND p."Id" <= @previous)
-            """, connection) { CommandTimeout = 0 };
-        days.Parameters.AddWithValue("previous", previousVersionId);
-        days.Parameters.AddWithValue("last", lastVersionId);
-        var daysAdded = new List<(DateOnly, string)>();
-        await using (var dayReader = await days.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await dayReader.ReadAsync(cancellationToken))
-            {
-                daysAdded.Add((dayReader.GetFieldValue<DateOnly>(0), dayReader.GetString(1)));
-            }
-        }
-
-        return new Changes(cells, decreases, daysAdded);
-    }
-
-    private static (string Json, int RowsAdded, int CellsChanged) Changelog(Guid? previousSnapshotId, Changes changes)
-    {
-        var addedRows = changes.Cells.Where(c => !c.RowExisted).Select(c => (c.Date, c.State)).Concat(changes.DaysAdded).Distinct()
-            .OrderByDescending(r => r.Date).ThenBy(r => r.State, StringComparer.Ordinal).ToList();
-        var changedCells = changes.Cells.Where(c => c.RowExisted).ToList();
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream))
-        {
-            json.WriteStartObject();
-            if (previousSnapshotId is { } previous)
-            {
-                json.WriteString("previous_snapshot", previous);
-            }
-            else
-            {
-                json.WriteNull("previous_snapshot");
-            }
-
-            json.WriteNumber("rows_added", addedRows.Count);
-            json.WriteNumber("cells_changed", changedCells.Count);
-            json.WriteBoolean("lists_truncated", addedRows.Count > ChangelogListLimit || changedCells.Count > ChangelogListLimit);
-            json.WriteStartArray("added_rows");
-            foreach (var (date, state) in addedRows.Take(ChangelogListLimit))
-            {
-                json.WriteStartObject();
-                json.WriteString("date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                json.WriteString("state", state);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("changed_cells");
-            foreach (var cell in changedCells.Take(ChangelogListLimit))
-            {
-                json.WriteStartObject();
-                json.WriteString("date", cell.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                json.WriteString("state", cell.State);
-                json.WriteString("metric", cell.Metric);
-                WriteNumber(json, "old", cell.Before);
-                WriteNumber(json, "new", cell.Now);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        return (Encoding.UTF8.GetString(stream.ToArray()), addedRows.Count, changedCells.Count);
-
-        static void WriteNumber(Utf8JsonWriter json, string name, long? value)
-        {
-            if (value is { } number)
-            {
-                json.WriteNumber(name, number);
-            }
-            else
-            {
-                json.WriteNull(name);
-            }
-        }
     }
 }
