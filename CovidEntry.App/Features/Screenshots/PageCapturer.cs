@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
@@ -16,7 +13,7 @@ namespace CovidEntry.App.Features.Screenshots;
 /// capture's own: a capture during which any request was refused (a non-public address) fails,
 /// naming it, even when the page itself loaded.
 /// </summary>
-public sealed partial class PageCapturer(
+public sealed class PageCapturer(
     IOptions<ScreenshotSettings> settings,
     CaptureProxy proxy,
     CaptureTargets targets,
@@ -43,20 +40,6 @@ public sealed partial class PageCapturer(
     private Task<Launched>? _launch;
     private bool _disposed;
 
-    private enum Step
-    {
-        Starting,
-        Opening,
-        Loading,
-        Waiting,
-        Pausing,
-        FindingClickTarget,
-        Clicking,
-        Hiding,
-        FindingElement,
-        Shooting,
-    }
-
     /// <summary>The running browser, so tests can make it go away.</summary>
     internal IBrowser? RunningBrowser => _launch is { IsCompletedSuccessfully: true } launch ? launch.Result.Browser : null;
 
@@ -74,7 +57,7 @@ public sealed partial class PageCapturer(
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
-        var attempt = new Attempt(recipe, timeout);
+        var attempt = new CaptureAttempt(recipe, timeout);
         if (Problem(recipe) is { } problem)
         {
             throw attempt.Fail(problem);
@@ -90,7 +73,7 @@ public sealed partial class PageCapturer(
             // proxy checks it again (and everything else) when the browser asks for it.
             await CheckAddressAsync(attempt, stop.Token);
             var browser = await StartedBrowserAsync(attempt, stop.Token);
-            attempt.Step = Step.Opening;
+            attempt.Step = CaptureStep.Opening;
             var context = await NewContextAsync(browser, recipe, session, stop.Token);
             using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             abandon.CancelAfter((attempt.Remaining > TimeSpan.Zero ? attempt.Remaining : TimeSpan.Zero) + Grace);
@@ -192,13 +175,13 @@ public sealed partial class PageCapturer(
         await ShutDownAsync(launched);
     }
 
-    private static async Task<PageShot> ShootAsync(IBrowserContext context, Attempt attempt, CancellationToken stop)
+    private static async Task<PageShot> ShootAsync(IBrowserContext context, CaptureAttempt attempt, CancellationToken stop)
     {
         var recipe = attempt.Recipe;
         var page = await context.NewPageAsync();
         attempt.Page = page;
 
-        attempt.Step = Step.Loading;
+        attempt.Step = CaptureStep.Loading;
         var response = await page.GotoAsync(recipe.Url, new PageGotoOptions
         {
             WaitUntil = WaitUntilState.Load,
@@ -221,7 +204,7 @@ public sealed partial class PageCapturer(
 
         if (recipe.WaitForSelector is { Length: > 0 } awaited)
         {
-            attempt.At(Step.Waiting, awaited);
+            attempt.At(CaptureStep.Waiting, awaited);
             await page.Locator(awaited).First.WaitForAsync(new LocatorWaitForOptions
             {
                 State = WaitForSelectorState.Visible,
@@ -231,42 +214,42 @@ public sealed partial class PageCapturer(
 
         if (recipe.WaitMilliseconds > 0)
         {
-            attempt.Step = Step.Pausing;
+            attempt.Step = CaptureStep.Pausing;
             await Task.Delay(recipe.WaitMilliseconds, stop);
         }
 
         foreach (var target in recipe.ClickSelectors)
         {
             // Found first, then clicked, so a failure can tell "not there" from "not clickable".
-            attempt.At(Step.FindingClickTarget, target);
+            attempt.At(CaptureStep.FindingClickTarget, target);
             var locator = page.Locator(target).First;
             await locator.WaitForAsync(new LocatorWaitForOptions
             {
                 State = WaitForSelectorState.Attached,
                 Timeout = attempt.RemainingMilliseconds,
             });
-            attempt.Step = Step.Clicking;
+            attempt.Step = CaptureStep.Clicking;
             await locator.ClickAsync(new LocatorClickOptions { Timeout = attempt.RemainingMilliseconds });
         }
 
         foreach (var hidden in recipe.HideSelectors)
         {
             // Hiding something that is not there is fine: banners and pop-ups come and go.
-            attempt.At(Step.Hiding, hidden);
+            attempt.At(CaptureStep.Hiding, hidden);
             await page.Locator(hidden).EvaluateAllAsync<int>(HideScript);
         }
 
         byte[] png;
         if (recipe.ElementSelector is { Length: > 0 } element)
         {
-            attempt.At(Step.FindingElement, element);
+            attempt.At(CaptureStep.FindingElement, element);
             var locator = page.Locator(element).First;
             await locator.WaitForAsync(new LocatorWaitForOptions
             {
                 State = WaitForSelectorState.Visible,
                 Timeout = attempt.RemainingMilliseconds,
             });
-            attempt.Step = Step.Shooting;
+            attempt.Step = CaptureStep.Shooting;
             png = await locator.ScreenshotAsync(new LocatorScreenshotOptions
             {
                 Type = ScreenshotType.Png,
@@ -276,7 +259,7 @@ public sealed partial class PageCapturer(
         }
         else
         {
-            attempt.Step = Step.Shooting;
+            attempt.Step = CaptureStep.Shooting;
             png = await page.ScreenshotAsync(new PageScreenshotOptions
             {
                 FullPage = true,
@@ -291,7 +274,7 @@ public sealed partial class PageCapturer(
         return new PageShot(png, attempt.HttpStatus, page.Url, attempt.Title, attempt.Elapsed);
     }
 
-    private async Task CheckAddressAsync(Attempt attempt, CancellationToken stop)
+    private async Task CheckAddressAsync(CaptureAttempt attempt, CancellationToken stop)
     {
         var url = new Uri(attempt.Recipe.Url);
         var check = await targets.CheckAsync(url.Host, stop);
@@ -325,7 +308,7 @@ public sealed partial class PageCapturer(
             ? ReasonPhrases.GetReasonPhrase(response.Status)
             : response.StatusText;
 
-    private async Task<IBrowser> StartedBrowserAsync(Attempt attempt, CancellationToken stop)
+    private async Task<IBrowser> StartedBrowserAsync(CaptureAttempt attempt, CancellationToken stop)
     {
         try
         {
@@ -482,130 +465,5 @@ public sealed partial class PageCapturer(
         }
     }
 
-    private static string FirstLine(string message) =>
-        message.Split('\n', 2)[0].Trim().TrimEnd('.');
-
-    private static string Seconds(TimeSpan duration) =>
-        duration.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s";
-
-    [GeneratedRegex(@"net::ERR_[A-Z0-9_]+")]
-    private static partial Regex NetworkError();
-
     private sealed record Launched(IPlaywright Playwright, IBrowser Browser);
-
-    /// <summary>What one capture knows so far, to say where and how it failed.</summary>
-    private sealed class Attempt(CaptureRecipe recipe, TimeSpan timeout)
-    {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly Lock _gate = new();
-        private Step? _abandonedAt;
-
-        public CaptureRecipe Recipe { get; } = recipe;
-
-        public Step Step { get; set; } = Step.Starting;
-
-        public string Selector { get; private set; } = "";
-
-        public IPage? Page { get; set; }
-
-        public int? HttpStatus { get; set; }
-
-        public string? Title { get; set; }
-
-        public TimeSpan Elapsed => _clock.Elapsed;
-
-        public TimeSpan Remaining => timeout - _clock.Elapsed;
-
-        /// <summary>Never 0, which Playwright reads as "no timeout".</summary>
-        public float RemainingMilliseconds => (float)Math.Max(1, Remaining.TotalMilliseconds);
-
-        public bool Abandoned
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _abandonedAt is not null;
-                }
-            }
-        }
-
-        /// <summary>
-        /// Remembers the step that was running out of time, since closing the context makes the
-        /// next step fail too and would otherwise take the blame.
-        /// </summary>
-        public void Abandon()
-        {
-            lock (_gate)
-            {
-                _abandonedAt ??= Step;
-            }
-        }
-
-        public void At(Step step, string selector)
-        {
-            Step = step;
-            Selector = selector;
-        }
-
-        public ProxySession? Session { get; set; }
-
-        public CaptureFailedException Fail(string sentence, Exception? inner = null, bool refused = false) =>
-            new(sentence, HttpStatus, FinalUrl(), Title, Elapsed, inner, refused);
-
-        /// <summary>The failure to report when the proxy refused something this capture asked for.</summary>
-        public CaptureFailedException? Refused() =>
-            Session?.Refusals is [var first, ..] ? Fail(first, refused: true) : null;
-
-        /// <summary>Why the page's own address could not be reached, when the proxy knows.</summary>
-        public string? Unreachable()
-        {
-            var url = new Uri(Recipe.Url);
-            return Session?.WhyUnreachable(url.Host, url.Port);
-        }
-
-        public string TimedOut()
-        {
-            var within = Seconds(timeout);
-            Step step;
-            lock (_gate)
-            {
-                step = _abandonedAt ?? Step;
-            }
-
-            return step switch
-            {
-                Step.Starting => $"Chromium did not start within {within}.",
-                Step.Opening => $"Chromium did not open a tab within {within}.",
-                Step.Loading => $"The page did not finish loading within {within}.",
-                Step.Waiting => $"The selector \"{Selector}\" never appeared within {within}.",
-                Step.Pausing => $"The page did not finish loading within {within}: the recipe's {Recipe.WaitMilliseconds} ms pause did not fit.",
-                Step.FindingClickTarget => $"The click target \"{Selector}\" was not found within {within}.",
-                Step.Clicking => $"The click target \"{Selector}\" could not be clicked within {within}: it stayed hidden, covered or disabled.",
-                Step.Hiding => $"The page stopped answering within {within} while \"{Selector}\" was being hidden.",
-                Step.FindingElement => $"The element \"{Selector}\" to capture never appeared within {within}.",
-                _ => $"The screenshot could not be taken within {within}.",
-            };
-        }
-
-        public string Failed(PlaywrightException e)
-        {
-            var reason = FirstLine(e.Message);
-            return Step switch
-            {
-                Step.Starting or Step.Opening => $"Chromium could not open a tab: {reason}.",
-                Step.Loading when Unreachable() is { } why => $"The page could not be reached: {why}.",
-                Step.Loading when NetworkError().Match(e.Message) is { Success: true } error =>
-                    $"The page could not be reached ({error.Value}).",
-                Step.Loading => $"The page could not be loaded: {reason}.",
-                Step.Pausing => $"The page failed while the recipe paused: {reason}.",
-                Step.FindingClickTarget or Step.Clicking => $"The click target \"{Selector}\" could not be clicked: {reason}.",
-                Step.Shooting => $"The screenshot could not be taken: {reason}.",
-                _ => $"The selector \"{Selector}\" could not be used: {reason}.",
-            };
-        }
-
-        private string? FinalUrl() =>
-            Page is { Url: var url } && url != "about:blank" ? url : null;
-    }
 }
