@@ -8,6 +8,19 @@ public static class Accessibility
     /// <summary>No serious or critical violation of axe's WCAG 2.1 A/AA and best-practice rules on the page as it is now.</summary>
     public static Task AssertAccessibleAsync(BrowserUser person, string what) => AssertAccessibleAsync(person.Page, what);
 
+    /// <summary>
+    /// The boxes on the page that scroll (a wide table on a phone) but cannot be reached by the
+    /// keyboard, as axe's scrollable-region-focusable rule finds them (one rule: cheap on every page).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> UnreachableScrollBoxesAsync(Microsoft.Playwright.IPage page, string what)
+    {
+        var result = await page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "rule", Values = ["scrollable-region-focusable"] },
+        });
+        return result.Violations.SelectMany(v => v.Nodes.Select(node => $"{what}: {string.Join(" ", node.Target)}")).ToList();
+    }
+
     /// <summary>The same for a page of its own (another tab of a person's browser).</summary>
     public static async Task AssertAccessibleAsync(Microsoft.Playwright.IPage page, string what)
     {

@@ -17,7 +17,7 @@ namespace CovidEntry.Tests.Browser;
 /// <summary>
 /// No page scrolls sideways on a laptop (1280 px) or a phone (390 px): every page of the app, as
 /// each kind of person who may open it sees it, with long addresses, names, notes and hashes on
-/// it. Long text wraps or is cut short; wide tables scroll inside their own box.
+/// it. Long text wraps or is cut short; wide tables scroll inside their own box, which the keyboard can reach.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class NoSidewaysScrollTests(BrowserFixture browser, ITestOutputHelper output) : BrowserTest(browser, output)
@@ -47,6 +47,7 @@ public sealed class NoSidewaysScrollTests(BrowserFixture browser, ITestOutputHel
             Assert.Empty(paths.Keys.Except(routes.Keys));
 
             var wide = new List<string>();
+            var unreachable = new List<string>();
             foreach (var width in Widths)
             {
                 foreach (var (visitor, email) in people.Emails)
@@ -65,12 +66,17 @@ public sealed class NoSidewaysScrollTests(BrowserFixture browser, ITestOutputHel
                         }
 
                         await OpenAsync(person, paths[template], isStatic);
-                        wide.AddRange(await SidewaysAsync(person.Page, $"{paths[template]} ({visitor}, {width} px)"));
+                        var where = $"{paths[template]} ({visitor}, {width} px)";
+                        wide.AddRange(await SidewaysAsync(person.Page, where));
+                        unreachable.AddRange(await Accessibility.UnreachableScrollBoxesAsync(person.Page, where));
                     }
                 }
             }
 
             Assert.True(wide.Count == 0, "These pages scroll sideways:\n" + string.Join("\n", wide));
+
+            // A box that scrolls instead of the page must take the keyboard's focus, or a keyboard cannot scroll it.
+            Assert.True(unreachable.Count == 0, "These boxes scroll but cannot be focused:\n" + string.Join("\n", unreachable));
         });
     }
 
