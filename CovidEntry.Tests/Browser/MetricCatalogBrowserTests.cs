@@ -129,6 +129,19 @@ public sealed class MetricCatalogBrowserTests(CatalogRunningApp app, ITestOutput
             await Expect(page.Locator("tr[data-metric='deathLongTermCare']")).ToContainTextAsync("In use");
             await OpenPassAsync(vera, passPath);
             await Expect(Field(vera.Page, "deathLongTermCare")).ToHaveCountAsync(1);
+
+            // The audit trail tells each change in people's words, under the admin's name.
+            await ada.OpenAsync("admin/audit");
+            var happened = page.GetByRole(AriaRole.Combobox, new() { Name = "What happened" });
+            await happened.ClickAsync();
+            await page.Locator(".mud-popover-open").GetByRole(AriaRole.Option, new() { Name = "Metric catalog", Exact = true }).ClickAsync();
+            await Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+            await Expect(happened).ToContainTextAsync("Metric catalog");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Show", Exact = true }).ClickAsync();
+            var events = page.Locator("#audit-events tbody tr").Filter(new() { HasText = "deathLongTermCare" });
+            await Expect(events.GetByTestId("event-what").Filter(new() { HasText = "Metric added" })).ToHaveCountAsync(1);
+            await Expect(events.Filter(new() { HasText = "Ada Admin" }).First).ToBeVisibleAsync();
+            await Expect(page.Locator("#audit-events")).Not.ToContainTextAsync("Metrics");
         });
     }
 

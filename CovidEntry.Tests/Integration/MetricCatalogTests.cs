@@ -91,6 +91,30 @@ public class MetricCatalogTests : PublicApiTest
     }
 
     [Fact]
+    public async Task AMetricRetiredWhileAShiftRunsStaysInItsReviewAndAnOpenFormWithoutItsValueStillSubmits()
+    {
+        var shiftId = await Loop.OpenShiftAsync(Day, "NY", "VT");
+        var ny = await Loop.EntryIdAsync(shiftId, "NY");
+        var vt = await Loop.EntryIdAsync(shiftId, "VT");
+        await Loop.SubmitAsync(ny, 1, Loop.Vera, new Dictionary<string, string> { ["recovered"] = "7" });
+        await Loop.SubmitAsync(ny, 2, Loop.Cole, new Dictionary<string, string> { ["recovered"] = "7" });
+        var openForm = EntryFormModel.For((await Database.Get<EntryService>().GetPassFormAsync(vt, 1, Loop.Vera)).Metrics);
+        openForm.Values.Single(v => v.Key == "positive").Text = "5";
+        var typedRetired = EntryFormModel.For((await Database.Get<EntryService>().GetPassFormAsync(vt, 1, Loop.Vera)).Metrics);
+        typedRetired.Values.Single(v => v.Key == "recovered").Text = "3";
+
+        await Catalog.RetireAsync("recovered", Loop.Admin);
+
+        var refusal = await Assert.ThrowsAsync<DomainException>(() => Database.Get<EntryService>().SubmitAsync(vt, 1, Loop.Vera, typedRetired));
+        Assert.Contains("no longer in the metric catalog (recovered)", refusal.Message);
+        await Database.Get<EntryService>().SubmitAsync(vt, 1, Loop.Vera, openForm);
+        await Loop.SubmitAsync(vt, 2, Loop.Cole, new Dictionary<string, string> { ["positive"] = "5" });
+        await Loop.BeginReviewAsync(shiftId);
+        var review = (await Database.Get<CovidEntry.App.Features.Review.ReviewService>().GetAsync(shiftId, Loop.Lead))!;
+        Assert.Equal(7, review.Entries.Single(e => e.Code == "NY").Values.Single(v => v.MetricKey == "recovered").Value);
+    }
+
+    [Fact]
     public async Task OnlyAnAdminMayChangeTheCatalogAndTheRoleIsCheckedAtTheMomentOfActing()
     {
         foreach (var person in new[] { Loop.Lead, Loop.Vera })

@@ -112,10 +112,12 @@ public sealed class EntryService(
 
         var metrics = await ActiveMetricsAsync(db, cancellationToken);
         var values = form.ParsedValues();
-        var unknown = values.Keys.Except(metrics.Select(m => m.Key)).ToList();
+        // A field an admin retired (or never in the catalog) while the form was open: empty, it is
+        // simply left out; with a value, the volunteer is told rather than the value dropped unseen.
+        var unknown = values.Where(v => v.Value is not null).Select(v => v.Key).Except(metrics.Select(m => m.Key)).ToList();
         if (unknown.Count > 0)
         {
-            throw new DomainException($"The form has fields that are not in the metric catalog ({string.Join(", ", unknown)}). Reload the page.");
+            throw new DomainException($"The form has values for fields no longer in the metric catalog ({string.Join(", ", unknown)}), so nothing was submitted. Reload the page: your draft is kept, without those fields.");
         }
 
         // The bounds as the catalog holds them now (the form's copy may be from before an admin changed them).
