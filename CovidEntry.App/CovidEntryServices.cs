@@ -4,6 +4,7 @@ using CovidEntry.App.Features.Access;
 using CovidEntry.App.Features.Admin;
 using CovidEntry.App.Features.Alerts;
 using CovidEntry.App.Features.Audit;
+using CovidEntry.App.Features.Catalog;
 using CovidEntry.App.Features.Diagnostics;
 using CovidEntry.App.Features.Entry;
 using CovidEntry.App.Features.Snapshots;
@@ -36,6 +37,7 @@ public static class CovidEntryServices
         builder.AddAccess();
         builder.AddShared();
         builder.AddAdmin();
+        builder.AddCatalog();
         builder.AddShifts();
         builder.AddAlerts();
         builder.AddJurisdictions();

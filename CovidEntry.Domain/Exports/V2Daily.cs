@@ -157,22 +157,20 @@ public static class V2Daily
         public static PathTree Build(IEnumerable<V2Field> fields)
         {
             var root = new PathTree();
+            var placed = new List<(string Key, string Path)>();
             foreach (var field in fields)
             {
+                // The catalog page refuses such a path with the same rule; this guards the files themselves.
+                if (PublicNames.V2PathClash(field.Key, field.V2Path, placed) is { } clash)
+                {
+                    throw new DomainException(clash);
+                }
+
+                placed.Add((field.Key, field.V2Path));
                 var node = root;
                 foreach (var segment in field.V2Path.Split('.'))
                 {
-                    if (node._fieldKey is not null)
-                    {
-                        throw new DomainException($"The v2 path {field.V2Path} of {field.Key} runs through the value of {node._fieldKey}.");
-                    }
-
                     node = node._children.TryGetValue(segment, out var child) ? child : node._children[segment] = new PathTree();
-                }
-
-                if (node._fieldKey is not null || node._children.Count > 0)
-                {
-                    throw new DomainException($"The v2 path {field.V2Path} of {field.Key} is already taken.");
                 }
 
                 node._fieldKey = field.Key;

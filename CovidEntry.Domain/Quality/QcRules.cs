@@ -6,7 +6,10 @@ namespace CovidEntry.Domain.Quality;
 /// <summary>The published values of one earlier day of the same jurisdiction.</summary>
 public sealed record PublishedDay(DateOnly DataDate, IReadOnlyDictionary<string, long?> Values);
 
-/// <summary>What the warning checks look at for one entry.</summary>
+/// <summary>
+/// What the warning checks look at for one entry. <paramref name="PartsOfWholes"/> comes from the
+/// metric catalog (<see cref="Metric.PartsOfWholes"/>): (part, whole), the part never larger than the whole.
+/// </summary>
 public sealed record QcInput(
     string JurisdictionCode,
     DateOnly DataDate,
@@ -14,7 +17,8 @@ public sealed record QcInput(
     IReadOnlyDictionary<string, MetricKind> Kinds,
     IReadOnlyList<PublishedDay> Recent,
     DateTime? SourceUpdatedAtUtc,
-    DateTime NowUtc);
+    DateTime NowUtc,
+    IReadOnlyList<(string Part, string Whole)> PartsOfWholes);
 
 /// <summary>The thresholds of the warning checks (configuration section <c>Quality</c>).</summary>
 public sealed record QcSettings
@@ -37,26 +41,6 @@ public sealed record QcSettings
 /// <summary>The warning checks: pure functions from an entry and its recent history to warnings.</summary>
 public static class QcRules
 {
-    /// <summary>(part, whole): the part can never be larger than the whole.</summary>
-    public static IReadOnlyList<(string Part, string Whole)> PartsOfWholes { get; } =
-    [
-        ("positiveCasesViral", "positive"),
-        ("deathConfirmed", "death"),
-        ("deathProbable", "death"),
-        ("hospitalizedCurrently", "hospitalizedCumulative"),
-        ("inIcuCurrently", "inIcuCumulative"),
-        ("onVentilatorCurrently", "onVentilatorCumulative"),
-        ("inIcuCurrently", "hospitalizedCurrently"),
-        ("positiveTestsViral", "totalTestsViral"),
-        ("negativeTestsViral", "totalTestsViral"),
-        ("positiveTestsAntigen", "totalTestsAntigen"),
-        ("positiveTestsPeopleAntigen", "totalTestsPeopleAntigen"),
-        ("positiveTestsAntibody", "totalTestsAntibody"),
-        ("negativeTestsAntibody", "totalTestsAntibody"),
-        ("positiveTestsPeopleAntibody", "totalTestsPeopleAntibody"),
-        ("negativeTestsPeopleAntibody", "totalTestsPeopleAntibody"),
-    ];
-
     public static IReadOnlyList<QcWarning> Evaluate(QcInput input, QcSettings settings, IReadOnlyList<Suppression> suppressions)
     {
         var recent = input.Recent.Where(d => d.DataDate < input.DataDate).OrderByDescending(d => d.DataDate).ToList();
@@ -87,7 +71,7 @@ public static class QcRules
 
     private static IEnumerable<QcWarning> PartsLargerThanWholes(QcInput input)
     {
-        foreach (var (part, whole) in PartsOfWholes)
+        foreach (var (part, whole) in input.PartsOfWholes)
         {
             if (input.Values.GetValueOrDefault(part) is { } p && input.Values.GetValueOrDefault(whole) is { } w && p > w)
             {

@@ -187,6 +187,7 @@ public sealed class NoSidewaysScrollTests(BrowserFixture browser, ITestOutputHel
         ["/stats/double-entry"] = "stats/double-entry",
         ["/admin/audit"] = "admin/audit",
         ["/admin/users"] = "admin/users",
+        ["/admin/metrics"] = "admin/metrics",
         ["/admin/import"] = "admin/import",
         ["/admin/snapshots"] = "admin/snapshots",
     };

@@ -11,10 +11,11 @@ public class QcRulesTests
     private static readonly DateTime Now = new(2020, 11, 14, 20, 0, 0, DateTimeKind.Utc);
 
     private static readonly Dictionary<string, MetricKind> Kinds = CtpMetricCatalog.All.ToDictionary(m => m.Key, m => m.Kind);
+    private static readonly IReadOnlyList<(string Part, string Whole)> Parts = Metric.PartsOfWholes(CtpMetricCatalog.All);
 
     private static IReadOnlyList<QcWarning> Check(Dictionary<string, long?> values, IReadOnlyList<PublishedDay>? recent = null,
         DateTime? source = null, IReadOnlyList<Suppression>? suppressions = null, QcSettings? settings = null) =>
-        QcRules.Evaluate(new QcInput("NY", Day, values, Kinds, recent ?? [], source, Now), settings ?? new QcSettings(), suppressions ?? []);
+        QcRules.Evaluate(new QcInput("NY", Day, values, Kinds, recent ?? [], source, Now, Parts), settings ?? new QcSettings(), suppressions ?? []);
 
     /// <summary>Days before <see cref="Day"/>, oldest first, each with the given values.</summary>
     private static List<PublishedDay> Days(params Dictionary<string, long?>[] values) =>

@@ -169,6 +169,7 @@ public static class RouteAccessTable
 
         // Administration (Policies.Administer).
         ["/admin/users"] = Admins,
+        ["/admin/metrics"] = Admins,
         ["/admin/import"] = Admins,
         ["/admin/snapshots"] = Admins,
         ["/jurisdictions/{Code}/sources"] = Admins,

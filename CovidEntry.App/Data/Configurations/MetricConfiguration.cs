@@ -16,5 +16,7 @@ public sealed class MetricConfiguration : IEntityTypeConfiguration<Metric>
         builder.Property(m => m.Group).HasConversion<string>().HasMaxLength(32);
         builder.Property(m => m.Kind).HasConversion<string>().HasMaxLength(32);
         builder.HasIndex(m => m.V1Column).IsUnique();
+        builder.HasIndex(m => m.V2Path).IsUnique();
+        builder.Property(m => m.PartOf).HasColumnType("text[]").IsRequired();
     }
 }

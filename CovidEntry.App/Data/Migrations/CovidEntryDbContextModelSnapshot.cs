@@ -961,6 +961,16 @@ namespace CovidEntry.App.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<long?>("MaxValue")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("MinValue")
+                        .HasColumnType("bigint");
+
+                    b.PrimitiveCollection<string[]>("PartOf")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<string>("V1Column")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -974,6 +984,9 @@ namespace CovidEntry.App.Data.Migrations
                     b.HasKey("Key");
 
                     b.HasIndex("V1Column")
+                        .IsUnique();
+
+                    b.HasIndex("V2Path")
                         .IsUnique();
 
                     b.ToTable("Metrics");

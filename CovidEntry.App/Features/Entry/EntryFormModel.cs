@@ -14,6 +14,8 @@ public sealed class MetricInput
     public required string Key { get; init; }
     public required string Label { get; init; }
     public required MetricGroup Group { get; init; }
+    public long? MinValue { get; init; }
+    public long? MaxValue { get; init; }
     public string? Text { get; set; }
 }
 
@@ -42,7 +44,7 @@ public sealed class EntryFormModel
 
     public static EntryFormModel For(IEnumerable<MetricField> metrics) => new()
     {
-        Values = metrics.Select(m => new MetricInput { Key = m.Key, Label = m.Label, Group = m.Group }).ToList(),
+        Values = metrics.Select(m => new MetricInput { Key = m.Key, Label = m.Label, Group = m.Group, MinValue = m.MinValue, MaxValue = m.MaxValue }).ToList(),
     };
 
     /// <summary>Everything typed so far, as typed, for the draft.</summary>
@@ -156,7 +158,8 @@ public sealed class MetricInputValidator : AbstractValidator<MetricInput>
     {
         RuleFor(v => v.Text).Custom((text, context) =>
         {
-            if (MetricValueParser.Parse(text).Error is { } error)
+            var parsed = MetricValueParser.Parse(text);
+            if ((parsed.Error ?? Bounds.Refusal(parsed.Value, context.InstanceToValidate.MinValue, context.InstanceToValidate.MaxValue)) is { } error)
             {
                 context.AddFailure(error);
             }

@@ -99,7 +99,7 @@ public sealed class EntryService(
         var validation = await validator.ValidateAsync(form, cancellationToken);
         if (!validation.IsValid)
         {
-            throw new DomainException("Some fields are not valid: " + string.Join(" ", validation.Errors.Select(e => e.ErrorMessage).Distinct()));
+            throw new DomainException("Some fields are not valid: " + string.Join(" ", validation.Errors.Select(e => e.ErrorMessage).Distinct()) + " Nothing was submitted; your draft is kept.");
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -112,10 +112,19 @@ public sealed class EntryService(
 
         var metrics = await ActiveMetricsAsync(db, cancellationToken);
         var values = form.ParsedValues();
-        var unknown = values.Keys.Except(metrics.Select(m => m.Key)).ToList();
+        // A field an admin retired (or never in the catalog) while the form was open: empty, it is
+        // simply left out; with a value, the volunteer is told rather than the value dropped unseen.
+        var unknown = values.Where(v => v.Value is not null).Select(v => v.Key).Except(metrics.Select(m => m.Key)).ToList();
         if (unknown.Count > 0)
         {
-            throw new DomainException($"The form has fields that are not in the metric catalog ({string.Join(", ", unknown)}). Reload the page.");
+            throw new DomainException($"The form has values for fields no longer in the metric catalog ({string.Join(", ", unknown)}), so nothing was submitted. Reload the page: your draft is kept, without those fields.");
+        }
+
+        // The bounds as the catalog holds them now (the form's copy may be from before an admin changed them).
+        var outside = metrics.Where(m => Bounds.Refusal(values.GetValueOrDefault(m.Key), m.MinValue, m.MaxValue) is not null).ToList();
+        if (outside.Count > 0)
+        {
+            throw new DomainException($"{string.Join(", ", outside.Select(m => m.Label))}: outside the values the catalog allows. Check the number{(outside.Count > 1 ? "s" : "")}. Nothing was submitted; your draft is kept.");
         }
 
         var complete = metrics.ToDictionary(m => m.Key, m => values.GetValueOrDefault(m.Key));
@@ -183,6 +192,5 @@ public sealed class EntryService(
 
     private static async Task<IReadOnlyList<MetricField>> ActiveMetricsAsync(CovidEntryDbContext db, CancellationToken cancellationToken) =>
         await db.Metrics.AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.DisplayOrder)
-            
-            .Select(m => new MetricField(m.Key, m.Label, m.Group, m.Kind)).ToListAsync(cancellationToken);
+            .Select(m => new MetricField(m.Key, m.Label, m.Group, m.Kind, m.MinValue, m.MaxValue)).ToListAsync(cancellationToken);
 }

@@ -44,8 +44,8 @@ public sealed class HistoryService(IDbContextFactory<CovidEntryDbContext> dbFact
     {
         var catalog = await rows.CatalogAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var metrics = await db.Metrics.AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.DisplayOrder)
-            .Select(m => new MetricField(m.Key, m.Label, m.Group)).ToListAsync(cancellationToken);
+        var catalogMetrics = await db.Metrics.AsNoTracking().OrderBy(m => m.DisplayOrder)
+            .Select(m => new { m.Key, m.Label, m.Group, m.IsActive }).ToListAsync(cancellationToken);
         var keyByColumn = catalog.ColumnByMetricKey.ToDictionary(c => c.Value, c => c.Key);
         var days = new List<(DateOnly, IReadOnlyDictionary<string, Reading>)>();
         await foreach (var row in rows.RawAsync(catalog, asOf, code, cancellationToken))
@@ -57,6 +57,10 @@ public sealed class HistoryService(IDbContextFactory<CovidEntryDbContext> dbFact
             }
         }
 
+        // A retired metric stays in history: its column shows while the days shown hold a value of it.
+        var metrics = catalogMetrics
+            .Where(m => m.IsActive || days.Any(d => d.Item2.TryGetValue(m.Key, out var reading) && (reading.Value is not null || reading.Missing is not null)))
+            .Select(m => new MetricField(m.Key, m.IsActive ? m.Label : $"{m.Label} (retired)", m.Group)).ToList();
         return new HistoryGrid(metrics, days);
     }
 

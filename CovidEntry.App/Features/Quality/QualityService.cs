@@ -17,13 +17,14 @@ public sealed record QcContext(
     IReadOnlyList<PublishedDay> Recent,
     IReadOnlyDictionary<string, MetricKind> Kinds,
     IReadOnlyList<Suppression> Suppressions,
-    QcSettings Settings)
+    QcSettings Settings,
+    IReadOnlyList<(string Part, string Whole)> PartsOfWholes)
 {
     /// <summary>The newest published day before the entry's date, if any.</summary>
     public PublishedDay? Previous => Recent.Where(d => d.DataDate < DataDate).MaxBy(d => d.DataDate);
 
     public IReadOnlyList<QcWarning> Check(IReadOnlyDictionary<string, long?> values, DateTime? sourceUpdatedAtUtc, DateTime nowUtc) =>
-        QcRules.Evaluate(new QcInput(JurisdictionCode, DataDate, values, Kinds, Recent, sourceUpdatedAtUtc, nowUtc), Settings, Suppressions);
+        QcRules.Evaluate(new QcInput(JurisdictionCode, DataDate, values, Kinds, Recent, sourceUpdatedAtUtc, nowUtc, PartsOfWholes), Settings, Suppressions);
 }
 
 public sealed class QualityService(IDbContextFactory<CovidEntryDbContext> dbFactory, IOptions<QcSettings> settings)
@@ -35,9 +36,10 @@ public sealed class QualityService(IDbContextFactory<CovidEntryDbContext> dbFact
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var recent = (await PublishedDays.BeforeAsync(db, [code], dataDate, DaysBack, cancellationToken))[code].ToList();
-        var kinds = await db.Metrics.AsNoTracking().ToDictionaryAsync(m => m.Key, m => m.Kind, cancellationToken);
+        var catalog = await db.Metrics.AsNoTracking().ToListAsync(cancellationToken);
+        var kinds = catalog.ToDictionary(m => m.Key, m => m.Kind);
         var suppressions = await db.Suppressions.AsNoTracking()
             .Where(s => s.JurisdictionCode == code && s.UntilDate >= dataDate).ToListAsync(cancellationToken);
-        return new QcContext(code, dataDate, recent, kinds, suppressions, settings.Value);
+        return new QcContext(code, dataDate, recent, kinds, suppressions, settings.Value, Metric.PartsOfWholes(catalog));
     }
 }

@@ -80,7 +80,11 @@ public sealed class ReviewService(IDbContextFactory<CovidEntryDbContext> dbFacto
         var batch = await db.Batches.AsNoTracking().AsSplitQuery()
             .Include(b => b.Entries).ThenInclude(e => e.Passes)
             .SingleAsync(b => b.Id == shift.BatchId, cancellationToken);
-        var metrics = await db.Metrics.AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.DisplayOrder).ToListAsync(cancellationToken);
+        // A metric retired while the shift ran stays in its review for as long as a pass holds a value of it:
+        // what is published must be what the lead saw.
+        var metrics = (await db.Metrics.AsNoTracking().OrderBy(m => m.DisplayOrder).ToListAsync(cancellationToken))
+            .Where(m => m.IsActive || batch.Entries.Any(e => e.Passes.Any(p => p.ValuesByMetric().GetValueOrDefault(m.Key) is not null)))
+            .ToList();
         var names = await db.Jurisdictions.ToDictionaryAsync(j => j.Code, j => j.Name, cancellationToken);
         var people = await users.NamesAsync(
             batch.Entries.SelectMany(e => e.Passes.Select(p => p.UserId)
