@@ -24,12 +24,18 @@ public static class Accessibility
     /// <summary>The same for a page of its own (another tab of a person's browser).</summary>
     public static async Task AssertAccessibleAsync(Microsoft.Playwright.IPage page, string what)
     {
+        var blocking = await BlockingViolationsAsync(page);
+        Assert.True(blocking.Count == 0, $"axe found on the {what}:\n" + string.Join("\n", blocking));
+    }
+
+    /// <summary>The serious and critical violations of axe's WCAG 2.1 A/AA and best-practice rules on the page as it is now, described.</summary>
+    public static async Task<IReadOnlyList<string>> BlockingViolationsAsync(Microsoft.Playwright.IPage page)
+    {
         var result = await page.RunAxe(new AxeRunOptions
         {
             RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
         });
-        var blocking = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(blocking.Count == 0, $"axe found on the {what}:\n" + string.Join("\n", blocking.Select(Describe)));
+        return result.Violations.Where(v => v.Impact is "serious" or "critical").Select(Describe).ToList();
 
         static string Describe(AxeResultItem violation) =>
             $"{violation.Impact} {violation.Id}: {violation.Help}\n" + string.Join("\n", violation.Nodes.Select(node =>

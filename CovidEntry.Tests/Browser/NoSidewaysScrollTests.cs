@@ -48,6 +48,7 @@ public sealed class NoSidewaysScrollTests(BrowserFixture browser, ITestOutputHel
 
             var wide = new List<string>();
             var unreachable = new List<string>();
+            var blocking = new List<string>();
             foreach (var width in Widths)
             {
                 foreach (var (visitor, email) in people.Emails)
@@ -69,6 +70,12 @@ public sealed class NoSidewaysScrollTests(BrowserFixture browser, ITestOutputHel
                         var where = $"{paths[template]} ({visitor}, {width} px)";
                         wide.AddRange(await SidewaysAsync(person.Page, where));
                         unreachable.AddRange(await Accessibility.UnreachableScrollBoxesAsync(person.Page, where));
+
+                        // Every page once on a phone through all of axe's rules, as the least of the people allowed in.
+                        if (width == 390 && visitor == RouteAccessTable.Visitors.First(v => RouteAccessTable.Rows[template].For(v) == Outcome.Allowed))
+                        {
+                            blocking.AddRange((await Accessibility.BlockingViolationsAsync(person.Page)).Select(v => $"{where}: {v}"));
+                        }
                     }
                 }
             }
@@ -77,6 +84,7 @@ public sealed class NoSidewaysScrollTests(BrowserFixture browser, ITestOutputHel
 
             // A box that scrolls instead of the page must take the keyboard's focus, or a keyboard cannot scroll it.
             Assert.True(unreachable.Count == 0, "These boxes scroll but cannot be focused:\n" + string.Join("\n", unreachable));
+            Assert.True(blocking.Count == 0, "axe found on a phone:\n" + string.Join("\n", blocking));
         });
     }
 
