@@ -42,6 +42,7 @@ public static class DatabaseRoles
             .UseNpgsql(ownerConnectionString)
             .UseApplicationServiceProvider(services)
             .Options);
+        await RefuseUnknownHistoryAsync(db, cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
 
         var owner = new NpgsqlConnectionStringBuilder(ownerConnectionString).Username;
@@ -59,6 +60,26 @@ public static class DatabaseRoles
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A database whose schema history names a migration this version does not have was made by
+    /// another version: by the migrations squashed into the baseline (docs/decisions/037), or by a
+    /// newer CovidEntry. Migrating it would fail halfway or undo nothing it should, so it is refused
+    /// with what to do instead.
+    /// </summary>
+    private static async Task RefuseUnknownHistoryAsync(CovidEntryDbContext db, CancellationToken cancellationToken)
+    {
+        var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+        var unknown = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Where(m => !known.Contains(m)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new CannotStartException(
+                $"This database's schema was made by migrations this version of CovidEntry does not have ({string.Join(", ", unknown.Take(3))}{(unknown.Count > 3 ? ", …" : "")}). "
+                + "A local data folder from before the schema baseline of 2026-12-05 holds only test data from before the first release: "
+                + "move the folder away (COVIDENTRY_DATA_DIR, by default ~/.local/share/covidentry) and `./run.sh` makes a fresh one. "
+                + "Otherwise run the version of CovidEntry that made the database (README: Upgrading).");
+        }
     }
 
     /// <summary>

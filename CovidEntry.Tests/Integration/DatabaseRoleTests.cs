@@ -120,4 +120,27 @@ public class DatabaseRoleTests : IAsyncLifetime
         await using var insert = new NpgsqlCommand("INSERT INTO \"NewInALaterRelease\" VALUES (1)", app);
         Assert.Equal(1, await insert.ExecuteNonQueryAsync());
     }
+
+    [Fact]
+    public async Task ADatabaseMadeByMigrationsThisVersionDoesNotHaveIsRefusedWithWhatToDoAndLeftAsItWas()
+    {
+        // A local data folder from before the schema baseline: its history names the old chain's migrations.
+        var owner = TestCluster.AsRole(_database.ConnectionString, DatabaseRole.Owner);
+        await using (var connection = new NpgsqlConnection(owner))
+        {
+            await connection.OpenAsync();
+            await using var old = new NpgsqlCommand(
+                "INSERT INTO \"__EFMigrationsHistory\" VALUES ('20261124121340_InitialSchema', '10.0.0'), ('20261205170431_MetricCatalogManaged', '10.0.0')", connection);
+            await old.ExecuteNonQueryAsync();
+        }
+
+        var refused = await Assert.ThrowsAsync<CannotStartException>(() => DatabaseRoles.MigrateAsync(_database.Services, owner, _database.ConnectionString));
+        Assert.Contains("migrations this version of CovidEntry does not have (20261124121340_InitialSchema, 20261205170431_MetricCatalogManaged)", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("COVIDENTRY_DATA_DIR", refused.Message, StringComparison.Ordinal);
+
+        await using var app = new NpgsqlConnection(_database.ConnectionString);
+        await app.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM \"__EFMigrationsHistory\"", app);
+        Assert.Equal(3L, await count.ExecuteScalarAsync());
+    }
 }

@@ -38,10 +38,10 @@ public class BackupRestoreTests : LoopTest
             // As the README says: dump as the owner role, restore as the new database's owner without
             // the old grants, then `migrate` grants the app's role what it needs.
             var source = TestCluster.AsRole(Database.ConnectionString, DatabaseRole.Owner);
-            await RunAsync("pg_dump", $"-Fc --no-owner --no-privileges -f {dump} \"{source.ToLibpq()}\"", source);
+            await PostgresTools.RunAsync("pg_dump", $"-Fc --no-owner --no-privileges -f {dump} \"{source.ToLibpq()}\"", source);
             await fresh.CreateDatabaseIfMissingAsync("restored");
             var target = fresh.ConnectionStringFor("restored", DatabaseRole.Owner);
-            await RunAsync("pg_restore", $"--no-owner --no-privileges --exit-on-error -d \"{target.ToLibpq()}\" {dump}", target);
+            await PostgresTools.RunAsync("pg_restore", $"--no-owner --no-privileges --exit-on-error -d \"{target.ToLibpq()}\" {dump}", target);
 
             await using var restored = TestApp.Build(fresh.ConnectionStringFor("restored"), TestApp.MigrateAs(fresh.ConnectionStringFor("restored", DatabaseRole.Owner)));
             await restored.PrepareDatabaseAsync(migrate: true);
@@ -71,31 +71,5 @@ public class BackupRestoreTests : LoopTest
             folder.Delete(recursive: true);
             Directory.Delete(clusterFolder, recursive: true);
         }
-    }
-
-    /// <summary>Runs a PostgreSQL tool; the password goes in its environment, where other accounts cannot read it (a command line they can).</summary>
-    private static async Task RunAsync(string tool, string arguments, string connectionString)
-    {
-        var start = new ProcessStartInfo(Path.Combine(LocalPostgres.FindBinDirectory(), tool), arguments)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        start.Environment["PGPASSWORD"] = new NpgsqlConnectionStringBuilder(connectionString).Password;
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{tool} failed: {await error}");
-    }
-}
-
-internal static class ConnectionStrings
-{
-    /// <summary>An Npgsql connection string as a libpq one, for pg_dump and pg_restore.</summary>
-    public static string ToLibpq(this string connectionString)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        return $"host={builder.Host} port={builder.Port} dbname={builder.Database} user={builder.Username}";
     }
 }

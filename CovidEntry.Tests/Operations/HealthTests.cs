@@ -36,8 +36,8 @@ public class HealthTests : IAsyncLifetime
             .UseNpgsql(owner).UseApplicationServiceProvider(_app.Services).Options);
         var migrations = db.Database.GetMigrations().ToList();
 
-        // As if a newer release's migration had not been run yet.
-        await db.GetService<IMigrator>().MigrateAsync(migrations[^2]);
+        // As if a newer release's migration had not been run yet (the baseline itself while it is the only one).
+        await db.GetService<IMigrator>().MigrateAsync(migrations.Count > 1 ? migrations[^2] : Migration.InitialDatabase);
         var (status, body) = await GetAsync(http, "/healthz/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal($"Unhealthy\n1 migration(s) not applied, the first {migrations[^1]}: run ./run.sh migrate.", body);
