@@ -6,7 +6,7 @@ using CovidEntry.App.Features.Alerts;
 using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Features.Catalog;
 using CovidEntry.App.Features.Diagnostics;
-using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Entries;
 using CovidEntry.App.Features.Snapshots;
 using CovidEntry.App.Features.Stats;
 using CovidEntry.App.Features.History;

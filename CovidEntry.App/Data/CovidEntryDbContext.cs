@@ -26,7 +26,7 @@ public class CovidEntryDbContext(DbContextOptions<CovidEntryDbContext> options)
     public DbSet<Batch> Batches => Set<Batch>();
     public DbSet<Entry> Entries => Set<Entry>();
     public DbSet<PassDraft> PassDrafts => Set<PassDraft>();
-    public DbSet<Suppression> Suppressions => Set<Suppression>();
+    public DbSet<MutedWarning> MutedWarnings => Set<MutedWarning>();
     public DbSet<Features.Alerts.WebhookMessage> WebhookMessages => Set<Features.Alerts.WebhookMessage>();
     public DbSet<ValueVersion> ValueVersions => Set<ValueVersion>();
     public DbSet<LatestValue> LatestValues => Set<LatestValue>();

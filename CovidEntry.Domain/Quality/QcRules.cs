@@ -41,7 +41,7 @@ public sealed record QcSettings
 /// <summary>The warning checks: pure functions from an entry and its recent history to warnings.</summary>
 public static class QcRules
 {
-    public static IReadOnlyList<QcWarning> Evaluate(QcInput input, QcSettings settings, IReadOnlyList<Suppression> suppressions)
+    public static IReadOnlyList<QcWarning> Evaluate(QcInput input, QcSettings settings, IReadOnlyList<MutedWarning> mutedWarnings)
     {
         var recent = input.Recent.Where(d => d.DataDate < input.DataDate).OrderByDescending(d => d.DataDate).ToList();
         var warnings = new List<QcWarning>();
@@ -53,7 +53,7 @@ public static class QcRules
         warnings.AddRange(SourceTime(input, settings));
         return warnings
             .GroupBy(w => w.Key).Select(g => g.First())
-            .Where(w => !suppressions.Any(s => s.Mutes(w, input.JurisdictionCode, input.DataDate)))
+            .Where(w => !mutedWarnings.Any(s => s.Mutes(w, input.JurisdictionCode, input.DataDate)))
             .ToList();
     }
 

@@ -228,7 +228,7 @@ public static class SnapshotChecks
         SnapshotFacts current,
         IReadOnlyList<string> expectedStatesDailyColumns,
         IEnumerable<CumulativeDecrease> decreases,
-        IReadOnlyList<Suppression>? suppressions = null)
+        IReadOnlyList<MutedWarning>? mutedWarnings = null)
     {
         var problems = new List<string>();
         if (!current.StatesDailyColumns.SequenceEqual(expectedStatesDailyColumns))
@@ -252,7 +252,7 @@ public static class SnapshotChecks
 
         // A published total may only go down through an edit batch, whose note says why, or where
         // leads muted the warning on the shared list (with their reason).
-        var muted = suppressions ?? [];
+        var muted = mutedWarnings ?? [];
         foreach (var decrease in decreases.Where(d => d.Kind != BatchKind.Edit
                      && !muted.Any(s => s.Mutes(new QcWarning(QcRule.CumulativeDecrease, d.Metric, ""), d.State, d.Date))))
         {

@@ -1,3 +1,4 @@
+using CovidEntry.App.Features.Jurisdictions;
 using System.Diagnostics;
 using CovidEntry.App.Features.Screenshots;
 using CovidEntry.Domain.Screenshots;

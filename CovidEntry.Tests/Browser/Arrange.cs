@@ -1,5 +1,5 @@
 using CovidEntry.App.Data;
-using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Entries;
 using CovidEntry.App.Features.Reconcile;
 using CovidEntry.App.Features.Review;
 using CovidEntry.App.Features.Shifts;

@@ -1,3 +1,4 @@
+using CovidEntry.App.Features.Jurisdictions;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using CovidEntry.App.Features.Edits;
@@ -224,7 +225,7 @@ public sealed class NoSidewaysScrollTests(BrowserFixture browser, ITestOutputHel
         ["/edits/{BatchId:guid}"] = $"edits/{people.EditBatchId}",
         ["/jurisdictions"] = "jurisdictions",
         ["/jurisdictions/{Code}/sources"] = $"jurisdictions/{Code}/sources",
-        ["/quality/suppressions"] = "quality/suppressions",
+        ["/quality/muted-warnings"] = "quality/muted-warnings",
         ["/screenshots/captures"] = "screenshots/captures",
         ["/staleness"] = "staleness",
         ["/stats/double-entry"] = "stats/double-entry",

@@ -60,7 +60,7 @@ public sealed class QueueAndClaimTests(BrowserFixture browser, ITestOutputHelper
         await Expect(rafa.Page.GetByRole(AriaRole.Button, new() { Name = "Claim pass 1 of MD" })).ToBeVisibleAsync();
 
         // The lead mutes a known warning for Maine on the shared list.
-        await quinn.OpenAsync("quality/suppressions");
+        await quinn.OpenAsync("quality/muted-warnings");
         await ChooseAsync(quinn.Page, "Jurisdiction", "ME · Maine");
         await ChooseAsync(quinn.Page, "Check", "Confirmed + probable deaths ≠ deaths");
         await quinn.Page.GetByRole(AriaRole.Button, new() { Name = "Mute" }).ClickAsync();
@@ -69,8 +69,8 @@ public sealed class QueueAndClaimTests(BrowserFixture browser, ITestOutputHelper
         await quinn.Page.GetByLabel("Why is it muted?").FillAsync("Maine reports probable deaths weekly");
         await Expect(quinn.Page.GetByText("Say why this warning is muted")).ToHaveCountAsync(0);
         await quinn.Page.GetByRole(AriaRole.Button, new() { Name = "Mute" }).ClickAsync();
-        await Expect(quinn.Page.Locator("#suppression-message")).ToContainTextAsync("Muted: Confirmed + probable deaths ≠ deaths for ME through 2020-11-30.");
-        await Expect(quinn.Page.Locator("#suppressions")).ToContainTextAsync("Maine reports probable deaths weekly");
+        await Expect(quinn.Page.Locator("#mute-message")).ToContainTextAsync("Muted: Confirmed + probable deaths ≠ deaths for ME through 2020-11-30.");
+        await Expect(quinn.Page.Locator("#muted-warnings")).ToContainTextAsync("Maine reports probable deaths weekly");
         await Accessibility.AssertAccessibleAsync(quinn, "muted warnings page");
 
         // The staleness view and the double-entry statistics are there for the lead, and readable.

@@ -1,5 +1,6 @@
+using CovidEntry.App.Features.Jurisdictions;
 using CovidEntry.App.Data;
-using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Entries;
 using CovidEntry.App.Features.Screenshots;
 using CovidEntry.App.Features.Shifts;
 using CovidEntry.Domain.Screenshots;

@@ -14,8 +14,8 @@ public class QcRulesTests
     private static readonly IReadOnlyList<(string Part, string Whole)> Parts = Metric.PartsOfWholes(CtpMetricCatalog.All);
 
     private static IReadOnlyList<QcWarning> Check(Dictionary<string, long?> values, IReadOnlyList<PublishedDay>? recent = null,
-        DateTime? source = null, IReadOnlyList<Suppression>? suppressions = null, QcSettings? settings = null) =>
-        QcRules.Evaluate(new QcInput("NY", Day, values, Kinds, recent ?? [], source, Now, Parts), settings ?? new QcSettings(), suppressions ?? []);
+        DateTime? source = null, IReadOnlyList<MutedWarning>? mutedWarnings = null, QcSettings? settings = null) =>
+        QcRules.Evaluate(new QcInput("NY", Day, values, Kinds, recent ?? [], source, Now, Parts), settings ?? new QcSettings(), mutedWarnings ?? []);
 
     /// <summary>Days before <see cref="Day"/>, oldest first, each with the given values.</summary>
     private static List<PublishedDay> Days(params Dictionary<string, long?>[] values) =>
@@ -101,17 +101,17 @@ public class QcRulesTests
     }
 
     [Fact]
-    public void ASuppressionMutesItsRuleForItsJurisdictionMetricAndDatesOnly()
+    public void AMutedWarningMutesItsRuleForItsJurisdictionMetricAndDatesOnly()
     {
         var values = new Dictionary<string, long?> { ["positive"] = 100, ["positiveCasesViral"] = 120, ["hospitalizedCurrently"] = 50, ["hospitalizedCumulative"] = 40 };
-        Suppression Mute(string code, string? metric, DateOnly until) =>
+        MutedWarning Mute(string code, string? metric, DateOnly until) =>
             new(code, metric, QcRule.PartExceedsWhole, until, "NY counts confirmed cases from another system", "lead", Now);
 
-        Assert.Equal(["PartExceedsWhole:hospitalizedCurrently"], Check(values, suppressions: [Mute("NY", "positiveCasesViral", Day)]).Select(w => w.Key));
-        Assert.Empty(Check(values, suppressions: [Mute("NY", null, Day)]));
-        Assert.Equal(2, Check(values, suppressions: [Mute("NY", null, Day.AddDays(-1))]).Count);
-        Assert.Equal(2, Check(values, suppressions: [Mute("NJ", null, Day)]).Count);
-        Assert.Throws<DomainException>(() => new Suppression("NY", null, QcRule.Spike, Day, " ", "lead", Now));
+        Assert.Equal(["PartExceedsWhole:hospitalizedCurrently"], Check(values, mutedWarnings: [Mute("NY", "positiveCasesViral", Day)]).Select(w => w.Key));
+        Assert.Empty(Check(values, mutedWarnings: [Mute("NY", null, Day)]));
+        Assert.Equal(2, Check(values, mutedWarnings: [Mute("NY", null, Day.AddDays(-1))]).Count);
+        Assert.Equal(2, Check(values, mutedWarnings: [Mute("NJ", null, Day)]).Count);
+        Assert.Throws<DomainException>(() => new MutedWarning("NY", null, QcRule.Spike, Day, " ", "lead", Now));
     }
 
     [Fact]

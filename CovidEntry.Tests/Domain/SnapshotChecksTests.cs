@@ -48,7 +48,7 @@ public class SnapshotChecksTests
     {
         var day = new DateOnly(2020, 11, 14);
         var fromDaily = new CumulativeDecrease("NY", day, "positive", 100, 90, BatchKind.Daily, Guid.NewGuid());
-        Suppression Muted(string metric, DateOnly until) =>
+        MutedWarning Muted(string metric, DateOnly until) =>
             new("NY", metric, QcRule.CumulativeDecrease, until, "NY removes duplicates", "lena", DateTime.UtcNow);
 
         Assert.Empty(SnapshotChecks.Problems(Previous, new SnapshotFacts(Columns, 100), Columns, [fromDaily], [Muted("positive", day)]));

@@ -1,6 +1,6 @@
 using AngleSharp.Dom;
 using Bunit;
-using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Entries;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain.Metrics;
 using Microsoft.Extensions.DependencyInjection;

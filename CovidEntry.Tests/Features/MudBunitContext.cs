@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Bunit;
-using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Entries;
 using CovidEntry.App.Features.Quality;
 using CovidEntry.App.Shared;
 using CovidEntry.Domain.Quality;

@@ -1,5 +1,5 @@
 using Bunit;
-using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Entries;
 using CovidEntry.Domain.Entries;
 
 namespace CovidEntry.Tests.Features;

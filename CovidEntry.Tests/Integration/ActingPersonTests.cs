@@ -1,7 +1,7 @@
 using CovidEntry.App.Features.Admin;
 using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Features.Edits;
-using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Entries;
 using CovidEntry.App.Features.Imports;
 using CovidEntry.App.Features.Jurisdictions;
 using CovidEntry.App.Features.Publish;
@@ -47,7 +47,7 @@ public sealed class ActingPersonTests : LoopTest
         {
             JurisdictionCode = "WY", From = new DateTime(2020, 11, 1), To = new DateTime(2020, 11, 2), Note = "Wyoming revised its counts",
         }, Loop.Lead);
-        var suppression = await Database.Get<SuppressionService>().AddAsync(Suppression("Expected backlog"), Loop.Lead);
+        var mute = await Database.Get<MutedWarningService>().AddAsync(MutedWarning("Expected backlog"), Loop.Lead);
         var unassigned = await Database.Get<ShiftService>().OpenAsync(
             new NewShiftForm { Label = "unassigned", DataDate = Day.AddDays(2).ToDateTime(TimeOnly.MinValue), Jurisdictions = ["WY"] }, Loop.Lead);
         var source = await Database.Get<SourceService>().AddAsync("AK", new SourceForm { Label = "Extra", Url = "https://example.org/ak" }, Loop.Admin);
@@ -72,8 +72,8 @@ public sealed class ActingPersonTests : LoopTest
             () => Database.Get<EditService>().OpenAsync(new NewEditForm { JurisdictionCode = "WY", From = new DateTime(2020, 10, 1), To = new DateTime(2020, 10, 2), Note = "again" }, lead),
             () => Database.Get<EditService>().SetCellAsync(edit, new DateOnly(2020, 11, 1), "positive", "12", lead),
             () => Database.Get<EditService>().PublishAsync(edit, lead),
-            () => Database.Get<SuppressionService>().AddAsync(Suppression("Another one"), lead),
-            () => Database.Get<SuppressionService>().RemoveAsync(suppression, lead),
+            () => Database.Get<MutedWarningService>().AddAsync(MutedWarning("Another one"), lead),
+            () => Database.Get<MutedWarningService>().RemoveAsync(mute, lead),
             () => Database.Get<JurisdictionService>().MarkSourceChangedAsync("AK", lead),
             () => Database.Get<ScreenshotService>().ApproveAsync(upload.Id, lead),
             () => Database.Get<AuditQueries>().PageAsync(new AuditFilter(), lead, null));
@@ -153,7 +153,7 @@ public sealed class ActingPersonTests : LoopTest
         Assert.NotNull(report);
     }
 
-    private static SuppressionForm Suppression(string reason) => new()
+    private static MutedWarningForm MutedWarning(string reason) => new()
     {
         JurisdictionCode = "AK", MetricKey = "positive", Rule = CovidEntry.Domain.Quality.QcRule.Spike,
         UntilDate = new DateTime(2030, 1, 1), Reason = reason,

@@ -39,7 +39,7 @@ public class AuditTrailTests : LoopTest
     {
         var shiftId = await Loop.OpenShiftAsync(Day, "NY");
         var entryId = await Loop.EntryIdAsync(shiftId, "NY");
-        await Database.Get<CovidEntry.App.Features.Entry.DraftService>().SaveAsync(entryId, 1, Loop.Vera,
+        await Database.Get<CovidEntry.App.Features.Entries.DraftService>().SaveAsync(entryId, 1, Loop.Vera,
             new DraftContent(new Dictionary<string, string> { ["positive"] = "10" }, null, null, null, "positive"), 0);
         await Loop.SubmitAsync(entryId, 1, Loop.Vera, new Dictionary<string, string> { ["positive"] = "100" });
         using (AuditContext.Begin(new AuditActor(Loop.Cole, "cole@example.org", "circuit:test")))
@@ -147,11 +147,11 @@ public class AuditTrailTests : LoopTest
     [Fact]
     public async Task EveryKindOfRecordTheAppWritesProducesEvents()
     {
-        // The core loop, an edit, a suppression, a schedule, a screenshot, a capture request.
+        // The core loop, an edit, a muted warning, a schedule, a screenshot, a capture request.
         var shiftId = await Loop.VerifiedShiftInReviewAsync(Day, new Dictionary<string, string> { ["positive"] = "5" }, "NY");
         await Database.Get<PublishService>().PublishShiftAsync(shiftId, Loop.Lead);
         await Database.Get<JurisdictionService>().ScheduleAsync("NY", new TimeOnly(17, 0), Loop.Admin);
-        await Database.Get<CovidEntry.App.Features.Quality.SuppressionService>().AddAsync(new CovidEntry.App.Features.Quality.SuppressionForm
+        await Database.Get<CovidEntry.App.Features.Quality.MutedWarningService>().AddAsync(new CovidEntry.App.Features.Quality.MutedWarningForm
         {
             JurisdictionCode = "NY", MetricKey = "positive", Rule = CovidEntry.Domain.Quality.QcRule.Spike,
             UntilDate = new DateTime(2030, 1, 1), Reason = "Backlog dump expected",

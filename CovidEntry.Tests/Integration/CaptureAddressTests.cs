@@ -1,3 +1,4 @@
+using CovidEntry.App.Features.Jurisdictions;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;

@@ -1,3 +1,4 @@
+using CovidEntry.App.Features.Jurisdictions;
 using System.Net;
 using CovidEntry.App.Features.Screenshots;
 using CovidEntry.Domain.People;

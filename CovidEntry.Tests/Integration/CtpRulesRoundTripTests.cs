@@ -55,7 +55,7 @@ public class CtpRulesRoundTripTests : PublicApiTest
 
         // The files count 03-03's first cases from the empty day before (checked byte for byte above); the
         // page says "not reported" for the empty days and gives no change from a day with no number (decision 034).
-        var page = await Database.Get<JurisdictionPageQueries>().LoadAsync("AK", null, CancellationToken.None);
+        var page = await Database.Get<PublicJurisdictionPageQueries>().LoadAsync("AK", null, CancellationToken.None);
         var cases = page!.Series.Single(s => s.Key == "cases").Points;
         Assert.Equal([(new DateOnly(2020, 3, 1), (long?)null), (new DateOnly(2020, 3, 2), null), (new DateOnly(2020, 3, 3), null), (new DateOnly(2020, 3, 4), 2)],
             cases.Select(p => (p.Date, p.Daily)));

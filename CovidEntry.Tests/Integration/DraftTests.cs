@@ -1,4 +1,4 @@
-using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Entries;
 using CovidEntry.App.Features.Shifts;
 using CovidEntry.Domain;
 using CovidEntry.Domain.Entries;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using CovidEntry.App.Data.Seeding;
 using CovidEntry.App.Features.Audit;
 using CovidEntry.App.Features.Catalog;
-using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Entries;
 using CovidEntry.App.Features.History;
 using CovidEntry.App.Features.Publish;
 using CovidEntry.App.Features.Quality;

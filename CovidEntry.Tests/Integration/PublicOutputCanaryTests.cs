@@ -3,7 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using CovidEntry.App.Features.Edits;
-using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Entries;
 using CovidEntry.App.Features.Publish;
 using CovidEntry.App.Features.Quality;
 using CovidEntry.App.Features.Reconcile;
@@ -224,7 +224,7 @@ public class PublicOutputCanaryTests : IAsyncLifetime
         await _database.Get<DraftService>().SaveAsync(ny, 2, cole, new DraftContent(
             new Dictionary<string, string> { ["positive"] = NumberCanary("value of a draft") }, null, Canary("public note of a draft"), Canary("private note of a draft"), null), 0);
 
-        await _database.Get<SuppressionService>().AddAsync(new SuppressionForm
+        await _database.Get<MutedWarningService>().AddAsync(new MutedWarningForm
         {
             JurisdictionCode = "AK",
             Rule = QcRule.Spike,

@@ -1,4 +1,4 @@
-using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Entries;
 using CovidEntry.App.Features.Publish;
 using CovidEntry.App.Features.Quality;
 using CovidEntry.Domain;
@@ -60,8 +60,8 @@ public class QualityTests : LoopTest
     [Fact]
     public async Task AMutedWarningAsksForNoReasonUntilItsDatePasses()
     {
-        var suppressions = Database.Get<SuppressionService>();
-        await suppressions.AddAsync(new SuppressionForm
+        var mutedWarnings = Database.Get<MutedWarningService>();
+        await mutedWarnings.AddAsync(new MutedWarningForm
         {
             JurisdictionCode = "AK",
             MetricKey = "positive",
@@ -73,17 +73,17 @@ public class QualityTests : LoopTest
 
         await Loop.SubmitAsync(entryId, 1, Loop.Vera, Lower);
 
-        var listed = Assert.Single(await suppressions.ListAsync(NextDay));
+        var listed = Assert.Single(await mutedWarnings.ListAsync(NextDay));
         Assert.Equal(("AK", "positive", "Lena Lead"), (listed.JurisdictionCode, listed.MetricKey, listed.CreatedBy));
-        Assert.Empty(await suppressions.ListAsync(NextDay.AddDays(1)));
+        Assert.Empty(await mutedWarnings.ListAsync(NextDay.AddDays(1)));
         var later = await Database.Get<QualityService>().ContextAsync("AK", NextDay.AddDays(1));
         Assert.Single(later.Check(new Dictionary<string, long?> { ["positive"] = 1 }, null, DateTime.UtcNow));
     }
 
     [Fact]
-    public async Task ASuppressionNeedsAKnownJurisdictionAndMetricAndAReason()
+    public async Task AMutedWarningNeedsAKnownJurisdictionAndMetricAndAReason()
     {
-        var refused = await Assert.ThrowsAsync<DomainException>(() => Database.Get<SuppressionService>().AddAsync(new SuppressionForm
+        var refused = await Assert.ThrowsAsync<DomainException>(() => Database.Get<MutedWarningService>().AddAsync(new MutedWarningForm
         {
             JurisdictionCode = "XX",
             MetricKey = "nope",
@@ -96,6 +96,6 @@ public class QualityTests : LoopTest
         Assert.Contains("not in the catalog", refused.Message);
         Assert.Contains("Say why", refused.Message);
         await using var db = await Database.DbAsync();
-        Assert.Equal(0, await db.Suppressions.CountAsync());
+        Assert.Equal(0, await db.MutedWarnings.CountAsync());
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Entries;
 using CovidEntry.App.Features.Review;
 using CovidEntry.App.Features.Shifts;
 using CovidEntry.Domain;

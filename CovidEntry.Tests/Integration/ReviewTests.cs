@@ -1,4 +1,4 @@
-using CovidEntry.App.Features.Entry;
+using CovidEntry.App.Features.Entries;
 using CovidEntry.App.Features.Publish;
 using CovidEntry.App.Features.Reconcile;
 using CovidEntry.App.Features.Review;

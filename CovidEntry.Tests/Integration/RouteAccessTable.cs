@@ -158,7 +158,7 @@ public static class RouteAccessTable
         ["/edits"] = LeadsAndAdmins,
         ["/edits/{BatchId:guid}"] = LeadsAndAdmins,
         ["/jurisdictions"] = LeadsAndAdmins,
-        ["/quality/suppressions"] = LeadsAndAdmins,
+        ["/quality/muted-warnings"] = LeadsAndAdmins,
         ["/screenshots/captures"] = LeadsAndAdmins,
         ["/staleness"] = LeadsAndAdmins,
         ["/stats/double-entry"] = LeadsAndAdmins,

@@ -1,3 +1,4 @@
+using CovidEntry.App.Features.Jurisdictions;
 using System.Diagnostics;
 using CovidEntry.App.Data;
 using CovidEntry.App.Features.Audit;

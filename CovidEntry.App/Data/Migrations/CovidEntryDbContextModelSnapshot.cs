@@ -992,7 +992,7 @@ namespace CovidEntry.App.Data.Migrations
                     b.ToTable("Metrics");
                 });
 
-            modelBuilder.Entity("CovidEntry.Domain.Quality.Suppression", b =>
+            modelBuilder.Entity("CovidEntry.Domain.Quality.MutedWarning", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -1033,7 +1033,7 @@ namespace CovidEntry.App.Data.Migrations
 
                     b.HasIndex("JurisdictionCode", "UntilDate");
 
-                    b.ToTable("Suppressions");
+                    b.ToTable("MutedWarnings");
                 });
 
             modelBuilder.Entity("CovidEntry.Domain.Screenshots.CaptureJob", b =>
@@ -1951,7 +1951,7 @@ namespace CovidEntry.App.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
-            modelBuilder.Entity("CovidEntry.Domain.Quality.Suppression", b =>
+            modelBuilder.Entity("CovidEntry.Domain.Quality.MutedWarning", b =>
                 {
                     b.HasOne("CovidEntry.App.Data.ApplicationUser", null)
                         .WithMany()

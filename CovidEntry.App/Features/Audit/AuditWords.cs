@@ -37,7 +37,8 @@ public static class AuditWords
         ["Jurisdictions"] = "Jurisdiction",
         ["JurisdictionSources"] = "Source",
         ["Metrics"] = "Metric",
-        ["Suppressions"] = "Muted warning",
+        ["MutedWarnings"] = "Muted warning",
+        ["Suppressions"] = "Muted warning", // the table's name before the NameMutedWarnings migration: earlier events keep it
         ["Screenshots"] = "Screenshot",
         ["ImageBlobs"] = "Screenshot image",
         ["CaptureJobs"] = "Capture",
@@ -76,7 +77,7 @@ public static class AuditWords
         new("screenshots", "Screenshots and captures", ["Screenshots", "ImageBlobs", "CaptureJobs", "ScreenshotApprovals"]),
         new("jurisdictions", "Jurisdictions and sources", ["Jurisdictions", "JurisdictionSources"]),
         new("metrics", "Metric catalog", ["Metrics"]),
-        new("muted", "Muted warnings", ["Suppressions"]),
+        new("muted", "Muted warnings", ["MutedWarnings", "Suppressions"]),
         new("snapshots", "Snapshots", ["Snapshots", "SnapshotFiles", AuditKinds.SnapshotRun]),
         new("import", "Import", [AuditKinds.ImportFile]),
         new("download", "Download", [AuditKinds.Download]),

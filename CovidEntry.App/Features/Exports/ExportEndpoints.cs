@@ -22,7 +22,7 @@ public static class ExportEndpoints
     public static void AddExports(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<PublishedRows>();
-        builder.Services.AddScoped<JurisdictionPageQueries>();
+        builder.Services.AddScoped<PublicJurisdictionPageQueries>();
         builder.Services.AddScoped<LiveFiles>();
         builder.Services.AddOptions<PublicFileOptions>().Bind(builder.Configuration.GetSection(PublicFileOptions.Section));
         builder.Services.AddSingleton<PublicFileStore>();

@@ -8,7 +8,7 @@ public static class QualityExtensions
     {
         builder.Services.Configure<QcSettings>(builder.Configuration.GetSection("Quality"));
         builder.Services.AddScoped<QualityService>();
-        builder.Services.AddScoped<SuppressionService>();
-        builder.Services.AddSingleton<SuppressionFormValidator>();
+        builder.Services.AddScoped<MutedWarningService>();
+        builder.Services.AddSingleton<MutedWarningFormValidator>();
     }
 }

@@ -16,7 +16,7 @@ public sealed record QcContext(
     DateOnly DataDate,
     IReadOnlyList<PublishedDay> Recent,
     IReadOnlyDictionary<string, MetricKind> Kinds,
-    IReadOnlyList<Suppression> Suppressions,
+    IReadOnlyList<MutedWarning> MutedWarnings,
     QcSettings Settings,
     IReadOnlyList<(string Part, string Whole)> PartsOfWholes)
 {
@@ -24,7 +24,7 @@ public sealed record QcContext(
     public PublishedDay? Previous => Recent.Where(d => d.DataDate < DataDate).MaxBy(d => d.DataDate);
 
     public IReadOnlyList<QcWarning> Check(IReadOnlyDictionary<string, long?> values, DateTime? sourceUpdatedAtUtc, DateTime nowUtc) =>
-        QcRules.Evaluate(new QcInput(JurisdictionCode, DataDate, values, Kinds, Recent, sourceUpdatedAtUtc, nowUtc, PartsOfWholes), Settings, Suppressions);
+        QcRules.Evaluate(new QcInput(JurisdictionCode, DataDate, values, Kinds, Recent, sourceUpdatedAtUtc, nowUtc, PartsOfWholes), Settings, MutedWarnings);
 }
 
 public sealed class QualityService(IDbContextFactory<CovidEntryDbContext> dbFactory, IOptions<QcSettings> settings)
@@ -38,8 +38,8 @@ public sealed class QualityService(IDbContextFactory<CovidEntryDbContext> dbFact
         var recent = (await PublishedDays.BeforeAsync(db, [code], dataDate, DaysBack, cancellationToken))[code].ToList();
         var catalog = await db.Metrics.AsNoTracking().ToListAsync(cancellationToken);
         var kinds = catalog.ToDictionary(m => m.Key, m => m.Kind);
-        var suppressions = await db.Suppressions.AsNoTracking()
+        var mutedWarnings = await db.MutedWarnings.AsNoTracking()
             .Where(s => s.JurisdictionCode == code && s.UntilDate >= dataDate).ToListAsync(cancellationToken);
-        return new QcContext(code, dataDate, recent, kinds, suppressions, settings.Value, Metric.PartsOfWholes(catalog));
+        return new QcContext(code, dataDate, recent, kinds, mutedWarnings, settings.Value, Metric.PartsOfWholes(catalog));
     }
 }

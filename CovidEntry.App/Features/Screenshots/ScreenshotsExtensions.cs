@@ -17,8 +17,6 @@ public static class ScreenshotsExtensions
         builder.Services.AddSingleton<CaptureWorker>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CaptureWorker>());
         builder.Services.AddScoped<ScreenshotService>();
-        builder.Services.AddScoped<SourceService>();
         builder.Services.AddScoped<CaptureDashboardService>();
-        builder.Services.AddSingleton<SourceFormValidator>();
     }
 }

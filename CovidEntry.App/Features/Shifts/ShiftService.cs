@@ -44,7 +44,7 @@ public sealed record Handoff(string ShiftLabel, string LeadName, DateTime Opened
 public sealed record Coverage(int Planned, int PublishedForDate, int PassesIn, int Verified, int Approved);
 
 public sealed class ShiftService(
-    IDbContextFactory<CovidEntryDbContext> dbFactory, UserDirectory users, AlertQueue alerts, ActingPerson acting, Features.Entry.QueueSignal queue, TimeProvider clock, ILogger<ShiftService> logger)
+    IDbContextFactory<CovidEntryDbContext> dbFactory, UserDirectory users, AlertQueue alerts, ActingPerson acting, Features.Entries.QueueSignal queue, TimeProvider clock, ILogger<ShiftService> logger)
 {
     public async Task<IReadOnlyList<ShiftRow>> ListAsync(CancellationToken cancellationToken = default)
     {

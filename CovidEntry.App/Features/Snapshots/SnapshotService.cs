@@ -177,14 +177,14 @@ public sealed class SnapshotService(IDbContextFactory<CovidEntryDbContext> dbFac
             var statesFile = files.Single(f => f.Name == StatesDailyCsv);
             var catalog = await rows.CatalogAsync(cancellationToken);
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var suppressions = await db.Suppressions.AsNoTracking()
+            var mutedWarnings = await db.MutedWarnings.AsNoTracking()
                 .Where(s => s.Rule == Domain.Quality.QcRule.CumulativeDecrease).ToListAsync(cancellationToken);
             var problems = SnapshotChecks.Problems(
                 previous?.Facts,
                 new SnapshotFacts(HeaderColumns(statesFile.Content), statesFile.Rows),
                 catalog.StatesDailyColumns,
                 changes.Decreases,
-                suppressions);
+                mutedWarnings);
 
             var tracked = await db.Snapshots.SingleAsync(s => s.Id == snapshot.Id, cancellationToken);
             var (changelog, rowsAdded, cellsChanged) = SnapshotChangelog.Write(previous?.Id, changes, ChangelogListLimit);

@@ -6,7 +6,7 @@ using CovidEntry.Domain.Quality;
 using CovidEntry.Domain.Screenshots;
 using FluentValidation;
 
-namespace CovidEntry.App.Features.Entry;
+namespace CovidEntry.App.Features.Entries;
 
 /// <summary>What a volunteer types for one metric, kept as text until it is valid.</summary>
 public sealed class MetricInput

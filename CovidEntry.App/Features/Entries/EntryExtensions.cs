@@ -1,4 +1,4 @@
-namespace CovidEntry.App.Features.Entry;
+namespace CovidEntry.App.Features.Entries;
 
 public static class EntryExtensions
 {

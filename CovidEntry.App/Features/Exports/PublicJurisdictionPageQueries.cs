@@ -13,7 +13,7 @@ public sealed record JurisdictionPageView(string Code, string Name, string? Note
 }
 
 /// <summary>Reads a jurisdiction's public page: its name, notes and sources, and its main series as published now or at a moment.</summary>
-public sealed class JurisdictionPageQueries(IDbContextFactory<CovidEntryDbContext> dbFactory, PublishedRows rows)
+public sealed class PublicJurisdictionPageQueries(IDbContextFactory<CovidEntryDbContext> dbFactory, PublishedRows rows)
 {
     /// <summary>The page of <paramref name="code"/>, or null when there is no such jurisdiction.</summary>
     public async Task<JurisdictionPageView?> LoadAsync(string code, DateTimeOffset? asOf, CancellationToken cancellationToken)

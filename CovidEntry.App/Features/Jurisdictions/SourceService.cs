@@ -4,8 +4,9 @@ using CovidEntry.App.Shared;
 using CovidEntry.Domain;
 using CovidEntry.Domain.Screenshots;
 using Microsoft.EntityFrameworkCore;
+using CovidEntry.App.Features.Screenshots;
 
-namespace CovidEntry.App.Features.Screenshots;
+namespace CovidEntry.App.Features.Jurisdictions;
 
 /// <summary>A source with its capture settings and its newest capture, for the admin's sources page.</summary>
 public sealed record SourceRow(int Id, string Label, string Url, CaptureSettings Capture, DateTime? LastCaptureAtUtc, CaptureJobState? LastJobState, string? LastError);

@@ -5,15 +5,15 @@ namespace CovidEntry.Domain.Quality;
 /// them), up to and including a data date, with the reason a lead gave. One shared list, used
 /// by every check.
 /// </summary>
-public sealed class Suppression
+public sealed class MutedWarning
 {
     public const int ReasonMaxLength = 1000;
 
-    private Suppression()
+    private MutedWarning()
     {
     }
 
-    public Suppression(string jurisdictionCode, string? metricKey, QcRule rule, DateOnly untilDate, string reason, string createdByUserId, DateTime nowUtc)
+    public MutedWarning(string jurisdictionCode, string? metricKey, QcRule rule, DateOnly untilDate, string reason, string createdByUserId, DateTime nowUtc)
     {
         if (string.IsNullOrWhiteSpace(reason))
         {

@@ -1,6 +1,6 @@
 using CovidEntry.Domain.Entries;
 
-namespace CovidEntry.App.Features.Entry;
+namespace CovidEntry.App.Features.Entries;
 
 /// <summary>
 /// What the browser keeps of a pass until the server confirms it (wwwroot/kept-typing.js): the

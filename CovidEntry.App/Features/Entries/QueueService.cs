@@ -8,7 +8,7 @@ using CovidEntry.Domain.Shifts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace CovidEntry.App.Features.Entry;
+namespace CovidEntry.App.Features.Entries;
 
 /// <summary>How long a claim lasts without activity (configuration section <c>Claims</c>).</summary>
 public sealed class ClaimSettings

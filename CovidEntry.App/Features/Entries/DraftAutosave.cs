@@ -1,7 +1,7 @@
 using CovidEntry.Domain;
 using CovidEntry.Domain.Entries;
 
-namespace CovidEntry.App.Features.Entry;
+namespace CovidEntry.App.Features.Entries;
 
 /// <summary>Where the draft of the open pass stands, for the line under the form.</summary>
 public enum DraftState

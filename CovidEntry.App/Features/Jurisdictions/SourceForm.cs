@@ -3,8 +3,9 @@ using CovidEntry.App.Shared;
 using CovidEntry.Domain.Jurisdictions;
 using CovidEntry.Domain.Screenshots;
 using FluentValidation;
+using CovidEntry.App.Features.Screenshots;
 
-namespace CovidEntry.App.Features.Screenshots;
+namespace CovidEntry.App.Features.Jurisdictions;
 
 /// <summary>A source as the admin edits it: selectors one per line, capture times as "HH:mm, HH:mm".</summary>
 public sealed class SourceForm

@@ -6,7 +6,7 @@ using CovidEntry.Domain.Shifts;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace CovidEntry.App.Features.Entry;
+namespace CovidEntry.App.Features.Entries;
 
 /// <summary>A draft as saved: the revision the next save must start from, and when it was saved.</summary>
 public sealed record DraftSaved(int Revision, DateTime SavedAtUtc);

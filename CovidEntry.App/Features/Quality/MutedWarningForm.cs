@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CovidEntry.App.Features.Quality;
 
-public sealed class SuppressionForm
+public sealed class MutedWarningForm
 {
     public string? JurisdictionCode { get; set; }
 
@@ -18,9 +18,9 @@ public sealed class SuppressionForm
     public string Reason { get; set; } = "";
 }
 
-public sealed class SuppressionFormValidator : MudFluentValidator<SuppressionForm>
+public sealed class MutedWarningFormValidator : MudFluentValidator<MutedWarningForm>
 {
-    public SuppressionFormValidator(IDbContextFactory<CovidEntryDbContext> dbFactory)
+    public MutedWarningFormValidator(IDbContextFactory<CovidEntryDbContext> dbFactory)
     {
         RuleFor(f => f.JurisdictionCode)
             .Cascade(CascadeMode.Stop)
@@ -47,6 +47,6 @@ public sealed class SuppressionFormValidator : MudFluentValidator<SuppressionFor
         RuleFor(f => f.UntilDate).NotNull().WithMessage("Pick the last data date to mute (it ends by itself after that).");
         RuleFor(f => f.Reason)
             .NotEmpty().WithMessage("Say why this warning is muted, for the next lead who wonders.")
-            .MaximumLength(Suppression.ReasonMaxLength).WithMessage($"A reason can be at most {Suppression.ReasonMaxLength:#,0} characters.");
+            .MaximumLength(MutedWarning.ReasonMaxLength).WithMessage($"A reason can be at most {MutedWarning.ReasonMaxLength:#,0} characters.");
     }
 }

@@ -1,4 +1,4 @@
-namespace CovidEntry.App.Features.Entry;
+namespace CovidEntry.App.Features.Entries;
 
 /// <summary>
 /// Tells the open work lists of this app instance that a pass changed hands (claimed, released,

@@ -10,7 +10,7 @@ using CovidEntry.Domain.Metrics;
 using CovidEntry.Domain.Shifts;
 using Microsoft.EntityFrameworkCore;
 
-namespace CovidEntry.App.Features.Entry;
+namespace CovidEntry.App.Features.Entries;
 
 public sealed record SourceLink(string Label, string Url);
 
