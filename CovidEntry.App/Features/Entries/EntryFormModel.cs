@@ -76,6 +76,80 @@ public sealed class EntryFormModel
         return true;
     }
 
+    /// <summary>
+    /// The form a pass page starts from: the person's submitted values when the pass is submitted,
+    /// else their saved draft, else empty.
+    /// </summary>
+    public static EntryFormModel ForPass(PassForm pass)
+    {
+        var model = For(pass.Metrics);
+        if (pass.Submitted is { } own)
+        {
+            foreach (var input in model.Values)
+            {
+                input.Text = MetricValueParser.Format(own.Values.GetValueOrDefault(input.Key));
+            }
+
+            model.SourceUpdatedAt = own.SourceUpdatedAtUtc?.ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+            model.PublicNote = own.PublicNote;
+            model.PrivateNote = own.PrivateNote;
+        }
+        else if (pass.Draft is { } draft)
+        {
+            model.Resume(draft.Content);
+        }
+
+        return model;
+    }
+
+    /// <summary>
+    /// Values are read from the screenshot on screen when they are typed: the field being typed
+    /// (<paramref name="focused"/>) cites it, and so does any filled field that cites nothing yet (a pasted row).
+    /// </summary>
+    public void CiteTyping(string? focused, Guid? shown)
+    {
+        if (shown is null)
+        {
+            return;
+        }
+
+        if (focused is not null && Values.Any(v => v.Key == focused && !string.IsNullOrWhiteSpace(v.Text)))
+        {
+            Cite(focused, shown);
+        }
+
+        foreach (var input in Values.Where(v => !string.IsNullOrWhiteSpace(v.Text) && !Evidence.ContainsKey(v.Key)))
+        {
+            Cite(input.Key, shown);
+        }
+    }
+
+    /// <summary>A region marked on the viewer belongs to the metric field the volunteer was last in; false when that is no metric field.</summary>
+    public bool MarkRegion(string? focused, ValueEvidence evidence)
+    {
+        if (focused is null || Values.All(v => v.Key != focused))
+        {
+            return false;
+        }
+
+        Evidence[focused] = evidence;
+        return true;
+    }
+
+    /// <summary>The screenshot to open with: the one the field last in cites, else the first one cited.</summary>
+    public Guid? InitialScreenshot(string? focused) =>
+        Evidence.GetValueOrDefault(focused ?? "")?.ScreenshotId ?? Evidence.Values.Select(e => (Guid?)e.ScreenshotId).FirstOrDefault();
+
+    /// <summary>What the values cite, in a sentence under the viewer.</summary>
+    public string CitedSummary()
+    {
+        var cited = CitedEvidence();
+        var regions = cited.Values.Count(e => e.Region is not null);
+        return cited.Count == 0
+            ? "Values you type are recorded as read from the screenshot on screen."
+            : $"{cited.Count} value(s) cite a screenshot{(regions > 0 ? $", {regions} with a marked region" : "")}.";
+    }
+
     /// <summary>The answers that have a reason picked.</summary>
     public IReadOnlyDictionary<string, WarningAnswer> GivenAnswers() =>
         Answers.Where(a => a.Value.Reason is not null).ToDictionary(a => a.Key, a => new WarningAnswer(a.Value.Reason!.Value, a.Value.Note));

@@ -32,7 +32,15 @@ public sealed record PassForm(
     DraftView? Draft,
     PreviousDay? Previous,
     QcContext Quality,
-    SentBack? SentBack = null);
+    SentBack? SentBack = null)
+{
+    /// <summary>Whether the person may still change and submit this pass: not submitted, and the shift still takes passes.</summary>
+    public bool IsOpen => Submitted is null && AcceptsPasses;
+
+    /// <summary>The warning checks on what is typed so far (no database round trip); none once the pass is submitted.</summary>
+    public IReadOnlyList<CovidEntry.Domain.Quality.QcWarning> Check(EntryFormModel model, DateTime nowUtc) =>
+        Submitted is null ? Quality.Check(model.ParsedValues(), model.SourceUpdatedSoFar(), nowUtc) : [];
+}
 
 /// <summary>A lead sent this person's pass back: why, and when.</summary>
 public sealed record SentBack(string Comment, DateTime ReturnedAtUtc);

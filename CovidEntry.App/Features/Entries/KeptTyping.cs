@@ -9,8 +9,24 @@ namespace CovidEntry.App.Features.Entries;
 /// </summary>
 public sealed record KeptTypingOptions(string Key, int Revision, IReadOnlyDictionary<string, string> Saved);
 
-/// <summary>Typing an earlier page of this pass kept in the browser, which differs from what was saved since.</summary>
-public sealed record KeptTypingChoice(IReadOnlyDictionary<string, string> Kept, DateTime KeptAtUtc, IReadOnlyDictionary<string, string> Saved, int SavedRevision);
+/// <summary>
+/// Typing that differs from what was saved since, for the person to choose between: kept in this
+/// browser by an earlier page of the pass (<paramref name="FromEarlierPage"/>), or typed on this
+/// page while another window or device saved the pass.
+/// </summary>
+public sealed record KeptTypingChoice(
+    IReadOnlyDictionary<string, string> Kept,
+    IReadOnlyDictionary<string, string> Saved,
+    int SavedRevision,
+    bool FromEarlierPage,
+    DateTime? KeptAtUtc = null)
+{
+    public string Intro => FromEarlierPage
+        ? $"This browser kept values you typed at {KeptAtUtc:HH:mm} UTC that were never saved, and this pass was saved from another window or device since."
+        : "This pass was saved from another window or device while you were typing here, so what you typed here is not saved yet.";
+
+    public string KeptHeading => FromEarlierPage ? "Kept in this browser" : "Typed here";
+}
 
 public static class KeptTyping
 {

@@ -222,12 +222,7 @@ public sealed class PageCapturer(
         {
             // Found first, then clicked, so a failure can tell "not there" from "not clickable".
             attempt.At(CaptureStep.FindingClickTarget, target);
-            var locator = page.Locator(target).First;
-            await locator.WaitForAsync(new LocatorWaitForOptions
-            {
-                State = WaitForSelectorState.Attached,
-                Timeout = attempt.RemainingMilliseconds,
-            });
+            var locator = await FindAsync(page, target, WaitForSelectorState.Attached, attempt);
             attempt.Step = CaptureStep.Clicking;
             await locator.ClickAsync(new LocatorClickOptions { Timeout = attempt.RemainingMilliseconds });
         }
@@ -243,12 +238,7 @@ public sealed class PageCapturer(
         if (recipe.ElementSelector is { Length: > 0 } element)
         {
             attempt.At(CaptureStep.FindingElement, element);
-            var locator = page.Locator(element).First;
-            await locator.WaitForAsync(new LocatorWaitForOptions
-            {
-                State = WaitForSelectorState.Visible,
-                Timeout = attempt.RemainingMilliseconds,
-            });
+            var locator = await FindAsync(page, element, WaitForSelectorState.Visible, attempt);
             attempt.Step = CaptureStep.Shooting;
             png = await locator.ScreenshotAsync(new LocatorScreenshotOptions
             {
@@ -272,6 +262,14 @@ public sealed class PageCapturer(
         // Read again: scripts and clicks may have changed the title since the page loaded.
         attempt.Title = await page.TitleAsync();
         return new PageShot(png, attempt.HttpStatus, page.Url, attempt.Title, attempt.Elapsed);
+    }
+
+    /// <summary>The first element <paramref name="selector"/> finds, once it is in <paramref name="state"/> within the capture's time left.</summary>
+    private static async Task<ILocator> FindAsync(IPage page, string selector, WaitForSelectorState state, CaptureAttempt attempt)
+    {
+        var locator = page.Locator(selector).First;
+        await locator.WaitForAsync(new LocatorWaitForOptions { State = state, Timeout = attempt.RemainingMilliseconds });
+        return locator;
     }
 
     private async Task CheckAddressAsync(CaptureAttempt attempt, CancellationToken stop)
