@@ -1,6 +1,7 @@
 using CovidEntry.Domain.Screenshots;
 using System.Data;
 using CovidEntry.App.Data;
+using CovidEntry.App.Shared;
 using CovidEntry.Domain.Exports;
 using Microsoft.EntityFrameworkCore;
 
@@ -46,20 +47,11 @@ public sealed class PublicFileBuilder(IDbContextFactory<CovidEntryDbContext> dbF
         var derived = await V1DailyRows.WithDerivedColumns(raw.ToAsyncEnumerable(), code => catalog.TotalTestsRuleByState[code], cancellationToken)
             .ToListAsync(cancellationToken);
         var columns = catalog.StatesDailyColumns;
-        var files = new List<PublicFile>();
+        var written = new List<(string Path, string ContentType, string? DownloadName, long Rows, byte[] Content)>();
         var builtAt = DateTime.SpecifyKind(source.DatabaseNowUtc, DateTimeKind.Utc);
 
-        void Add(string path, string contentType, string? downloadName, long rows, byte[] content)
-        {
-            var file = PublicFile.Make(path, contentType, downloadName, rows, content, builtAt);
-            if (previous(path) is { } before && before.Sha256 == file.Sha256)
-            {
-                file = new PublicFile(path, contentType, downloadName, rows, file.Content, file.Gzip, file.Brotli, file.Sha256,
-                    DateTime.SpecifyKind(before.LastModifiedUtc, DateTimeKind.Utc));
-            }
-
-            files.Add(file);
-        }
+        void Add(string path, string contentType, string? downloadName, long rows, byte[] content) =>
+            written.Add((path, contentType, downloadName, rows, content));
 
         var us = await UsDaily.FromStates(derived.ToAsyncEnumerable(), cancellationToken).ToListAsync(cancellationToken);
         var info = jurisdictions.Select(StatesInfoFile.From).ToList();
@@ -92,6 +84,17 @@ public sealed class PublicFileBuilder(IDbContextFactory<CovidEntryDbContext> dbF
                 await LiveFileWriters.ToBytesAsync(s => V2Daily.WriteAsync(s, new V2Jurisdiction(jurisdiction.Code, jurisdiction.Name, jurisdiction.Fips), fields, null,
                     V2Daily.WithDerivedValues(rawByState[code].ToAsyncEnumerable(), fields, cancellationToken), cancellationToken, shots)));
         }
+
+        // Hashing and compressing is most of the work, and nobody waits on it: at a lower priority,
+        // so that on a busy machine the volunteers' requests and the database come first.
+        var files = await LowPriority.RunAsync("public-files", () => written.Select(w =>
+        {
+            var file = PublicFile.Make(w.Path, w.ContentType, w.DownloadName, w.Rows, w.Content, builtAt);
+            return previous(w.Path) is { } before && before.Sha256 == file.Sha256
+                ? new PublicFile(w.Path, w.ContentType, w.DownloadName, w.Rows, file.Content, file.Gzip, file.Brotli, file.Sha256,
+                    DateTime.SpecifyKind(before.LastModifiedUtc, DateTimeKind.Utc))
+                : file;
+        }).ToList());
 
         logger.LogInformation("Public files made for {SourceKey}: {Files} files, {Bytes:#,0} bytes ({Gzip:#,0} gzip, {Brotli:#,0} Brotli) from {Rows:#,0} rows; read {ReadMs:0} ms, in all {TotalMs:0} ms",
             source.Key, files.Count, files.Sum(f => f.Content.LongLength), files.Sum(f => (f.Gzip ?? f.Content).LongLength), files.Sum(f => (f.Brotli ?? f.Content).LongLength),
