@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CovidEntry.Tests.Integration;
 
 /// <summary>A jurisdiction's public page, <c>/data/{code}</c>, as an anonymous visitor gets it from the running app.</summary>
-public class JurisdictionPageTests : IAsyncLifetime
+public class PublicJurisdictionPageHttpTests : IAsyncLifetime
 {
     private static readonly string[] Columns = ["positiveIncrease", "totalTestResultsIncrease", "hospitalizedCurrently", "deathIncrease"];
     private static readonly string[] Keys = ["cases", "tests", "hospitalized", "deaths"];

@@ -98,7 +98,7 @@ public partial class RouteAccessTests(RouteMatrixFixture fixture) : IClassFixtur
         var gone = RouteAccessTable.Rows.Keys.Except(routes).Order(StringComparer.Ordinal).ToList();
 
         Assert.True(missing.Count == 0,
-            "These routes have no row in RouteAccessTable (CovidEntry.Tests/Integration/RouteAccessTable.cs); add one saying who may open each:\n  "
+            "These routes have no row in RouteAccessTable (CovidEntry.Tests/Integration/Access/RouteAccessTable.cs); add one saying who may open each:\n  "
             + string.Join("\n  ", missing));
         Assert.True(gone.Count == 0, "RouteAccessTable has rows for routes the app no longer has; remove them:\n  " + string.Join("\n  ", gone));
     }
