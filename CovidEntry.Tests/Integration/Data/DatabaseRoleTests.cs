@@ -1,4 +1,7 @@
 using CovidEntry.App.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.AspNetCore.Builder;
 using Npgsql;
 
@@ -126,6 +129,16 @@ public class DatabaseRoleTests : IAsyncLifetime
     {
         // A local data folder from before the schema baseline: its history names the old chain's migrations.
         var owner = TestCluster.AsRole(_database.ConnectionString, DatabaseRole.Owner);
+
+        // One migration behind, so that a migrate that went ahead would show.
+        await using (var db = new CovidEntryDbContext(new DbContextOptionsBuilder<CovidEntryDbContext>()
+            .UseNpgsql(owner).UseApplicationServiceProvider(_database.Services).Options))
+        {
+            var migrations = db.Database.GetMigrations().ToList();
+            await db.GetService<IMigrator>().MigrateAsync(migrations.Count > 1 ? migrations[^2] : Migration.InitialDatabase);
+        }
+
+        var applied = await HistoryRowsAsync();
         await using (var connection = new NpgsqlConnection(owner))
         {
             await connection.OpenAsync();
@@ -138,9 +151,15 @@ public class DatabaseRoleTests : IAsyncLifetime
         Assert.Contains("migrations this version of CovidEntry does not have (20261124121340_InitialSchema, 20261205170431_MetricCatalogManaged)", refused.Message, StringComparison.Ordinal);
         Assert.Contains("COVIDENTRY_DATA_DIR", refused.Message, StringComparison.Ordinal);
 
+        // Nothing migrated: the history holds what it held, and the two old rows; the migration behind is still to apply.
+        Assert.Equal(applied + 2, await HistoryRowsAsync());
+    }
+
+    private async Task<long> HistoryRowsAsync()
+    {
         await using var app = new NpgsqlConnection(_database.ConnectionString);
         await app.OpenAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM \"__EFMigrationsHistory\"", app);
-        Assert.Equal(3L, await count.ExecuteScalarAsync());
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 }
