@@ -147,9 +147,6 @@ public sealed class Metric
         IsActive = true;
     }
 
-    /// <summary>Why <paramref name="value"/> is outside this metric's bounds, in words for the field; null when inside.</summary>
-    public string? OutOfBounds(long? value) => Bounds.Refusal(value, MinValue, MaxValue);
-
     /// <summary>The "part of" relations of a catalog, in display order: what the warning checks take.</summary>
     public static IReadOnlyList<(string Part, string Whole)> PartsOfWholes(IEnumerable<Metric> catalog) =>
         catalog.OrderBy(m => m.DisplayOrder).ThenBy(m => m.Key, StringComparer.Ordinal)
@@ -166,4 +163,11 @@ public static class Bounds
         var v when v > max => string.Create(CultureInfo.InvariantCulture, $"This must be at most {max:#,0} (the catalog's highest value for it); check the number."),
         _ => null,
     };
+
+    /// <summary>What is wrong with <paramref name="text"/> as typed into a field with these bounds: not a reading, or outside them; null when fine.</summary>
+    public static string? ErrorOf(string? text, long? min, long? max)
+    {
+        var parsed = MetricValueParser.Parse(text);
+        return parsed.IsValid ? Refusal(parsed.Value, min, max) : parsed.Error;
+    }
 }

@@ -18,31 +18,10 @@ public sealed class CatalogRunningApp : RunningApp
 }
 
 /// <summary>An admin manages the metric catalog in Chromium, and a volunteer's pass form follows it.</summary>
-public sealed class MetricCatalogBrowserTests(CatalogRunningApp app, ITestOutputHelper output) : IClassFixture<CatalogRunningApp>, IAsyncLifetime
+public sealed class MetricCatalogBrowserTests(CatalogRunningApp app, ITestOutputHelper output)
+    : OwnAppBrowserTest(app, output, expectTimeoutMilliseconds: 30_000), IClassFixture<CatalogRunningApp>
 {
     private const string Label = "Deaths in long-term care";
-    private IPlaywright _playwright = null!;
-    private IBrowser _chromium = null!;
-    private readonly List<BrowserUser> _people = [];
-
-    public async Task InitializeAsync()
-    {
-        SetDefaultExpectTimeout(30_000);
-        _playwright = await Playwright.CreateAsync();
-        _chromium = await Chromium.LaunchAsync(_playwright);
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var person in _people)
-        {
-            await person.DisposeAsync();
-        }
-
-        await _chromium.DisposeAsync();
-        _playwright.Dispose();
-    }
-
     [Fact]
     public async Task AnAdminAddsReordersAndRetiresAMetricByKeyboardAndThePassFormFollows()
     {
@@ -180,38 +159,5 @@ public sealed class MetricCatalogBrowserTests(CatalogRunningApp app, ITestOutput
     {
         await person.OpenAsync(path);
         await Expect(person.Page.Locator("[data-testid='entry-form'][data-keyboard='ready']")).ToHaveCountAsync(1);
-    }
-
-    private async Task<BrowserUser> PersonAsync(string name)
-    {
-        var context = await _chromium.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseUrl + "/" });
-        var person = await BrowserUser.CreateAsync(name, context);
-        _people.Add(person);
-        return person;
-    }
-
-    private static async Task<string> EmailOfAsync(TestDatabase database, string userId)
-    {
-        using var scope = database.Services.CreateScope();
-        return (await scope.ServiceProvider.GetRequiredService<UserManager<App.Data.ApplicationUser>>().FindByIdAsync(userId))!.Email!;
-    }
-
-    private async Task ExplainingAsync(IReadOnlyList<BrowserUser> people, Func<Task> scenario)
-    {
-        try
-        {
-            await scenario();
-        }
-        catch
-        {
-            foreach (var person in people)
-            {
-                output.WriteLine($"{person.Name} was at {person.Page.Url}");
-                await person.Page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), $"catalog-{person.Name}.png"), FullPage = true });
-            }
-
-            output.WriteLine(app.Output);
-            throw;
-        }
     }
 }

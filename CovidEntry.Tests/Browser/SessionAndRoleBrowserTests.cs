@@ -25,36 +25,15 @@ public sealed class LongRecheckRunningApp : RunningApp
 }
 
 /// <summary>Open pages in Chromium when their session ends, and when their person's role is taken away.</summary>
-public sealed class SessionAndRoleBrowserTests(LongRecheckRunningApp app, ITestOutputHelper output) : IClassFixture<LongRecheckRunningApp>, IAsyncLifetime
+public sealed class SessionAndRoleBrowserTests(LongRecheckRunningApp app, ITestOutputHelper output)
+    : OwnAppBrowserTest(app, output, expectTimeoutMilliseconds: 15_000), IClassFixture<LongRecheckRunningApp>
 {
-    private IPlaywright _playwright = null!;
-    private IBrowser _chromium = null!;
-    private readonly List<BrowserUser> _people = [];
-
-    public async Task InitializeAsync()
-    {
-        SetDefaultExpectTimeout(15_000);
-        _playwright = await Playwright.CreateAsync();
-        _chromium = await Chromium.LaunchAsync(_playwright);
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var person in _people)
-        {
-            await person.DisposeAsync();
-        }
-
-        await _chromium.DisposeAsync();
-        _playwright.Dispose();
-    }
-
     [Fact]
     public async Task SigningOutInOneTabEndsTheSessionsOtherOpenPagesAtOnce()
     {
         var email = await app.CreatePersonAsync("Tab Tamsin", Roles.Volunteer);
         var tamsin = await PersonAsync("Tamsin");
-        await ExplainingAsync(tamsin, async () =>
+        await ExplainingAsync([tamsin], async () =>
         {
             await tamsin.SignInAsync(email, RunningApp.Password);
             await tamsin.OpenAsync("work");
@@ -84,7 +63,7 @@ public sealed class SessionAndRoleBrowserTests(LongRecheckRunningApp app, ITestO
         await loop.BeginReviewAsync(shiftId);
 
         var lena = await PersonAsync("Lena");
-        await ExplainingAsync(lena, async () =>
+        await ExplainingAsync([lena], async () =>
         {
             await lena.SignInAsync(await EmailOfAsync(database, loop.Lead), TestDatabase.Password);
             await lena.OpenAsync($"shifts/{shiftId}/review");
@@ -101,33 +80,5 @@ public sealed class SessionAndRoleBrowserTests(LongRecheckRunningApp app, ITestO
         await using var db = await database.DbAsync();
         var approved = await db.Entries.Where(e => e.ApprovedByUserId != null).Select(e => e.JurisdictionCode).ToListAsync();
         Assert.Equal(["AK"], approved);
-    }
-
-    private async Task<BrowserUser> PersonAsync(string name)
-    {
-        var context = await _chromium.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseUrl + "/" });
-        var person = await BrowserUser.CreateAsync(name, context);
-        _people.Add(person);
-        return person;
-    }
-
-    private static async Task<string> EmailOfAsync(TestDatabase database, string userId)
-    {
-        using var scope = database.Services.CreateScope();
-        return (await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByIdAsync(userId))!.Email!;
-    }
-
-    private async Task ExplainingAsync(BrowserUser person, Func<Task> scenario)
-    {
-        try
-        {
-            await scenario();
-        }
-        catch
-        {
-            output.WriteLine($"{person.Name} was at {person.Page.Url}");
-            output.WriteLine(app.Output);
-            throw;
-        }
     }
 }

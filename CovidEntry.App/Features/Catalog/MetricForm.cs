@@ -60,10 +60,19 @@ public sealed class MetricFormValidator : MudFluentValidator<MetricForm>
 {
     public MetricFormValidator(IDbContextFactory<CovidEntryDbContext> dbFactory)
     {
-        async Task<List<Metric>> OthersAsync(MetricForm form, CancellationToken cancellationToken)
+        // The other metrics, read once per validation however many rules look at them.
+        async Task<List<Metric>> OthersAsync(ValidationContext<MetricForm> context, CancellationToken cancellationToken)
         {
+            if (context.RootContextData.TryGetValue(nameof(OthersAsync), out var loaded))
+            {
+                return (List<Metric>)loaded;
+            }
+
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            return await db.Metrics.AsNoTracking().Where(m => m.Key != form.EditingKey).OrderBy(m => m.DisplayOrder).ThenBy(m => m.Key).ToListAsync(cancellationToken);
+            var editing = context.InstanceToValidate.EditingKey;
+            var others = await db.Metrics.AsNoTracking().Where(m => m.Key != editing).OrderBy(m => m.DisplayOrder).ThenBy(m => m.Key).ToListAsync(cancellationToken);
+            context.RootContextData[nameof(OthersAsync)] = others;
+            return others;
         }
 
         RuleFor(f => f.Key)
@@ -71,8 +80,8 @@ public sealed class MetricFormValidator : MudFluentValidator<MetricForm>
             .NotEmpty().WithMessage("Enter a key, such as positiveTestsPeopleViral.")
             .MaximumLength(Metric.KeyMaxLength).WithMessage($"A key can be at most {Metric.KeyMaxLength} characters.")
             .Must(PublicNames.IsIdentifier).WithMessage("A key is letters and digits only, starting with a letter.")
-            .MustAsync(async (form, key, cancellationToken) => form.EditingKey is not null
-                || !(await OthersAsync(form, cancellationToken)).Any(m => string.Equals(m.Key, key, StringComparison.OrdinalIgnoreCase)))
+            .MustAsync(async (form, key, context, cancellationToken) => form.EditingKey is not null
+                || !(await OthersAsync(context, cancellationToken)).Any(m => string.Equals(m.Key, key, StringComparison.OrdinalIgnoreCase)))
             .WithMessage("A metric with this key exists already (retired ones count too).")
             .Must((form, key) => form.EditingKey is null || key == form.EditingKey).WithMessage("A metric's key never changes: history is filed under it.");
 
@@ -86,8 +95,8 @@ public sealed class MetricFormValidator : MudFluentValidator<MetricForm>
             .MaximumLength(Metric.KeyMaxLength).WithMessage($"A column name can be at most {Metric.KeyMaxLength} characters.")
             .Must(PublicNames.IsIdentifier).WithMessage("A column name is letters and digits only, starting with a letter.")
             .Must(column => !PublicNames.ReservedV1Columns.Contains(column)).WithMessage("The v1 files already have a column of this name (a fixed or derived one); choose another.")
-            .MustAsync(async (form, column, cancellationToken) =>
-                !(await OthersAsync(form, cancellationToken)).Any(m => string.Equals(m.V1Column, column, StringComparison.OrdinalIgnoreCase)))
+            .MustAsync(async (form, column, context, cancellationToken) =>
+                !(await OthersAsync(context, cancellationToken)).Any(m => string.Equals(m.V1Column, column, StringComparison.OrdinalIgnoreCase)))
             .WithMessage("Another metric has this v1 column already (retired ones count too).")
             .Must((form, column) => !form.HasValues || form.Originals is not { } original || column == original.V1Column)
             .WithMessage("This metric has values already, so its v1 column stays as it is.");
@@ -101,7 +110,7 @@ public sealed class MetricFormValidator : MudFluentValidator<MetricForm>
             .CustomAsync(async (path, context, cancellationToken) =>
             {
                 var form = context.InstanceToValidate;
-                var others = await OthersAsync(form, cancellationToken);
+                var others = await OthersAsync(context, cancellationToken);
                 if (PublicNames.V2PathClash(form.EditingKey ?? form.Key, path, others.Select(m => (m.Key, m.V2Path))) is { } clash)
                 {
                     context.AddFailure(clash + " Choose a path no other field uses, and not inside or above another field's.");
@@ -119,9 +128,9 @@ public sealed class MetricFormValidator : MudFluentValidator<MetricForm>
 
         RuleFor(f => f.PartOf)
             .Must((form, wholes) => !wholes.Contains(form.EditingKey ?? form.Key)).WithMessage("A metric cannot be a part of itself.")
-            .MustAsync(async (form, wholes, cancellationToken) =>
+            .MustAsync(async (form, wholes, context, cancellationToken) =>
             {
-                var keys = (await OthersAsync(form, cancellationToken)).Select(m => m.Key).ToHashSet();
+                var keys = (await OthersAsync(context, cancellationToken)).Select(m => m.Key).ToHashSet();
                 return wholes.All(keys.Contains);
             }).WithMessage("Pick wholes from the catalog.");
     }

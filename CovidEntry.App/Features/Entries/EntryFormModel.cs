@@ -232,8 +232,7 @@ public sealed class MetricInputValidator : AbstractValidator<MetricInput>
     {
         RuleFor(v => v.Text).Custom((text, context) =>
         {
-            var parsed = MetricValueParser.Parse(text);
-            if ((parsed.Error ?? Bounds.Refusal(parsed.Value, context.InstanceToValidate.MinValue, context.InstanceToValidate.MaxValue)) is { } error)
+            if (Bounds.ErrorOf(text, context.InstanceToValidate.MinValue, context.InstanceToValidate.MaxValue) is { } error)
             {
                 context.AddFailure(error);
             }

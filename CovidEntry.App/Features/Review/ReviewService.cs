@@ -82,8 +82,9 @@ public sealed class ReviewService(IDbContextFactory<CovidEntryDbContext> dbFacto
             .SingleAsync(b => b.Id == shift.BatchId, cancellationToken);
         // A metric retired while the shift ran stays in its review for as long as a pass holds a value of it:
         // what is published must be what the lead saw.
+        var held = batch.Entries.SelectMany(e => e.Passes).SelectMany(p => p.ValuesByMetric()).Where(v => v.Value is not null).Select(v => v.Key).ToHashSet();
         var metrics = (await db.Metrics.AsNoTracking().OrderBy(m => m.DisplayOrder).ToListAsync(cancellationToken))
-            .Where(m => m.IsActive || batch.Entries.Any(e => e.Passes.Any(p => p.ValuesByMetric().GetValueOrDefault(m.Key) is not null)))
+            .Where(m => m.IsActive || held.Contains(m.Key))
             .ToList();
         var names = await db.Jurisdictions.ToDictionaryAsync(j => j.Code, j => j.Name, cancellationToken);
         var people = await users.NamesAsync(
