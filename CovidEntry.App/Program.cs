@@ -47,6 +47,13 @@ try
         app.UseHsts();
     }
 
+    // The public files ready in memory, answered before the machinery of pages and sign-in: routing
+    // and sign-in are placed after them here, where WebApplication would put them first.
+    app.UseDirectPublicFiles();
+    app.UseRouting();
+    app.UseAuthentication();
+    app.UseAuthorization();
+
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
     app.UseAuditActor();
     app.UseBlazorHubOrigin();

@@ -83,6 +83,7 @@ public sealed class PublicApi : IAsyncDisposable
         var server = TestApp.Build(connectionString, settings);
         server.Urls.Add("http://127.0.0.1:0");
         server.UsePublicCorsPreflight();
+        server.UseDirectPublicFiles();
         server.MapData();
         server.MapExports();
         server.MapSnapshots();

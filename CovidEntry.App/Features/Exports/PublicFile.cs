@@ -27,6 +27,13 @@ public sealed class PublicFile
         Tag = new EntityTagHeaderValue($"\"{sha256}\"");
         GzipTag = new EntityTagHeaderValue($"\"{sha256}.gz\"");
         BrotliTag = new EntityTagHeaderValue($"\"{sha256}.br\"");
+        LastModifiedHeader = HeaderUtilities.FormatDate(LastModified);
+        if (downloadName is not null)
+        {
+            var disposition = new ContentDispositionHeaderValue("attachment");
+            disposition.SetHttpFileName(downloadName);
+            ContentDispositionHeader = disposition.ToString();
+        }
     }
 
     /// <summary>The file's address without the leading slash, e.g. <c>api/v1/states/NY/daily.csv</c>.</summary>
@@ -54,6 +61,12 @@ public sealed class PublicFile
     public EntityTagHeaderValue GzipTag { get; }
 
     public EntityTagHeaderValue BrotliTag { get; }
+
+    /// <summary><see cref="LastModified"/> as the header writes it, formatted once.</summary>
+    public string LastModifiedHeader { get; }
+
+    /// <summary>The attachment header of a file with a download name, as ASP.NET Core's file results write it; formatted once.</summary>
+    public string? ContentDispositionHeader { get; }
 
     /// <summary>Memory the file holds, all forms together.</summary>
     public long Footprint => Content.LongLength + (Gzip?.LongLength ?? 0) + (Brotli?.LongLength ?? 0);

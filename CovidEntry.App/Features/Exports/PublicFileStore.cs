@@ -68,7 +68,8 @@ public sealed class PublicFileStore(IOptions<PublicFileOptions> options, TimePro
     /// <summary>The loaded generation, whether or not it is behind.</summary>
     public PublicFileSet? Loaded => _current;
 
-    public string CurrentCacheControl => $"public, max-age={_options.MaxAgeSeconds}, stale-while-revalidate={_options.MaxAgeSeconds}, stale-if-error=86400";
+    public string CurrentCacheControl { get; } =
+        $"public, max-age={options.Value.MaxAgeSeconds}, stale-while-revalidate={options.Value.MaxAgeSeconds}, stale-if-error=86400";
 
     public const string ImmutableCacheControl = "public, max-age=31536000, immutable";
 
@@ -128,6 +129,12 @@ public sealed class PublicFileStore(IOptions<PublicFileOptions> options, TimePro
         set.LatestMoment is { } latest && moment.UtcDateTime < latest
         && moment.UtcDateTime <= set.Source.DatabaseNowUtc - TimeSpan.FromMinutes(_options.AsOfSettleMinutes);
 
+    /// <summary>The cache's key of one file of a published snapshot.</summary>
+    public static string SnapshotKey(Guid id, string name) => $"snapshot/{id}/{name}";
+
+    /// <summary>A file already in the cache (and now its most recently used), or null; never makes one.</summary>
+    public PublicFile? TryCached(string key) => _cache.TryGet(key);
+
     /// <summary>A cached file, or one made by <paramref name="make"/> once however many ask for it at the same time.</summary>
     public Task<PublicFile?> CachedAsync(string key, Func<CancellationToken, Task<PublicFile?>> make, bool limited, CancellationToken cancellationToken) =>
         _cache.GetOrAddAsync(key, async () =>
@@ -160,16 +167,26 @@ public sealed class PublicFileStore(IOptions<PublicFileOptions> options, TimePro
 
         public long Bytes => Interlocked.Read(ref _bytes);
 
-        public async Task<PublicFile?> GetOrAddAsync(string key, Func<Task<PublicFile?>> make, CancellationToken cancellationToken)
+        public PublicFile? TryGet(string key)
         {
             lock (_lock)
             {
-                if (_entries.TryGetValue(key, out var hit))
+                if (!_entries.TryGetValue(key, out var hit))
                 {
-                    _order.Remove(hit);
-                    _order.AddFirst(hit);
-                    return hit.Value.File;
+                    return null;
                 }
+
+                _order.Remove(hit);
+                _order.AddFirst(hit);
+                return hit.Value.File;
+            }
+        }
+
+        public async Task<PublicFile?> GetOrAddAsync(string key, Func<Task<PublicFile?>> make, CancellationToken cancellationToken)
+        {
+            if (TryGet(key) is { } cached)
+            {
+                return cached;
             }
 
             var making = _making.GetOrAdd(key, k => new Lazy<Task<PublicFile?>>(async () =>

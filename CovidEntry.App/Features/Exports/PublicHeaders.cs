@@ -19,28 +19,93 @@ public static class PublicHeaders
     /// <summary>Serves one form of <paramref name="file"/>: Brotli or gzip when the client takes it, the bytes as they are for a Range request.</summary>
     public static IResult Serve(HttpContext http, PublicFile file, string cacheControl)
     {
-        var headers = http.Response.Headers;
-        headers.CacheControl = cacheControl;
-        headers.Vary = HeaderNames.AcceptEncoding;
-        var (body, tag) = (file.Content, file.Tag);
-
-        // A range is of the file as it is: download tools resume the file, not one of its compressed forms.
-        if (http.Request.Headers.Range.Count == 0)
+        var (body, tag, encoding) = Form(http, file, cacheControl);
+        if (encoding is not null)
         {
-            switch (Negotiate(http.Request.Headers.AcceptEncoding, file))
-            {
-                case "br":
-                    (body, tag) = (file.Brotli!, file.BrotliTag);
-                    headers.ContentEncoding = "br";
-                    break;
-                case "gzip":
-                    (body, tag) = (file.Gzip!, file.GzipTag);
-                    headers.ContentEncoding = "gzip";
-                    break;
-            }
+            http.Response.Headers.ContentEncoding = encoding;
         }
 
         return Results.Bytes(body, file.ContentType, file.DownloadName, enableRangeProcessing: true, lastModified: file.LastModified, entityTag: tag);
+    }
+
+    /// <summary>
+    /// Serves <paramref name="file"/> outside any endpoint (<see cref="DirectPublicFiles"/>), with the
+    /// headers the endpoints write, CORS included. A plain GET or HEAD, the usual request, is written
+    /// here with the headers formatted once per file; a request with a range or a condition is answered
+    /// by ASP.NET Core's file result, as at the endpoints.
+    /// </summary>
+    public static Task ServeDirectAsync(HttpContext http, PublicFile file, string cacheControl)
+    {
+        var request = http.Request.Headers;
+        var headers = http.Response.Headers;
+        headers.AccessControlAllowOrigin = "*";
+        headers.AccessControlExposeHeaders = ExposedHeaders;
+        if (request.Range.Count > 0 || request.IfNoneMatch.Count > 0 || request.IfModifiedSince.Count > 0
+            || request.IfMatch.Count > 0 || request.IfUnmodifiedSince.Count > 0 || request.IfRange.Count > 0)
+        {
+            return Serve(http, file, cacheControl).ExecuteAsync(http);
+        }
+
+        var (body, tag, encoding) = Form(http, file, cacheControl);
+        var response = http.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = file.ContentType;
+        response.ContentLength = body.Length;
+        if (encoding is not null)
+        {
+            headers.ContentEncoding = encoding;
+        }
+
+        headers.LastModified = file.LastModifiedHeader;
+        headers.ETag = tag.ToString();
+        headers.AcceptRanges = "bytes";
+        if (file.ContentDispositionHeader is { } disposition)
+        {
+            headers.ContentDisposition = disposition;
+        }
+
+        return HttpMethods.IsHead(http.Request.Method) ? Task.CompletedTask : WriteAsync(response.BodyWriter, body, http.RequestAborted);
+    }
+
+    /// <summary>
+    /// The most of a file handed to the connection at once. A write is copied whole into the
+    /// connection's buffers before it waits for the client, so a client that reads slowly would
+    /// otherwise hold a copy of the whole file (22 MB for the states JSON) until it is done; a file of
+    /// up to this size goes in one write, as most do.
+    /// </summary>
+    public const int WriteChunkBytes = 256 * 1024;
+
+    private static async Task WriteAsync(System.IO.Pipelines.PipeWriter writer, byte[] body, CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < body.Length; offset += WriteChunkBytes)
+        {
+            var result = await writer.WriteAsync(body.AsMemory(offset, Math.Min(WriteChunkBytes, body.Length - offset)), cancellationToken);
+            if (result.IsCanceled || result.IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The form to send and its tag; writes the caching headers every form shares.</summary>
+    private static (byte[] Body, EntityTagHeaderValue Tag, string? Encoding) Form(HttpContext http, PublicFile file, string cacheControl)
+    {
+        var headers = http.Response.Headers;
+        headers.CacheControl = cacheControl;
+        headers.Vary = HeaderNames.AcceptEncoding;
+
+        // A range is of the file as it is: download tools resume the file, not one of its compressed forms.
+        if (http.Request.Headers.Range.Count > 0)
+        {
+            return (file.Content, file.Tag, null);
+        }
+
+        return Negotiate(http.Request.Headers.AcceptEncoding, file) switch
+        {
+            "br" => (file.Brotli!, file.BrotliTag, "br"),
+            "gzip" => (file.Gzip!, file.GzipTag, "gzip"),
+            _ => (file.Content, file.Tag, null),
+        };
     }
 
     /// <summary>The encoding to send: Brotli, then gzip, among those the client accepts (q &gt; 0) and the file has; null for the bytes as they are.</summary>

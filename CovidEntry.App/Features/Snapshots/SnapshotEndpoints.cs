@@ -96,7 +96,7 @@ public static class SnapshotEndpoints
                 HttpContext http, CancellationToken ct) =>
             {
                 // A snapshot file never changes: read from the database once per instance, compressed once, kept in the bounded cache.
-                var file = await store.CachedAsync($"snapshot/{id}/{name}", async c => await snapshots.FileAsync(id, name, c) is { } download
+                var file = await store.CachedAsync(Exports.PublicFileStore.SnapshotKey(id, name), async c => await snapshots.FileAsync(id, name, c) is { } download
                     ? new Exports.PublicFile($"data/snapshots/{id}/{name}", ContentType(download.ContentType), name, 0, download.Content,
                         Exports.PublicFileCompression.Gzip(download.Content), Exports.PublicFileCompression.Brotli(download.Content), download.Sha256,
                         new DateTimeOffset(DateTime.SpecifyKind(download.MadeAtUtc ?? DateTime.UnixEpoch, DateTimeKind.Utc)))

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using CovidEntry.App.Features.Exports;
+using CovidEntry.App.Features.Snapshots;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CovidEntry.Tests.Integration;
@@ -201,6 +202,96 @@ public class PublicFileHttpTests : IAsyncLifetime
         Assert.False(preflight.Headers.Contains("Access-Control-Allow-Credentials"));
         Assert.False(pagePreflight.Headers.Contains("Access-Control-Allow-Origin"));
     }
+
+    [Fact]
+    public async Task AFileReadyInMemoryIsAnsweredAheadOfTheEndpointsExactlyAsItsEndpointAnswersIt()
+    {
+        await _database.ImportCtpAsync(File.ReadAllText(CtpSample.HistoryFile));
+        var snapshot = (await _database.Get<SnapshotService>().MakeAsync(SnapshotService.OnDemand, null)).SnapshotId!.Value;
+        var snapshotCsv = $"/data/snapshots/{snapshot}/states-daily.csv";
+        using (var first = await SendAsync(snapshotCsv, _ => { }))
+        {
+            // The first read of a snapshot file goes to its endpoint, which caches it.
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        // Only a GET or HEAD of the exact address of a file ready in memory, without a query, is taken ahead.
+        (string Method, string Path, bool Ahead)[] requests =
+        [
+            ("GET", StatesCsv, true),
+            ("HEAD", StatesCsv, true),
+            ("GET", "/api/v1/states/NY/daily.csv", true),
+            ("GET", "/api/v2/states/NY/daily.json", true),
+            ("GET", snapshotCsv, true),
+            ("GET", $"/data/snapshots/{snapshot.ToString().ToUpperInvariant()}/states-daily.csv", true),
+            ("POST", StatesCsv, false),
+            ("OPTIONS", StatesCsv, false),
+            ("GET", StatesCsv + "?asOf=2021-03-01T00:00:00Z", false),
+            ("GET", "/api/v1/states/ny/daily.csv", false),
+            ("GET", "/API/v1/states/daily.csv", false),
+            ("GET", "/api/v1/states/daily.xml", false),
+            ("GET", "/api/v1/states/ZZ/daily.csv", false),
+            ("GET", $"/data/snapshots/{snapshot}/us-daily.csv", false),
+            ("GET", $"/data/snapshots/{snapshot}/manifest.json", false),
+            ("GET", $"/data/snapshots/not-a-guid/states-daily.csv", false),
+        ];
+        foreach (var (method, path, ahead) in requests)
+        {
+            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+            var (pathPart, query) = path.Contains('?') ? (path[..path.IndexOf('?')], path[path.IndexOf('?')..]) : (path, "");
+            context.Request.Method = method;
+            context.Request.Path = pathPart;
+            context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString(query);
+            Assert.True(ahead == DirectPublicFiles.Find(_api.Store, context.Request) is not null, $"{method} {path} should {(ahead ? "" : "not ")}be answered ahead of the endpoints");
+        }
+
+        // Answered ahead or by the endpoint (a query it ignores, another spelling), the answer is the same: status, headers, bytes.
+        (string Ahead, string Endpoint)[] pairs =
+        [
+            (StatesCsv, StatesCsv + "?via=endpoint"),
+            ("/api/v1/states/daily.json", "/api/v1/states/daily.json?via=endpoint"),
+            ("/api/v1/states/NY/daily.csv", "/api/v1/states/ny/daily.csv"),
+            ("/api/v2/states/NY/daily.json", "/api/v2/states/ny/daily.json"),
+            ("/api/v1/states/info.json", "/api/v1/states/info.json?via=endpoint"),
+            (snapshotCsv, snapshotCsv + "?via=endpoint"),
+        ];
+        Assert.True(_api.Store.Current!.Find("api/v1/states/daily.json")!.Content.Length > PublicHeaders.WriteChunkBytes, "the states JSON no longer exercises a write in parts");
+        foreach (var (aheadPath, endpointPath) in pairs)
+        {
+            foreach (var method in new[] { HttpMethod.Get, HttpMethod.Head })
+            {
+                foreach (var encoding in new[] { null, "gzip", "br, gzip" })
+                {
+                    void Configure(HttpRequestMessage r)
+                    {
+                        r.Method = method;
+                        r.Headers.Add("Origin", "https://dashboard.example.org");
+                        if (encoding is not null)
+                        {
+                            r.Headers.TryAddWithoutValidation("Accept-Encoding", encoding);
+                        }
+                    }
+
+                    using var ahead = await SendAsync(aheadPath, Configure);
+                    using var routed = await SendAsync(endpointPath, Configure);
+                    var what = $"{method} {aheadPath} ({encoding ?? "identity"})";
+                    Assert.Equal(HttpStatusCode.OK, ahead.StatusCode);
+                    Assert.True(routed.StatusCode == ahead.StatusCode, what);
+                    Assert.True(HeaderLines(routed).SequenceEqual(HeaderLines(ahead)), $"{what}: ahead\n{string.Join('\n', HeaderLines(ahead))}\nendpoint\n{string.Join('\n', HeaderLines(routed))}");
+                    var aheadBody = await ahead.Content.ReadAsByteArrayAsync();
+                    var routedBody = await routed.Content.ReadAsByteArrayAsync();
+                    Assert.True(routedBody.AsSpan().SequenceEqual(aheadBody), what);
+                }
+            }
+        }
+    }
+
+    private static List<string> HeaderLines(HttpResponseMessage response) =>
+        response.Headers.Concat(response.Content.Headers)
+            .Where(h => h.Key != "Date")
+            .Select(h => $"{h.Key}: {string.Join(", ", h.Value)}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
 
     [Fact]
     public async Task LiveFilesMayBeCachedBrieflyAndAnAsOfAnswerOfAPastMomentForever()
