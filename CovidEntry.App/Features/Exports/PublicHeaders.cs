@@ -25,14 +25,17 @@ public static class PublicHeaders
             http.Response.Headers.ContentEncoding = encoding;
         }
 
-        return Results.Bytes(body, file.ContentType, file.DownloadName, enableRangeProcessing: true, lastModified: file.LastModified, entityTag: tag);
+        // As a stream, which ASP.NET Core copies to the connection in 64 KB parts: a slow reader of a
+        // large range holds that much memory, not a copy of the whole range.
+        return Results.Stream(new MemoryStream(body, writable: false), file.ContentType, file.DownloadName, lastModified: file.LastModified, entityTag: tag,
+            enableRangeProcessing: true);
     }
 
     /// <summary>
     /// Serves <paramref name="file"/> outside any endpoint (<see cref="DirectPublicFiles"/>), with the
     /// headers the endpoints write, CORS included. A plain GET or HEAD, the usual request, is written
     /// here with the headers formatted once per file; a request with a range or a condition is answered
-    /// by ASP.NET Core's file result, as at the endpoints.
+    /// by ASP.NET Core's stream result, as at the endpoints.
     /// </summary>
     public static Task ServeDirectAsync(HttpContext http, PublicFile file, string cacheControl)
     {

@@ -136,7 +136,7 @@ public sealed class WebhookTests : LoopTest
         var text = JsonDocument.Parse(Assert.Single(_hook.Bodies)).RootElement.GetProperty("text").GetString();
         Assert.StartsWith(":hourglass: AK (Alaska) is overdue for ", text);
         Assert.EndsWith("it usually updates at 00:00 UTC and is never published.", text);
-        var row = (await staleness.ListAsync(DateOnly.FromDateTime(DateTime.UtcNow))).Single(r => r.Code == "AK");
+        var row = (await staleness.ListAsync(DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime))).Single(r => r.Code == "AK");
         Assert.Equal(CovidEntry.Domain.Alerts.StaleState.Overdue, row.State);
     }
 
