@@ -41,8 +41,7 @@ public static class PublicHeaders
     {
         var request = http.Request.Headers;
         var headers = http.Response.Headers;
-        headers.AccessControlAllowOrigin = "*";
-        headers.AccessControlExposeHeaders = ExposedHeaders;
+        AllowAnySite(headers);
         if (request.Range.Count > 0 || request.IfNoneMatch.Count > 0 || request.IfModifiedSince.Count > 0
             || request.IfMatch.Count > 0 || request.IfUnmodifiedSince.Count > 0 || request.IfRange.Count > 0)
         {
@@ -160,14 +159,20 @@ public static class PublicHeaders
         return file.Gzip is not null && gz > 0 ? "gzip" : file.Brotli is not null && br > 0 ? "br" : null;
     }
 
+    /// <summary>Any site's scripts may read the answer, without credentials, and the headers a download tool needs.</summary>
+    private static void AllowAnySite(IHeaderDictionary headers)
+    {
+        headers.AccessControlAllowOrigin = "*";
+        headers.AccessControlExposeHeaders = ExposedHeaders;
+    }
+
     /// <summary>CORS on every answer of the group (errors too, so a script can read why); an error is never cached.</summary>
     public sealed class Filter : IEndpointFilter
     {
         public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
         {
             var headers = context.HttpContext.Response.Headers;
-            headers.AccessControlAllowOrigin = "*";
-            headers.AccessControlExposeHeaders = ExposedHeaders;
+            AllowAnySite(headers);
             var result = await next(context);
             if (result is IStatusCodeHttpResult { StatusCode: >= 400 })
             {

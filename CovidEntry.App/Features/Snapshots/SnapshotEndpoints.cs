@@ -9,7 +9,7 @@ namespace CovidEntry.App.Features.Snapshots;
 /// </summary>
 public static class SnapshotEndpoints
 {
-    public const string Immutable = "public, max-age=31536000, immutable";
+    public const string Immutable = Exports.PublicFileStore.ImmutableCacheControl;
 
     /// <summary>The current public key changes with a rotation: caches ask each time.</summary>
     public const string Revalidate = "public, no-cache";
