@@ -4,12 +4,19 @@
 // takes what it never received with it. Each tab keeps its own copy, under the person, the entry
 // and the pass (another person signed in on this browser never sees it); the copy holds the draft
 // revision it was typed over, so a save made elsewhere meanwhile is noticed and the person asked.
+// It also holds what the form showed at each change since the server last confirmed a save: a
+// save whose confirmation was lost on the way (the line went down just after the server saved)
+// holds one of those, so it is recognised as this tab's own and the typing simply goes on.
 
 const fieldSelector = "input[data-metric], input[data-field], textarea[data-field]";
 
 // Quiet time after the last key before an unconfirmed change counts as "not saved": the autosave
 // waits 300 ms after the last key and a save takes well under a second.
 const overdueMs = 3000;
+
+// How many unconfirmed states of the form a copy remembers; older ones are forgotten, which at worst
+// asks the person to choose where nothing was saved elsewhere.
+const typedStatesKept = 50;
 
 const offlineText = "Offline — your typing is kept in this browser and will be saved when the connection returns.";
 const overdueText = "Not saved yet: the server has not answered for a few seconds. Your typing is kept in this browser and will be saved when the connection returns.";
@@ -62,6 +69,8 @@ export function keep(form, dotnet, options) {
     const reconnect = document.getElementById("components-reconnect-modal");
     let confirmed = options.saved ?? {};
     let revision = options.revision;
+    // What the form showed at each change since the server last confirmed a save, newest last.
+    let typed = [];
     let lastKey = 0;
     let circuitDown = false;
     let choosing = false;
@@ -104,7 +113,11 @@ export function keep(form, dotnet, options) {
         if (same(content, confirmed)) {
             localStorage.removeItem(ownKey);
         } else {
-            localStorage.setItem(ownKey, JSON.stringify({ revision, content, at: Date.now() }));
+            if (!typed.some(t => same(t, content))) {
+                typed = [...typed, content].slice(-typedStatesKept);
+            }
+
+            localStorage.setItem(ownKey, JSON.stringify({ revision, content, typed, at: Date.now() }));
         }
     }
 
@@ -170,10 +183,12 @@ export function keep(form, dotnet, options) {
 
     if (kept.length > 0) {
         const newest = kept.reduce((a, b) => (b.at > a.at ? b : a));
+        typed = Array.isArray(newest.typed) ? newest.typed : [];
         localStorage.removeItem(newest.key);
-        localStorage.setItem(ownKey, JSON.stringify({ revision: newest.revision, content: newest.content, at: newest.at }));
-        if (newest.revision === revision) {
-            // Nothing was saved since it was typed: it simply goes on.
+        localStorage.setItem(ownKey, JSON.stringify({ revision: newest.revision, content: newest.content, typed, at: newest.at }));
+        if (newest.revision === revision || typed.some(t => same(t, confirmed))) {
+            // Nothing was saved since it was typed, or what was saved is something typed there
+            // (its confirmation never arrived): it simply goes on.
             replay(newest.content);
             lastKey = Date.now();
         } else {
@@ -190,6 +205,7 @@ export function keep(form, dotnet, options) {
         confirmed(savedRevision, content) {
             revision = savedRevision;
             confirmed = content ?? {};
+            typed = [];
             store();
             show();
         },

@@ -96,6 +96,43 @@ public sealed class KeptTypingTests(BrowserFixture browser, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task ASaveWhoseConfirmationWasLostOnTheWayIsKnownAsThisPagesOwnAndTheTypingGoesOn()
+    {
+        await RunAsync(async () =>
+        {
+            var (email, entryId, passPath) = await VolunteerWithAPassAsync("Lars Lost", "ND");
+            var lars = await PersonAsync("Lars");
+            var line = await Line.RouteAsync(lars);
+            await lars.SignInAsync(email, BrowserFixture.AdminPassword);
+            await OpenPassAsync(lars, passPath);
+            await Field(lars.Page, "positive").FillAsync("12");
+            await DraftHoldsAsync(entryId, ("positive", "12"));
+            await NoKeptCopyAsync(lars.Page);
+
+            // The server hears the next key and saves it, but its answer never reaches the page.
+            line.SilenceAnswers();
+            await Field(lars.Page, "positive").PressSequentiallyAsync("8");
+            await DraftHoldsAsync(entryId, ("positive", "128"));
+
+            // Then the line goes down altogether, more is typed, and the tab is closed.
+            await line.CutAsync();
+            await Field(lars.Page, "positive").PressSequentiallyAsync("5");
+            await lars.Page.CloseAsync();
+            await line.RestoreAsync();
+
+            // The save the page never heard of was its own: nothing to choose, the typing goes on.
+            var page = await lars.Context.NewPageAsync();
+            await page.GotoAsync(passPath);
+            await Expect(page.Locator("[data-testid='entry-form'][data-keeps-typing='ready']")).ToHaveCountAsync(1);
+            await Expect(Field(page, "positive")).ToHaveValueAsync("1285");
+            await DraftHoldsAsync(entryId, ("positive", "1285"));
+            await Expect(page.GetByTestId("kept-typing-choice")).ToHaveCountAsync(0);
+            await NoKeptCopyAsync(page);
+            await page.CloseAsync();
+        });
+    }
+
+    [Fact]
     public async Task TypingKeptInTheBrowserAndASaveMadeElsewhereSinceAreBothShownAndThePersonChooses()
     {
         await RunAsync(async () =>
@@ -202,6 +239,7 @@ public sealed class KeptTypingTests(BrowserFixture browser, ITestOutputHelper ou
         private readonly IBrowserContext _context;
         private readonly List<(IWebSocketRoute Page, IWebSocketRoute Server)> _sockets = [];
         private volatile bool _cut;
+        private volatile bool _answersSilenced;
 
         private Line(IBrowserContext context)
         {
@@ -222,6 +260,9 @@ public sealed class KeptTypingTests(BrowserFixture browser, ITestOutputHelper ou
             await _context.SetOfflineAsync(true);
         }
 
+        /// <summary>What the page sends still reaches the server; what the server sends back is lost.</summary>
+        public void SilenceAnswers() => _answersSilenced = true;
+
         /// <summary>The network is back; the connection that went silent is dropped, as either side does once it gives up on it.</summary>
         public async Task RestoreAsync()
         {
@@ -234,6 +275,7 @@ public sealed class KeptTypingTests(BrowserFixture browser, ITestOutputHelper ou
             }
 
             _cut = false;
+            _answersSilenced = false;
             foreach (var (page, server) in dead)
             {
                 await server.CloseAsync();
@@ -258,7 +300,7 @@ public sealed class KeptTypingTests(BrowserFixture browser, ITestOutputHelper ou
             });
             server.OnMessage(frame =>
             {
-                if (!_cut)
+                if (!_cut && !_answersSilenced)
                 {
                     Forward(page, frame);
                 }
