@@ -11,7 +11,7 @@ namespace CovidEntry.Tests.Benchmarks;
 /// <summary>
 /// The public files served by the app against the same bytes served by nginx as static files, on
 /// this machine, interleaved (nginx, app, nginx, app … for each file), with wrk; then the
-/// volunteers' publish while 50 clients download continuously. The history is CTP's size
+/// volunteers' publish while 50 clients download continuously (one wrk, 50 connections going round five files). The history is CTP's size
 /// (<see cref="SyntheticHistory"/>, ×1: about 20,800 state-days), the CTP sample on top.
 /// Opt-in: <c>dotnet test CovidEntry.Tests -c Release --filter "FullyQualifiedName~PublicFileBenchmarks" --logger "console;verbosity=detailed"</c>
 /// (<c>BENCH_SECONDS</c> per measurement, default 10; <c>BENCH_ROUNDS</c>, default 2; <c>BENCH_PUBLISHES</c>, default 42, half with
@@ -93,15 +93,30 @@ public sealed partial class PublicFileBenchmarks(ITestOutputHelper output) : IAs
                 + $"| {appRates.Average():#,0} ({string.Join(", ", appRates.Select(x => x.ToString("#,0", CultureInfo.InvariantCulture)))}) | {appRates.Average() / nginxRates.Average():0.00} |");
         }
 
-        // The volunteers' publish while 50 clients download continuously (ten on each of five files),
-        // twice: with wrk in the test's own session, where the kernel's autogroup scheduling lets it
-        // share the test and app's half of the processor, and with wrk in a session of its own (setsid),
-        // as a program apart from the app, nearer to clients that run on machines of their own.
+        // The volunteers' publish while 50 clients download continuously, each going round the first
+        // five files, from one wrk with two threads (one per core; five wrk processes of two threads each
+        // made ten load threads on two cores, and in sessions of their own ten scheduling groups against
+        // the app's one). Twice: wrk in the test's own session, where the kernel's autogroup scheduling
+        // has it share the test and app's part of the processor, and wrk in a session of its own
+        // (setsid), as a program apart from the app, nearer to clients on machines of their own.
+        var rotation = Path.Combine(_root, "rotate.lua");
+        await File.WriteAllTextAsync(rotation, """
+            local paths, turn = {}, 0
+            function init(args) paths = args end
+            function request()
+              turn = turn % #paths + 1
+              return wrk.format("GET", paths[turn])
+            end
+            """);
         var perPlacement = Publishes / 2;
         foreach (var ownSession in new[] { false, true })
         {
             using var downloads = new CancellationTokenSource();
-            var downloaders = files.Take(5).Select(f => WrkAsync(app.BaseUrl + f.Path, null, connections: 10, seconds: 1200, downloads.Token, ownSession)).ToList();
+            var downloaders = new[]
+            {
+                WrkAsync(app.BaseUrl + files[0].Path, null, connections: 50, seconds: 1200, downloads.Token, ownSession,
+                    ["-s", rotation, "--", .. files.Take(5).Select(f => f.Path)]),
+            };
             await Task.Delay(TimeSpan.FromSeconds(3));
             var times = new List<double>();
             var fresh = new List<double>();
@@ -136,11 +151,12 @@ public sealed partial class PublicFileBenchmarks(ITestOutputHelper output) : IAs
     }
 
     /// <summary>Requests per second wrk reached; checks every answer was a 200 of the expected size.</summary>
-    private async Task<double> WrkAsync(string url, long? size, int connections = 32, int? seconds = null, CancellationToken cancellationToken = default, bool ownSession = false)
+    private async Task<double> WrkAsync(string url, long? size, int connections = 32, int? seconds = null, CancellationToken cancellationToken = default, bool ownSession = false,
+        string[]? script = null)
     {
         // setsid execs wrk in the same process (a child is never a group leader), so the pid is wrk's.
         var start = new ProcessStartInfo(ownSession ? "setsid" : "wrk") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (ownSession ? ["wrk"] : Array.Empty<string>()).Concat(["-t2", $"-c{connections}", $"-d{seconds ?? Seconds}s", url]))
+        foreach (var argument in (ownSession ? ["wrk"] : Array.Empty<string>()).Concat(["-t2", $"-c{connections}", $"-d{seconds ?? Seconds}s", url, .. script ?? []]))
         {
             start.ArgumentList.Add(argument);
         }

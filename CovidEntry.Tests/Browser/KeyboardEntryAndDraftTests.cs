@@ -32,7 +32,10 @@ public sealed class KeyboardEntryAndDraftTests(BrowserFixture browser, ITestOutp
         await positive.PressSequentiallyAsync("12,345");
 
         // Every keystroke stays: a render for an earlier one must never reset the field (it did once).
-        await Task.Delay(500);
+        // Once the server has saved the last key and the page shows that save, every render the keys
+        // caused has reached the page, and the field must still hold all of them.
+        await DraftHoldsAsync(passPath, "positive", "12,345");
+        await Expect(page.GetByTestId("draft-status")).ToContainTextAsync("Draft saved at");
         await Expect(positive).ToHaveValueAsync("12,345", new() { Timeout = 1 });
         await positive.PressAsync("Enter");
         await Expect(Field(page, "positiveCasesViral")).ToBeFocusedAsync();
