@@ -23,15 +23,8 @@ public sealed class KeptTypingTests(BrowserFixture browser, ITestOutputHelper ou
     {
         await RunAsync(async () =>
         {
-            var (email, entryId, passPath) = await VolunteerWithAPassAsync("Olga Outage", "VT");
-            var olga = await PersonAsync("Olga");
-            var line = await Line.RouteAsync(olga);
-            await olga.SignInAsync(email, BrowserFixture.AdminPassword);
-            await OpenPassAsync(olga, passPath);
+            var (_, entryId, passPath, olga, line) = await TwelveSavedOnTheLineAsync("Olga Outage", "VT", "Olga");
             var page = olga.Page;
-
-            await Field(page, "positive").FillAsync("12");
-            await DraftHoldsAsync(entryId, ("positive", "12"));
             await Expect(Status(page)).ToContainTextAsync("Draft saved at", new() { UseInnerText = true });
 
             // The connection drops: the line says so at once, not when the circuit notices (30 s).
@@ -64,13 +57,7 @@ public sealed class KeptTypingTests(BrowserFixture browser, ITestOutputHelper ou
     {
         await RunAsync(async () =>
         {
-            var (email, entryId, passPath) = await VolunteerWithAPassAsync("Cleo Closed", "WY");
-            var cleo = await PersonAsync("Cleo");
-            var line = await Line.RouteAsync(cleo);
-            await cleo.SignInAsync(email, BrowserFixture.AdminPassword);
-            await OpenPassAsync(cleo, passPath);
-            await Field(cleo.Page, "positive").FillAsync("12");
-            await DraftHoldsAsync(entryId, ("positive", "12"));
+            var (_, entryId, passPath, cleo, line) = await TwelveSavedOnTheLineAsync("Cleo Closed", "WY", "Cleo");
 
             await line.CutAsync();
             await Field(cleo.Page, "positive").PressSequentiallyAsync("8");
@@ -83,9 +70,7 @@ public sealed class KeptTypingTests(BrowserFixture browser, ITestOutputHelper ou
             await line.RestoreAsync();
             await DraftHoldsAsync(entryId, ("positive", "12"));
 
-            var page = await cleo.Context.NewPageAsync();
-            await page.GotoAsync(passPath);
-            await Expect(page.Locator("[data-testid='entry-form'][data-keeps-typing='ready']")).ToHaveCountAsync(1);
+            var page = await ReopenAsync(cleo, passPath);
             await Expect(Field(page, "positive")).ToHaveValueAsync("128");
             await Expect(Field(page, "death")).ToHaveValueAsync("7");
             await DraftHoldsAsync(entryId, ("positive", "128"), ("death", "7"));
@@ -100,13 +85,7 @@ public sealed class KeptTypingTests(BrowserFixture browser, ITestOutputHelper ou
     {
         await RunAsync(async () =>
         {
-            var (email, entryId, passPath) = await VolunteerWithAPassAsync("Lars Lost", "ND");
-            var lars = await PersonAsync("Lars");
-            var line = await Line.RouteAsync(lars);
-            await lars.SignInAsync(email, BrowserFixture.AdminPassword);
-            await OpenPassAsync(lars, passPath);
-            await Field(lars.Page, "positive").FillAsync("12");
-            await DraftHoldsAsync(entryId, ("positive", "12"));
+            var (_, entryId, passPath, lars, line) = await TwelveSavedOnTheLineAsync("Lars Lost", "ND", "Lars");
             await NoKeptCopyAsync(lars.Page);
 
             // The server hears the next key and saves it, but its answer never reaches the page.
@@ -121,9 +100,7 @@ public sealed class KeptTypingTests(BrowserFixture browser, ITestOutputHelper ou
             await line.RestoreAsync();
 
             // The save the page never heard of was its own: nothing to choose, the typing goes on.
-            var page = await lars.Context.NewPageAsync();
-            await page.GotoAsync(passPath);
-            await Expect(page.Locator("[data-testid='entry-form'][data-keeps-typing='ready']")).ToHaveCountAsync(1);
+            var page = await ReopenAsync(lars, passPath);
             await Expect(Field(page, "positive")).ToHaveValueAsync("1285");
             await DraftHoldsAsync(entryId, ("positive", "1285"));
             await Expect(page.GetByTestId("kept-typing-choice")).ToHaveCountAsync(0);
@@ -137,13 +114,7 @@ public sealed class KeptTypingTests(BrowserFixture browser, ITestOutputHelper ou
     {
         await RunAsync(async () =>
         {
-            var (email, entryId, passPath) = await VolunteerWithAPassAsync("Chen Choice", "NH");
-            var laptop = await PersonAsync("Chen-laptop");
-            var line = await Line.RouteAsync(laptop);
-            await laptop.SignInAsync(email, BrowserFixture.AdminPassword);
-            await OpenPassAsync(laptop, passPath);
-            await Field(laptop.Page, "positive").FillAsync("12");
-            await DraftHoldsAsync(entryId, ("positive", "12"));
+            var (email, entryId, passPath, laptop, line) = await TwelveSavedOnTheLineAsync("Chen Choice", "NH", "Chen-laptop");
 
             // Typed on the laptop while its connection is down, and the laptop is closed.
             await line.CutAsync();
@@ -189,6 +160,32 @@ public sealed class KeptTypingTests(BrowserFixture browser, ITestOutputHelper ou
         var shift = await Browser.OpenShiftAsync($"{name} shift", new DateOnly(2020, 11, 21), [code], firstPassEmail: email);
         var entryId = shift.Entries.Single().EntryId;
         return (email, entryId, $"entries/{entryId}/pass/1");
+    }
+
+    /// <summary>
+    /// A volunteer with a pass, signed in through a <see cref="Line"/> the test controls, the pass
+    /// open and 12 typed into "positive" and saved.
+    /// </summary>
+    private async Task<(string Email, Guid EntryId, string PassPath, BrowserUser Person, Line Line)> TwelveSavedOnTheLineAsync(
+        string name, string code, string personName)
+    {
+        var (email, entryId, passPath) = await VolunteerWithAPassAsync(name, code);
+        var person = await PersonAsync(personName);
+        var line = await Line.RouteAsync(person);
+        await person.SignInAsync(email, BrowserFixture.AdminPassword);
+        await OpenPassAsync(person, passPath);
+        await Field(person.Page, "positive").FillAsync("12");
+        await DraftHoldsAsync(entryId, ("positive", "12"));
+        return (email, entryId, passPath, person, line);
+    }
+
+    /// <summary>The pass in a new tab of the same browser, once it keeps typing (and has looked at what earlier tabs kept).</summary>
+    private static async Task<IPage> ReopenAsync(BrowserUser person, string passPath)
+    {
+        var page = await person.Context.NewPageAsync();
+        await page.GotoAsync(passPath);
+        await Expect(page.Locator("[data-testid='entry-form'][data-keeps-typing='ready']")).ToHaveCountAsync(1);
+        return page;
     }
 
     /// <summary>Waits until the pass's draft in PostgreSQL holds these texts.</summary>
