@@ -13,7 +13,8 @@ public sealed class BrowserUser : IAsyncDisposable
 {
     private static readonly TimeSpan CircuitTimeout = TimeSpan.FromSeconds(30);
 
-    private const string MarkPrerendered =
+    /// <summary>Marks the prerendered page's main element; the circuit's first render replaces it (see <see cref="OpenAsync"/>).</summary>
+    public const string MarkPrerendered =
         "document.addEventListener('DOMContentLoaded', () => document.querySelectorAll('main').forEach(m => m.setAttribute('data-prerendered', '')));";
 
     // Chromium reports a blocked script, style or connection as a securitypolicyviolation event;

@@ -78,9 +78,11 @@ public sealed class PublicApi : IAsyncDisposable
         }
     }
 
-    public static async Task<PublicApi> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="configure">Changes to the app's services, e.g. one on a fake clock.</param>
+    public static async Task<PublicApi> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configure = null)
     {
-        var server = TestApp.Build(connectionString, settings);
+        var server = TestApp.Build(connectionString, settings, configure);
         server.Urls.Add("http://127.0.0.1:0");
         server.UsePublicCorsPreflight();
         server.UseDirectPublicFiles();

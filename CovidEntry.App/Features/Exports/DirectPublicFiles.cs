@@ -17,8 +17,9 @@ public static class DirectPublicFiles
     public static IApplicationBuilder UseDirectPublicFiles(this IApplicationBuilder app)
     {
         var store = app.ApplicationServices.GetRequiredService<PublicFileStore>();
+        var priority = app.ApplicationServices.GetRequiredService<Publish.PublishPriority>();
         return app.Use((context, next) => Find(store, context.Request) is { } found
-            ? PublicHeaders.ServeDirectAsync(context, found.File, found.CacheControl)
+            ? PublicHeaders.ServeDirectAsync(context, found.File, found.CacheControl, priority)
             : next(context));
     }
 

@@ -1,3 +1,4 @@
+using CovidEntry.App.Features.Publish;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -7,7 +8,8 @@ namespace CovidEntry.App.Features.Exports;
 /// The public files answer like a good static file server: each form of a file (as is, gzip, Brotli)
 /// with its own strong ETag, Last-Modified, Content-Length, HEAD, Range (one range, of the file as is),
 /// 304 and 412 by ASP.NET Core's own file results; and CORS for any site, without credentials, on
-/// the public read-only paths only.
+/// the public read-only paths only. Every body gives way to a publish on this instance
+/// (<see cref="PublishPriority"/>) before each part it hands to the connection.
 /// </summary>
 public static class PublicHeaders
 {
@@ -27,7 +29,8 @@ public static class PublicHeaders
 
         // As a stream, which ASP.NET Core copies to the connection in 64 KB parts: a slow reader of a
         // large range holds that much memory, not a copy of the whole range.
-        return Results.Stream(new MemoryStream(body, writable: false), file.ContentType, file.DownloadName, lastModified: file.LastModified, entityTag: tag,
+        var stream = new GivingWayStream(body, http.RequestServices.GetRequiredService<PublishPriority>());
+        return Results.Stream(stream, file.ContentType, file.DownloadName, lastModified: file.LastModified, entityTag: tag,
             enableRangeProcessing: true);
     }
 
@@ -37,7 +40,7 @@ public static class PublicHeaders
     /// here with the headers formatted once per file; a request with a range or a condition is answered
     /// by ASP.NET Core's stream result, as at the endpoints.
     /// </summary>
-    public static Task ServeDirectAsync(HttpContext http, PublicFile file, string cacheControl)
+    public static Task ServeDirectAsync(HttpContext http, PublicFile file, string cacheControl, PublishPriority priority)
     {
         var request = http.Request.Headers;
         var headers = http.Response.Headers;
@@ -66,7 +69,7 @@ public static class PublicHeaders
             headers.ContentDisposition = disposition;
         }
 
-        return HttpMethods.IsHead(http.Request.Method) ? Task.CompletedTask : WriteAsync(response.BodyWriter, body, http.RequestAborted);
+        return HttpMethods.IsHead(http.Request.Method) ? Task.CompletedTask : WriteAsync(response.BodyWriter, body, priority, http.RequestAborted);
     }
 
     /// <summary>
@@ -77,10 +80,11 @@ public static class PublicHeaders
     /// </summary>
     public const int WriteChunkBytes = 256 * 1024;
 
-    private static async Task WriteAsync(System.IO.Pipelines.PipeWriter writer, byte[] body, CancellationToken cancellationToken)
+    private static async Task WriteAsync(System.IO.Pipelines.PipeWriter writer, byte[] body, PublishPriority priority, CancellationToken cancellationToken)
     {
         for (var offset = 0; offset < body.Length; offset += WriteChunkBytes)
         {
+            await priority.GiveWayAsync(cancellationToken);
             var result = await writer.WriteAsync(body.AsMemory(offset, Math.Min(WriteChunkBytes, body.Length - offset)), cancellationToken);
             if (result.IsCanceled || result.IsCompleted)
             {
@@ -164,6 +168,29 @@ public static class PublicHeaders
     {
         headers.AccessControlAllowOrigin = "*";
         headers.AccessControlExposeHeaders = ExposedHeaders;
+    }
+
+    /// <summary>A file's bytes read as a stream, giving way to a publish before each part is read.</summary>
+    private sealed class GivingWayStream(byte[] body, PublishPriority priority) : MemoryStream(body, writable: false)
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await priority.GiveWayAsync(cancellationToken);
+            return Read(buffer.Span);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken)
+        {
+            var part = new byte[Math.Min(bufferSize, WriteChunkBytes)];
+            int read;
+            while ((read = await ReadAsync(part, cancellationToken)) > 0)
+            {
+                await destination.WriteAsync(part.AsMemory(0, read), cancellationToken);
+            }
+        }
     }
 
     /// <summary>CORS on every answer of the group (errors too, so a script can read why); an error is never cached.</summary>

@@ -17,7 +17,8 @@ public sealed record PublishResult(int VersionsWritten, int CellsUnchanged);
 /// Publishes a batch in one transaction: the versions, the latest table, the days it reports and
 /// the batch (and its shift's) state are written together or not at all.
 /// </summary>
-public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFactory, AlertQueue alerts, ActingPerson acting, TimeProvider clock, ILogger<PublishService> logger)
+public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFactory, AlertQueue alerts, ActingPerson acting, PublishPriority priority, TimeProvider clock,
+    ILogger<PublishService> logger)
 {
     public async Task<PublishResult> PublishShiftAsync(Guid shiftId, string userId, CancellationToken cancellationToken = default)
     {
@@ -48,6 +49,9 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
         using var db = dbFactory.CreateDbContext();
         using var transaction = db.Database.BeginTransaction();
         db.Database.ExecuteSql($"SELECT pg_advisory_xact_lock({AdvisoryLocks.Publish})");
+
+        // Holding the lock, this is the publish that runs: the public downloads give way until it commits.
+        using var downloadsWait = priority.Publish();
         var batchId = batchOf(db);
         activity?.SetTag("covidentry.batch_id", batchId);
 
@@ -114,6 +118,7 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
 
         var saved = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         transaction.Commit();
+        downloadsWait.Dispose();
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         Telemetry.PublishDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("covidentry.batch_kind", batch.Kind.ToString()));
         alerts.Committed();
@@ -127,5 +132,9 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
 
 public static class PublishExtensions
 {
-    public static void AddPublish(this WebApplicationBuilder builder) => builder.Services.AddScoped<PublishService>();
+    public static void AddPublish(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<PublishService>();
+        builder.Services.AddSingleton<PublishPriority>();
+    }
 }
