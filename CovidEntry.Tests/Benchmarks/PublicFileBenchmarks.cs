@@ -210,7 +210,7 @@ public sealed partial class PublicFileBenchmarks(ITestOutputHelper output) : IAs
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < TimeSpan.FromMinutes(1))
         {
-            if (PublishLog().Match(app.Output[printedBefore..]) is { Success: true } line)
+            if (LoadTools.PublishLog().Match(app.Output[printedBefore..]) is { Success: true } line)
             {
                 return double.Parse(line.Groups["ms"].Value, CultureInfo.InvariantCulture);
             }
@@ -277,9 +277,6 @@ public sealed partial class PublicFileBenchmarks(ITestOutputHelper output) : IAs
 
         return rate;
     }
-
-    [GeneratedRegex(@"Daily batch \S+ published by \S+: \d+ versions, \d+ cells unchanged, in (?<ms>\d+) ms")]
-    private static partial Regex PublishLog();
 
     [GeneratedRegex(@"(?:warn|fail|crit): [^\n]*\n[^\n]*")]
     private static partial Regex AppProblem();

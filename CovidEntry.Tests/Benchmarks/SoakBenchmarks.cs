@@ -179,7 +179,7 @@ public sealed partial class SoakBenchmarks(ITestOutputHelper output)
 
         var appErrors = app.Output[printedBefore..].Split('\n')
             .Where(line => line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal)).ToList();
-        var publishLines = PublishLog().Matches(app.Output[printedBefore..]).ToList();
+        var publishLines = LoadTools.PublishLog().Matches(app.Output[printedBefore..]).ToList();
         List<double> Phase(string name) => [.. publishLines.Select(m => double.Parse(m.Groups[name].Value, CultureInfo.InvariantCulture))];
         var serverPublishMs = Phase("ms");
 
@@ -388,9 +388,6 @@ public sealed partial class SoakBenchmarks(ITestOutputHelper output)
 
     private static int Setting(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), out var value) ? value : fallback;
-
-    [GeneratedRegex(@"Daily batch \S+ published by \S+: \d+ versions, \d+ cells unchanged, in (?<ms>\d+) ms \(reading (?<read>\d+) ms, planning (?<plan>\d+) ms, saving (?<save>\d+) ms, committing (?<commit>\d+) ms\)")]
-    private static partial Regex PublishLog();
 
     private sealed record PassToEnter(string Path, IReadOnlyList<(string Metric, string Text)> Values);
 
