@@ -10,8 +10,8 @@ namespace CovidEntry.Tests.Benchmarks;
 /// <summary>What the browser load benchmarks share: signing a browser in, the server's memory, percentiles.</summary>
 public static partial class LoadTools
 {
-    /// <summary>The line the app logs when a daily batch's publish has committed: its time in the transaction, and each phase's.</summary>
-    [GeneratedRegex(@"Daily batch \S+ published by \S+: \d+ versions, \d+ cells unchanged, in (?<ms>\d+) ms \(reading (?<read>\d+) ms, planning (?<plan>\d+) ms, saving (?<save>\d+) ms, committing (?<commit>\d+) ms\)")]
+    /// <summary>The line the app logs when a daily batch's publish has committed: its time in the transaction, each phase's, and the app's pauses for garbage collection meanwhile.</summary>
+    [GeneratedRegex(@"Daily batch \S+ published by \S+: \d+ versions, \d+ cells unchanged, in (?<ms>\d+) ms \(reading (?<read>\d+) ms, planning (?<plan>\d+) ms, saving (?<save>\d+) ms, committing (?<commit>\d+) ms\)(?:; garbage collection paused the app (?<gc>\d+) ms meanwhile \((?<collections>[^)]*)\); the publish allocated (?<allocated>[\d.]+) MB)?")]
     public static partial Regex PublishLog();
 
     /// <summary>
@@ -67,9 +67,12 @@ public static partial class LoadTools
     /// PostgreSQL backend waiting up to 40 ms behind them; as one idle group they give way.)
     /// Processes they start later inherit both. Returns how they were placed, for the report.
     /// </summary>
-    public static async Task<string> LowerClientPriorityAsync()
+    public static Task<string> LowerClientPriorityAsync() =>
+        LowerAsync([.. ProcessIds("chromium"), .. ProcessIds("node"), Environment.ProcessId]);
+
+    /// <summary>These processes as clients on computers of their own (see <see cref="LowerClientPriorityAsync"/>); returns how they were placed.</summary>
+    public static async Task<string> LowerAsync(IReadOnlyCollection<int> clients)
     {
-        int[] clients = [.. ProcessIds("chromium"), .. ProcessIds("node"), Environment.ProcessId];
         var grouped = TryMakeIdleGroup() && TryMoveTo(CrowdGroup, clients);
         await ScheduleAsync("--idle", clients);
         return grouped
@@ -201,6 +204,39 @@ public static partial class LoadTools
         }
 
         return TimeSpan.FromMilliseconds(nanoseconds / 1e6);
+    }
+
+    /// <summary>
+    /// Waits until the whole machine has been at least <paramref name="idleShare"/> idle over five
+    /// seconds (what the benchmark set up, PostgreSQL's autovacuum after a bulk import, other
+    /// programs), at most <paramref name="longest"/>; says how idle it was and how long it took, so a
+    /// run that started on a busy machine says so.
+    /// </summary>
+    public static async Task<string> WaitForQuietAsync(double idleShare = 0.9, TimeSpan? longest = null)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var idle = 0.0;
+        do
+        {
+            var before = CpuTicks();
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var after = CpuTicks();
+            idle = (double)(after.Idle - before.Idle) / Math.Max(1, after.Total - before.Total);
+        }
+        while (idle < idleShare && waited.Elapsed < (longest ?? TimeSpan.FromMinutes(5)));
+
+        return $"{idle:P0} idle over 5 s, after {waited.Elapsed.TotalSeconds:0} s of waiting";
+    }
+
+    /// <summary>The machine's CPU time so far in clock ticks, all of it and the idle part (idle and waiting for I/O), from /proc/stat.</summary>
+    private static (long Total, long Idle) CpuTicks()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+
+        // user nice system idle iowait irq softirq steal (guest time is counted in user already).
+        var total = fields.Take(8).Sum();
+        return (total, fields[3] + fields[4]);
     }
 
     public static double Percentile(IReadOnlyCollection<double> values, double p)

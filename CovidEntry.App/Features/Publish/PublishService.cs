@@ -46,6 +46,9 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
     {
         using var activity = Telemetry.Source.StartActivity("publish batch");
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var collecting = GC.GetTotalPauseDuration();
+        int[] collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         using var db = dbFactory.CreateDbContext();
         using var transaction = db.Database.BeginTransaction();
         db.Database.ExecuteSql($"SELECT pg_advisory_xact_lock({AdvisoryLocks.Publish})");
@@ -120,12 +123,26 @@ public sealed class PublishService(IDbContextFactory<CovidEntryDbContext> dbFact
         transaction.Commit();
         downloadsWait.Dispose();
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+
+        // The whole app's pauses for garbage collection while this publish ran: how much of a slow
+        // publish was the app's memory management rather than the publish or the database.
+        var paused = GC.GetTotalPauseDuration() - collecting;
+
+        // A collection of generation n counts in every generation up to n: each kind counted once.
+        var gen2 = GC.CollectionCount(2) - collections[2];
+        var gen1 = GC.CollectionCount(1) - collections[1] - gen2;
+        var gen0 = GC.CollectionCount(0) - collections[0] - gen1 - gen2;
+        var ephemeral = GC.GetGCMemoryInfo(GCKind.Ephemeral);
+        var lastYoung = gen0 + gen1 > 0 && ephemeral.PauseDurations.Length > 0
+            ? $"; the last, of generation {ephemeral.Generation}, kept {ephemeral.PromotedBytes / 1048576.0:0.0} MB and paused {ephemeral.PauseDurations[0].TotalMilliseconds:0} ms"
+            : "";
         Telemetry.PublishDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("covidentry.batch_kind", batch.Kind.ToString()));
         alerts.Committed();
 
-        logger.LogInformation("{Kind} batch {BatchId} published by {UserId}: {Versions} versions, {Unchanged} cells unchanged, in {ElapsedMs} ms (reading {ReadMs} ms, planning {PlanMs} ms, saving {SaveMs} ms, committing {CommitMs} ms)",
+        logger.LogInformation("{Kind} batch {BatchId} published by {UserId}: {Versions} versions, {Unchanged} cells unchanged, in {ElapsedMs} ms (reading {ReadMs} ms, planning {PlanMs} ms, saving {SaveMs} ms, committing {CommitMs} ms); garbage collection paused the app {GcPauseMs} ms meanwhile ({Gen0} of generation 0, {Gen1} of 1, {Gen2} of 2{LastYoung}); the publish allocated {AllocatedMb:0.0} MB",
             batch.Kind, batch.Id, userId, versions.Count, values.Count - versions.Count, (long)elapsed.TotalMilliseconds,
-            (long)read.TotalMilliseconds, (long)(planned - read).TotalMilliseconds, (long)(saved - planned).TotalMilliseconds, (long)(elapsed - saved).TotalMilliseconds);
+            (long)read.TotalMilliseconds, (long)(planned - read).TotalMilliseconds, (long)(saved - planned).TotalMilliseconds, (long)(elapsed - saved).TotalMilliseconds,
+            (long)paused.TotalMilliseconds, gen0, gen1, gen2, lastYoung, (GC.GetAllocatedBytesForCurrentThread() - allocated) / 1048576.0);
         return new PublishResult(versions.Count, values.Count - versions.Count);
     }
 }
