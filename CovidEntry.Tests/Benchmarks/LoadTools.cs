@@ -11,7 +11,7 @@ namespace CovidEntry.Tests.Benchmarks;
 public static partial class LoadTools
 {
     /// <summary>The line the app logs when a daily batch's publish has committed: its time in the transaction, each phase's, and the app's pauses for garbage collection meanwhile.</summary>
-    [GeneratedRegex(@"Daily batch \S+ published by \S+: \d+ versions, \d+ cells unchanged, in (?<ms>\d+) ms \(reading (?<read>\d+) ms, planning (?<plan>\d+) ms, saving (?<save>\d+) ms, committing (?<commit>\d+) ms\)(?:; garbage collection paused the app (?<gc>\d+) ms meanwhile \((?<collections>[^)]*)\); the publish allocated (?<allocated>[\d.]+) MB)?")]
+    [GeneratedRegex(@"Daily batch \S+ published by \S+: \d+ versions, \d+ cells unchanged, in (?<ms>\d+) ms \(reading (?<read>\d+) ms, planning (?<plan>\d+) ms, saving (?<save>\d+) ms, committing (?<commit>\d+) ms\); garbage collection paused the app (?<gc>\d+) ms meanwhile \((?<collections>[^)]*)\); the publish allocated (?<allocated>[\d.]+) MB")]
     public static partial Regex PublishLog();
 
     /// <summary>
