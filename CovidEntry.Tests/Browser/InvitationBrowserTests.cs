@@ -64,6 +64,7 @@ public sealed partial class InvitationBrowserTests(BrowserFixture browser, Maili
 
         // The form is ready for the next person, without a message for fields nobody has typed in.
         await Expect(page.GetByLabel("Email", new() { Exact = true })).ToHaveValueAsync("");
+        await Expect(page.GetByLabel("Email", new() { Exact = true })).ToBeFocusedAsync();
         await Expect(page.GetByText("Enter the person's email address.")).ToHaveCountAsync(0);
         await Expect(page.Locator(".mud-input-error")).ToHaveCountAsync(0);
         var pending = page.Locator("[data-testid='pending-invitation'][data-email='nia.new@example.org']");
@@ -127,6 +128,35 @@ public sealed partial class InvitationBrowserTests(BrowserFixture browser, Maili
             await page.GetByRole(AriaRole.Button, new() { Name = "New link for Pia Pending" }).ClickAsync();
             await Expect(LinkOf(page, "pia.pending@example.org")).Not.ToHaveTextAsync(firstLink);
             await Expect(LinkOf(page, "quinn.queued@example.org")).ToHaveTextAsync(secondLink);
+        });
+    }
+
+    [Fact]
+    public async Task TheCursorGoesToTheEmailFieldForTheNextPersonUnlessTheyHaveAlreadyPutItElsewhere()
+    {
+        await RunAsync(async () =>
+        {
+            var admin = await PersonAsync("Ada");
+            await admin.SignInAsync(BrowserFixture.AdminEmail, BrowserFixture.AdminPassword);
+            await admin.OpenAsync("admin/users");
+            var page = admin.Page;
+            var email = page.GetByLabel("Email", new() { Exact = true });
+            var name = page.GetByLabel("Display name");
+
+            // After an invitation the cursor is in the fresh form's first field (InviteAsync waits for it).
+            await InviteAsync(page, "rhea.ready@example.org", "Rhea Ready");
+
+            // The page asks the browser to place it only after its render arrived, which on a busy line
+            // can be after the person clicked into another field: then the cursor stays where they put it.
+            const string placeCursor = "async () => (await import('./focus.js')).focusIfNowhere(document.querySelector('input[type=email]'))";
+            await name.FocusAsync();
+            await page.EvaluateAsync(placeCursor);
+            await Expect(name).ToBeFocusedAsync();
+
+            // With the cursor nowhere (the button that had it is gone with the old form), it goes to Email.
+            await page.EvaluateAsync("() => document.activeElement.blur()");
+            await page.EvaluateAsync(placeCursor);
+            await Expect(email).ToBeFocusedAsync();
         });
     }
 
