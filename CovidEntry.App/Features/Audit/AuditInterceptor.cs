@@ -22,8 +22,11 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
 {
     private static readonly HashSet<string> Secrets = new(StringComparer.Ordinal)
     {
-        "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "Xml", "Value@AspNetUserTokens",
+        "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "Xml",
     };
+
+    /// <summary>Fields secret in one table only (checked for every field of every event: no string is made for it).</summary>
+    private static readonly HashSet<(string Field, string Table)> SecretsOfTable = [("Value", "AspNetUserTokens")];
 
     private readonly ConditionalWeakTable<DbContext, Pending> _pending = [];
 
@@ -213,7 +216,7 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
             return null;
         }
 
-        if (Secrets.Contains(field) || Secrets.Contains($"{field}@{table}"))
+        if (Secrets.Contains(field) || SecretsOfTable.Contains((field, table)))
         {
             return "(secret)";
         }

@@ -132,6 +132,8 @@ public class AuditTrailTests : LoopTest
         await users.AddToRoleAsync(vera, Roles.ShiftLead);
         await users.ChangePasswordAsync(vera, "correct horse battery staple", "another long passphrase here");
         await users.AccessFailedAsync(vera);
+        await users.ResetAuthenticatorKeyAsync(vera);
+        var authenticatorKey = (await users.GetAuthenticatorKeyAsync(vera))!;
 
         var events = await EventsAsync(q => q.Where(e => e.EntityType.StartsWith("AspNet")));
         var grant = events.Last(e => e.EntityType == "AspNetUserRoles" && e.Action == AuditAction.Insert && After(e, "UserId") == Loop.Vera);
@@ -139,9 +141,15 @@ public class AuditTrailTests : LoopTest
         var password = events.Last(e => e.EntityType == "AspNetUsers" && e.Changes.Any(c => c.Field == "PasswordHash"));
         Assert.Equal(("(secret)", "(secret)"), (Before(password, "PasswordHash"), After(password, "PasswordHash")));
         Assert.Contains(events, e => e.EntityType == "AspNetUsers" && e.Changes.Any(c => c.Field == "AccessFailedCount" && c.After == "1"));
+
+        // A token's value (here the authenticator key) is secret in that table only.
+        var token = events.Last(e => e.EntityType == "AspNetUserTokens" && After(e, "UserId") == Loop.Vera);
+        Assert.Equal("(secret)", After(token, "Value"));
+        Assert.Equal("AuthenticatorKey", After(token, "Name"));
         await using var db = await Database.DbAsync();
         var everything = await db.Database.SqlQuery<string>($"""SELECT "Changes"::text AS "Value" FROM "AuditEvents" """).ToListAsync();
         Assert.DoesNotContain(everything, json => json.Contains(vera.PasswordHash!, StringComparison.Ordinal));
+        Assert.DoesNotContain(everything, json => json.Contains(authenticatorKey, StringComparison.Ordinal));
     }
 
     [Fact]
