@@ -17,9 +17,9 @@ public sealed class PublicFile
         ContentType = contentType;
         DownloadName = downloadName;
         Rows = rows;
-        Content = content;
-        Gzip = gzip is not null && gzip.Length < content.Length ? gzip : null;
-        Brotli = brotli is not null && brotli.Length < content.Length ? brotli : null;
+        Content = Held(content);
+        Gzip = gzip is not null && gzip.Length < content.Length ? Held(gzip) : null;
+        Brotli = brotli is not null && brotli.Length < content.Length ? Held(brotli) : null;
         Sha256 = sha256;
 
         // HTTP dates have whole seconds; a finer time would never match If-Modified-Since.
@@ -34,6 +34,25 @@ public sealed class PublicFile
             disposition.SetHttpFileName(downloadName);
             ContentDispositionHeader = disposition.ToString();
         }
+    }
+
+    /// <summary>
+    /// The bytes as served for the life of a generation, outside the young generations of the heap (on
+    /// the pinned object heap, as the large object heap holds the big ones): a collection of the young
+    /// generations then neither copies them nor counts them. A new generation's small files, tens of
+    /// megabytes, were copied by the first young collections after every rebuild, which came during
+    /// the next publish (docs/benchmarks.md, 2026-12-06 night).
+    /// </summary>
+    internal static byte[] Held(byte[] bytes)
+    {
+        if (GC.GetGeneration(bytes) >= GC.MaxGeneration)
+        {
+            return bytes;
+        }
+
+        var held = GC.AllocateUninitializedArray<byte>(bytes.Length, pinned: true);
+        bytes.CopyTo(held, 0);
+        return held;
     }
 
     /// <summary>The file's address without the leading slash, e.g. <c>api/v1/states/NY/daily.csv</c>.</summary>
