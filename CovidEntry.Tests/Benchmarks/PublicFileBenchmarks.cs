@@ -174,6 +174,7 @@ public sealed partial class PublicFileBenchmarks(ITestOutputHelper output) : IAs
                 ["-s", rotation, "--", .. files.Take(5).Select(f => f.Path)]);
             await Task.Delay(TimeSpan.FromSeconds(3));
             var times = new List<double>();
+            var phases = new List<string>();
             var collecting = new List<double>();
             var collected = new List<string>();
             var onScreen = new List<double>();
@@ -199,6 +200,7 @@ public sealed partial class PublicFileBenchmarks(ITestOutputHelper output) : IAs
                 }
 
                 times.Add(logged.Milliseconds);
+                phases.Add(logged.Phases);
                 collecting.Add(logged.GarbageCollectionMilliseconds);
                 if (logged.GarbageCollectionMilliseconds > 0)
                 {
@@ -230,6 +232,7 @@ public sealed partial class PublicFileBenchmarks(ITestOutputHelper output) : IAs
             var served = await downloader;
             output.WriteLine($"{placementName}: publish of a 56-entry batch in the app (its transaction, from its log) while 50 clients download, after one warm-up: "
                 + $"{LoadTools.Summary(times.Skip(1).ToList())} (target p95 < 300 ms); each: {string.Join(", ", times.Select(ms => ms.ToString("0", CultureInfo.InvariantCulture)))} ms");
+            output.WriteLine($"{placementName}: each publish's reading/planning/saving/committing ms: {string.Join(", ", phases)}");
             output.WriteLine($"{placementName}: garbage collection pausing the app during each publish: {LoadTools.Summary(collecting.Skip(1).ToList())}; the publishes with a collection: {string.Join("; ", collected)}");
             output.WriteLine($"{placementName}: click to 'Published' on the lead's screen: {LoadTools.Summary(onScreen.Skip(1).ToList())}");
             output.WriteLine($"{placementName}: click to new files served (debounce 500 ms included): {LoadTools.Summary(fresh.Skip(1).ToList())}");
@@ -253,15 +256,16 @@ public sealed partial class PublicFileBenchmarks(ITestOutputHelper output) : IAs
         ClientsApart,
     }
 
-    /// <summary>The publish's time in the app and the app's garbage collection pauses meanwhile, from the line it logs when it has committed; null if none comes within a minute.</summary>
-    private static async Task<(double Milliseconds, double GarbageCollectionMilliseconds, string Collections)?> LoggedPublishAsync(AppServer app, int printedBefore)
+    /// <summary>The publish's time in the app, its phases and the app's garbage collection pauses meanwhile, from the line it logs when it has committed; null if none comes within a minute.</summary>
+    private static async Task<(double Milliseconds, double GarbageCollectionMilliseconds, string Collections, string Phases)?> LoggedPublishAsync(AppServer app, int printedBefore)
     {
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < TimeSpan.FromMinutes(1))
         {
             if (LoadTools.PublishLog().Match(app.Output[printedBefore..]) is { Success: true } line)
             {
-                return (double.Parse(line.Groups["ms"].Value, CultureInfo.InvariantCulture), double.Parse(line.Groups["gc"].Value, CultureInfo.InvariantCulture), line.Groups["collections"].Value + $"; the publish allocated {line.Groups["allocated"].Value} MB");
+                return (double.Parse(line.Groups["ms"].Value, CultureInfo.InvariantCulture), double.Parse(line.Groups["gc"].Value, CultureInfo.InvariantCulture), line.Groups["collections"].Value + $"; the publish allocated {line.Groups["allocated"].Value} MB",
+                    $"{line.Groups["read"].Value}/{line.Groups["plan"].Value}/{line.Groups["save"].Value}/{line.Groups["commit"].Value}");
             }
 
             await Task.Delay(20);

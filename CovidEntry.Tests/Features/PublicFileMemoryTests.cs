@@ -1,5 +1,7 @@
 using System.Text;
 using CovidEntry.App.Features.Exports;
+using CovidEntry.App.Features.Publish;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CovidEntry.Tests.Features;
 
@@ -31,5 +33,36 @@ public sealed class PublicFileMemoryTests
         var file = new PublicFile("api/v1/states/daily.json", "application/json", null, 1, content, null, null, "0", DateTimeOffset.UnixEpoch);
 
         Assert.Same(content, file.Content);
+    }
+
+    [Fact]
+    public void TheGarbageOfMakingAGenerationIsCollectedBeforeItGoesIn()
+    {
+        var garbage = new RebuildGarbage(new PublishPriority(TimeProvider.System), NullLogger<RebuildGarbage>.Instance);
+        var young = new byte[1024];
+        Assert.Equal(0, GC.GetGeneration(young));
+
+        Assert.True(garbage.Collect(7));
+
+        // What was alive in the youngest generation has been through a collection, and is no longer in it.
+        Assert.True(GC.GetGeneration(young) >= 1, $"still in generation {GC.GetGeneration(young)}");
+        Assert.Equal(1, garbage.Collections);
+        GC.KeepAlive(young);
+    }
+
+    [Fact]
+    public void NotWhileAPublishRuns()
+    {
+        var priority = new PublishPriority(TimeProvider.System);
+        var garbage = new RebuildGarbage(priority, NullLogger<RebuildGarbage>.Instance);
+
+        using (priority.Publish())
+        {
+            Assert.False(garbage.Collect(7));
+        }
+
+        Assert.Equal(0, garbage.Collections);
+        Assert.True(garbage.Collect(8));
+        Assert.Equal(1, garbage.Collections);
     }
 }

@@ -27,6 +27,7 @@ public static class ExportEndpoints
         builder.Services.AddOptions<PublicFileOptions>().Bind(builder.Configuration.GetSection(PublicFileOptions.Section));
         builder.Services.AddSingleton<PublicFileStore>();
         builder.Services.AddSingleton<PublicFileBuilder>();
+        builder.Services.AddSingleton<RebuildGarbage>();
         builder.Services.AddSingleton<PublicFileWorker>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PublicFileWorker>());
         builder.AddApiDocs();

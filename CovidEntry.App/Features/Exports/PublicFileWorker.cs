@@ -19,6 +19,7 @@ public sealed class PublicFileWorker(
     IDbContextFactory<CovidEntryDbContext> dbFactory,
     PublicFileBuilder builder,
     PublicFileStore store,
+    RebuildGarbage garbage,
     IOptions<PublicFileOptions> options,
     TimeProvider clock,
     ILogger<PublicFileWorker> logger) : BackgroundService
@@ -201,6 +202,7 @@ public sealed class PublicFileWorker(
                 if (generationId is null)
                 {
                     var set = await BuildAndStoreAsync(db, cancellationToken);
+                    garbage.Collect(set.GenerationId);
                     store.Publish(set);
                     return;
                 }
@@ -214,7 +216,9 @@ public sealed class PublicFileWorker(
 
         if (store.Loaded?.GenerationId != generationId)
         {
-            store.Publish(await LoadAsync(generationId.Value, cancellationToken));
+            var loaded = await LoadAsync(generationId.Value, cancellationToken);
+            garbage.Collect(loaded.GenerationId);
+            store.Publish(loaded);
         }
     }
 

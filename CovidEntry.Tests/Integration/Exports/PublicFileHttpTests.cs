@@ -346,6 +346,8 @@ public class PublicFileHttpTests : IAsyncLifetime
         var text = File.ReadAllText(CtpSample.HistoryFile);
         await _database.ImportCtpAsync(text);
         var before = await _api.Http.GetByteArrayAsync(StatesCsv);
+        var garbage = _api.Services.GetRequiredService<RebuildGarbage>();
+        var collected = garbage.Collections;
         var lines = text.Split('\n');
         lines[1] = lines[1].Replace(",\"AK\",", ",\"AK\",1", StringComparison.Ordinal);
 
@@ -368,6 +370,7 @@ public class PublicFileHttpTests : IAsyncLifetime
         }
 
         Assert.NotEqual(before, after);
+        Assert.True(garbage.Collections > collected, "the young garbage of making the new generation was not collected before it went in");
         var firstNew = seen.FindIndex(s => s.Body.SequenceEqual(after));
         Assert.True(firstNew >= 0);
         Assert.True(seen[firstNew].At < TimeSpan.FromSeconds(10), $"the new file came {seen[firstNew].At} after the commit");
