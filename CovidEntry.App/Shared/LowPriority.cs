@@ -18,27 +18,41 @@ public static class LowPriority
     public const int Nice = 5;
 
     /// <summary>Runs <paramref name="work"/> (synchronous, no awaits inside) on a new lower-priority thread.</summary>
+    /// <remarks>
+    /// A thread Linux makes inherits the nice value of the thread that made it, and the thread pool
+    /// makes a new worker on the thread that hands it work when none is free. Had the lowered thread
+    /// completed the task itself, a worker made for the task's continuation would have been born at
+    /// nice 5 and served requests, publishes among them, at that priority for the rest of its life
+    /// (CI caught one). So the lowered thread only does the work and ends; a thread at the caller's
+    /// priority waits for it and completes the task.
+    /// </remarks>
     public static Task<T> RunAsync<T>(string name, Func<T> work)
     {
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
+        T result = default!;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var worker = new Thread(() =>
         {
             Lower();
             try
             {
-                done.SetResult(work());
+                result = work();
             }
             catch (Exception ex)
             {
-                done.SetException(ex);
+                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
             }
         })
         {
             IsBackground = true,
             Name = name,
         };
-        thread.Start();
-        return done.Task;
+        worker.Start();
+        return Task.Factory.StartNew(() =>
+        {
+            worker.Join();
+            failure?.Throw();
+            return result;
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>The nice value of the calling thread (Linux), for tests; null elsewhere.</summary>
