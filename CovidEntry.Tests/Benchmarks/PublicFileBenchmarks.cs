@@ -337,7 +337,8 @@ public sealed partial class PublicFileBenchmarks(ITestOutputHelper output) : IAs
         return rate;
     }
 
-    [GeneratedRegex(@"(?:warn|fail|crit): [^\n]*\n[^\n]*")]
+    // A warning with its message line; an error or a crash with its exception's first lines as well.
+    [GeneratedRegex(@"warn: [^\n]*\n[^\n]*|(?:fail|crit): [^\n]*(?:\n(?!(?:trce|dbug|info|warn|fail|crit): )[^\n]*){1,8}")]
     private static partial Regex AppProblem();
 
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
