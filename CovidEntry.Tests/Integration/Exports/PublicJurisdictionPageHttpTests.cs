@@ -73,9 +73,10 @@ public class PublicJurisdictionPageHttpTests : IAsyncLifetime
     [Fact]
     public async Task AsOfAMomentThePageShowsWhatWasPublishedThenAndItsFilesLinkTheSameMoment()
     {
-        await _database.ImportCtpAsync(CtpSample.HistoryOf("NY", before: new DateOnly(2020, 11, 14)));
-        var between = DateTimeOffset.UtcNow;
-        await Task.Delay(50);
+        var first = await _database.ImportCtpAsync(CtpSample.HistoryOf("NY", before: new DateOnly(2020, 11, 14)));
+        // The moment is given to the millisecond: the first import's time rounded up, which the second
+        // import (started after the first committed, with a transaction between) is later than.
+        var between = await PublishedAfterAsync(first.BatchId!.Value);
         await _database.ImportCtpAsync(CtpSample.HistoryOf("NY"));
         await using var app = await InProcessApp.StartAsync(_database.ConnectionString);
         using var visitor = app.NewClient();
@@ -116,5 +117,14 @@ public class PublicJurisdictionPageHttpTests : IAsyncLifetime
         var message = notFound.QuerySelector("#not-found-message")!;
         Assert.Contains("There is no page at /data/ZZ.", message.TextContent);
         Assert.Contains(message.QuerySelectorAll("a"), a => a.GetAttribute("href") == "data");
+    }
+
+    /// <summary>The batch's publishing time rounded up to the next whole millisecond: a moment at or after it.</summary>
+    private async Task<DateTimeOffset> PublishedAfterAsync(Guid batchId)
+    {
+        await using var db = await _database.DbAsync();
+        var published = await db.Batches.Where(b => b.Id == batchId).Select(b => b.PublishedAtUtc!.Value).SingleAsync();
+        var whole = published.AddTicks(-(published.Ticks % TimeSpan.TicksPerMillisecond));
+        return new DateTimeOffset(DateTime.SpecifyKind(whole, DateTimeKind.Utc)).AddMilliseconds(1);
     }
 }
