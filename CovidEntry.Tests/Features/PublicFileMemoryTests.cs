@@ -39,15 +39,14 @@ public sealed class PublicFileMemoryTests
     public void TheGarbageOfMakingAGenerationIsCollectedBeforeItGoesIn()
     {
         var garbage = new RebuildGarbage(new PublishPriority(TimeProvider.System), NullLogger<RebuildGarbage>.Instance);
-        var young = new byte[1024];
-        Assert.Equal(0, GC.GetGeneration(young));
+        var before = GC.CollectionCount(1);
 
         Assert.True(garbage.Collect(7));
 
-        // What was alive in the youngest generation has been through a collection, and is no longer in it.
-        Assert.True(GC.GetGeneration(young) >= 1, $"still in generation {GC.GetGeneration(young)}");
+        // Both young generations were collected. (Not "a young object left generation 0": the GC may
+        // keep survivors there, e.g. beside an object another thread has pinned; CI saw it once.)
+        Assert.True(GC.CollectionCount(1) > before, "no collection of generation 1");
         Assert.Equal(1, garbage.Collections);
-        GC.KeepAlive(young);
     }
 
     [Fact]
