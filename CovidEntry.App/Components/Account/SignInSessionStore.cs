@@ -111,7 +111,7 @@ public sealed class SignInSessionStore(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var stored = await db.Database
             .SqlQuery<byte[]>($"""SELECT "Ticket" AS "Value" FROM "SignInSessions" WHERE "KeyHash" = {Hash(key)} AND "ExpiresAtUtc" > {now}""")
-            .FirstOrDefaultAsync(cancellationToken);
+            .SingleOrDefaultAsync(cancellationToken);
         if (stored is null)
         {
             return null;
