@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 
 namespace CovidEntry.App.Shared;
@@ -29,7 +30,7 @@ public static class LowPriority
     public static Task<T> RunAsync<T>(string name, Func<T> work)
     {
         T result = default!;
-        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        ExceptionDispatchInfo? failure = null;
         var worker = new Thread(() =>
         {
             Lower();
@@ -39,7 +40,7 @@ public static class LowPriority
             }
             catch (Exception ex)
             {
-                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+                failure = ExceptionDispatchInfo.Capture(ex);
             }
         })
         {

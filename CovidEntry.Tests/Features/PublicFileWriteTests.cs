@@ -22,9 +22,7 @@ public sealed class PublicFileWriteTests
     [Fact]
     public async Task AClientThatGoesAwayMidFileGetsNoMoreAndItsConnectionIsEnded()
     {
-        var (http, connection, lifetime) = Request(clientLeavesAfter: 1);
-
-        await PublicHeaders.ServeDirectAsync(http, File, "public", new PublishPriority(new FakeTimeProvider()));
+        var (http, connection, lifetime) = await ServeAsync(clientLeavesAfter: 1);
 
         Assert.Equal(Body.Length, http.Response.ContentLength);
         Assert.Equal(Body[..PublicHeaders.WriteChunkBytes], connection.Written.ToArray());
@@ -34,9 +32,7 @@ public sealed class PublicFileWriteTests
     [Fact]
     public async Task AClientThatStaysGetsTheWholeFileAndItsConnectionIsKept()
     {
-        var (http, connection, lifetime) = Request(clientLeavesAfter: null);
-
-        await PublicHeaders.ServeDirectAsync(http, File, "public", new PublishPriority(new FakeTimeProvider()));
+        var (http, connection, lifetime) = await ServeAsync(clientLeavesAfter: null);
 
         Assert.Equal(Body, connection.Written.ToArray());
         Assert.Equal(3, connection.Writes);
@@ -46,15 +42,14 @@ public sealed class PublicFileWriteTests
     [Fact]
     public async Task AClientThatLeavesWithTheLastPartHasTheWholeFileAndNothingIsEnded()
     {
-        var (http, connection, lifetime) = Request(clientLeavesAfter: 3);
-
-        await PublicHeaders.ServeDirectAsync(http, File, "public", new PublishPriority(new FakeTimeProvider()));
+        var (http, connection, lifetime) = await ServeAsync(clientLeavesAfter: 3);
 
         Assert.Equal(Body, connection.Written.ToArray());
         Assert.Equal(0, lifetime.Aborts);
     }
 
-    private static (HttpContext Http, Connection Connection, Lifetime Lifetime) Request(int? clientLeavesAfter)
+    /// <summary>Answers a GET of <see cref="File"/> directly, to a client that leaves after that many parts (or stays).</summary>
+    private static async Task<(HttpContext Http, Connection Connection, Lifetime Lifetime)> ServeAsync(int? clientLeavesAfter)
     {
         var http = new DefaultHttpContext();
         http.Request.Method = HttpMethods.Get;
@@ -62,6 +57,7 @@ public sealed class PublicFileWriteTests
         var lifetime = new Lifetime();
         http.Features.Set<IHttpResponseBodyFeature>(connection);
         http.Features.Set<IHttpRequestLifetimeFeature>(lifetime);
+        await PublicHeaders.ServeDirectAsync(http, File, "public", new PublishPriority(new FakeTimeProvider()));
         return (http, connection, lifetime);
     }
 
